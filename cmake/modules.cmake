@@ -1,0 +1,27 @@
+# pangolin_module(<name> DIR <dir> [DEPS <targets...>] [TEST_DEPS <targets...>])
+# Builds every non-test .cc (but main.cc) in <dir> (not recursing into sub-modules) into static library
+# mod_<name>, and every *_test.cc into one test executable <name>_test registered with ctest.
+function(pangolin_module name)
+  cmake_parse_arguments(M "" "DIR" "DEPS;TEST_DEPS" ${ARGN})
+  file(GLOB sources CONFIGURE_DEPENDS ${M_DIR}/*.cc)
+  file(GLOB tests CONFIGURE_DEPENDS ${M_DIR}/*_test.cc)
+  list(REMOVE_ITEM sources ${PROJECT_SOURCE_DIR}/src/${M_DIR}/main.cc)
+  if(tests)
+    list(REMOVE_ITEM sources ${tests})
+  endif()
+  if(sources)
+    add_library(mod_${name} STATIC ${sources})
+    target_include_directories(mod_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(mod_${name} PUBLIC ${M_DEPS})
+  else()  # a module of interfaces only
+    add_library(mod_${name} INTERFACE)
+    target_include_directories(mod_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(mod_${name} INTERFACE ${M_DEPS})
+  endif()
+  if(tests)
+    add_executable(${name}_test ${tests})
+    target_link_libraries(${name}_test PRIVATE mod_${name} pangolin_testing ${M_TEST_DEPS}
+                          GTest::gmock GTest::gtest_main)
+    add_test(NAME ${name}_test COMMAND ${name}_test)
+  endif()
+endfunction()

@@ -1,0 +1,27 @@
+// Small string helpers shared by every module.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pangolin {
+
+std::vector<std::string> Split(std::string_view text, std::string_view separator);
+std::string Join(const std::vector<std::string>& parts, std::string_view separator);
+bool StartsWith(std::string_view text, std::string_view prefix);
+bool EndsWith(std::string_view text, std::string_view suffix);
+std::string ToLower(std::string_view text);
+// Percent-decodes `text`; nullopt on a malformed escape. '+' is kept as is (path semantics).
+std::optional<std::string> PercentDecode(std::string_view text);
+// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string PercentEncode(std::string_view text);
+// Parses a base-10 integer that must fill the whole string.
+std::optional<long long> ParseInt(std::string_view text);
+// "true"/"false" (case-insensitive), "1"/"0", "yes"/"no".
+std::optional<bool> ParseBool(std::string_view text);
+std::string Base64UrlEncode(std::string_view bytes);
+std::optional<std::string> Base64UrlDecode(std::string_view text);
+
+}  // namespace pangolin

@@ -1,0 +1,141 @@
+// MetadataStore: the one seam between Pangolin's services and its metadata database. Every method
+// is tenant-scoped (ARCHITECTURE §2 rule 5); an object owned by another tenant is reported as not
+// found. Implementations: memory (tests), SQLite (embedded default); later Postgres and MongoDB.
+// All of them pass the same contract suite (tests/contract/store_contract_test.cc).
+//
+// Thread-safety: every method may be called concurrently from any thread.
+// Atomicity: every mutating method is atomic; Commit applies all its operations or none.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/model.h"
+#include "common/result.h"
+
+namespace pangolin::store {
+
+using catalog::Catalog;
+using catalog::Content;
+using catalog::ContentKey;
+using catalog::ContentType;
+using catalog::Namespace;
+using catalog::Warehouse;
+
+// Keyset pagination: `token` is opaque and comes from a previous page's `next_token` ("" = first
+// page); `limit` 0 means no limit. Results are ordered by name, so pages stay stable while other
+// entries are added or removed.
+struct PageRequest {
+  std::string token;
+  size_t limit = 0;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next_token;  // absent on the last page
+};
+
+// A condition checked atomically with a commit, against the branch's state before the commit.
+struct Precondition {
+  enum class Kind {
+    kEquals,           // the entry at `key` equals `expected` (nullopt: no entry at `key`)
+    kNamespaceExists,  // `key` (a namespace key) has an entry
+    kNamespaceEmpty,   // no namespace or object has the namespace `key` as its parent
+  };
+  Kind kind = Kind::kEquals;
+  ContentKey key;
+  std::optional<Content> expected;
+};
+
+struct Operation {
+  enum class Kind { kPut, kDelete };
+  Kind kind = Kind::kPut;
+  ContentKey key;
+  std::optional<Content> content;  // kPut only
+};
+
+struct CommitRequest {
+  std::string branch{catalog::kMainBranch};
+  std::vector<Precondition> preconditions;
+  std::vector<Operation> operations;
+  std::string author;
+  std::string message;
+  int64_t time_ms = 0;
+};
+
+struct Entry {
+  ContentKey key;
+  Content content;
+};
+
+struct CommitRecord {
+  std::string id;                        // UUID
+  std::optional<std::string> parent_id;  // previous commit on the branch
+  std::string branch;
+  std::string author;
+  std::string message;
+  int64_t time_ms = 0;
+  std::vector<Operation> operations;  // as committed
+};
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // Cheap round trip to the database. Errors: kUnavailable.
+  virtual Status Ping() = 0;
+
+  // --- Warehouses (unique by name within a tenant) ---
+  // Errors: kAlreadyExists (name taken in the tenant).
+  virtual Status CreateWarehouse(const Warehouse& warehouse) = 0;
+  // Errors: kNoSuchWarehouse.
+  virtual Result<Warehouse> GetWarehouse(const TenantId& tenant, std::string_view name) = 0;
+  virtual Result<Page<Warehouse>> ListWarehouses(const TenantId& tenant, const PageRequest& page) = 0;
+  // Replaces the warehouse named `name` (the id and tenant are kept; the name may change).
+  // Errors: kNoSuchWarehouse; kAlreadyExists (new name taken).
+  virtual Status UpdateWarehouse(const TenantId& tenant, std::string_view name,
+                                 const Warehouse& warehouse) = 0;
+  // Errors: kNoSuchWarehouse; kConflict while a catalog references it.
+  virtual Status DeleteWarehouse(const TenantId& tenant, std::string_view name) = 0;
+
+  // --- Catalogs (unique by name within a tenant) ---
+  // Errors: kAlreadyExists; kNoSuchWarehouse when `warehouse_name` is set and does not exist.
+  virtual Status CreateCatalog(const Catalog& catalog) = 0;
+  // Errors: kNotFound.
+  virtual Result<Catalog> GetCatalog(const TenantId& tenant, std::string_view name) = 0;
+  virtual Result<Page<Catalog>> ListCatalogs(const TenantId& tenant, const PageRequest& page) = 0;
+  // Replaces the catalog named `name`, keeping its id, tenant and name.
+  // Errors: kNotFound; kNoSuchWarehouse.
+  virtual Status UpdateCatalog(const TenantId& tenant, std::string_view name,
+                               const Catalog& catalog) = 0;
+  // Deletes the catalog with all its content and commit history. Errors: kNotFound.
+  virtual Status DeleteCatalog(const TenantId& tenant, std::string_view name) = 0;
+
+  // --- Catalog content, on a branch ---
+  // The entry at `key` on `branch`, or nullopt. Errors: kNotFound (catalog or branch).
+  virtual Result<std::optional<Content>> GetContent(const TenantId& tenant,
+                                                    const CatalogId& catalog,
+                                                    std::string_view branch,
+                                                    const ContentKey& key) = 0;
+  // Entries in `space` whose parent is exactly `parent`, ordered by name, optionally only those
+  // of `type` (the filter applies before the page is cut). Errors: kNotFound; kBadRequest (token).
+  virtual Result<Page<Entry>> ListContent(
+      const TenantId& tenant, const CatalogId& catalog, std::string_view branch,
+      ContentKey::Space space, const Namespace& parent, std::optional<ContentType> type,
+      const PageRequest& page) = 0;
+  // Checks every precondition, then applies every operation, atomically, and records a commit.
+  // Returns the commit's id. Errors: kCommitFailed (a precondition does not hold; nothing
+  // changed; the message names the key); kNotFound (catalog or branch); kUnavailable.
+  virtual Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
+                                     const CommitRequest& request) = 0;
+  // Commits on `branch`, newest first. Errors: kNotFound; kBadRequest (token).
+  virtual Result<Page<CommitRecord>> ListCommits(const TenantId& tenant, const CatalogId& catalog,
+                                                 std::string_view branch,
+                                                 const PageRequest& page) = 0;
+};
+
+}  // namespace pangolin::store
