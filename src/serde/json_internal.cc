@@ -107,6 +107,74 @@ Result<std::vector<std::string>> GetStringList(const json::object& object, std::
   return out;
 }
 
+Result<int> AsInt32(const json::value& value, std::string_view what) {
+  ASSIGN_OR_RETURN(int64_t number, AsInt(value, what));
+  if (number < INT32_MIN || number > INT32_MAX) {
+    return Err(ErrorCode::kBadRequest, "Invalid field {}: integer out of range", what);
+  }
+  return static_cast<int>(number);
+}
+
+Result<int> GetInt32(const json::object& object, std::string_view key) {
+  const json::value* value = Find(object, key);
+  if (!value || value->is_null()) return Err(ErrorCode::kBadRequest, "Missing field: {}", key);
+  return AsInt32(*value, key);
+}
+
+Result<std::optional<int>> GetOptionalInt32(const json::object& object, std::string_view key) {
+  const json::value* value = Find(object, key);
+  if (!value || value->is_null()) return std::optional<int>();
+  ASSIGN_OR_RETURN(int number, AsInt32(*value, key));
+  return std::optional<int>(number);
+}
+
+Result<std::vector<int64_t>> GetIntList(const json::object& object, std::string_view key) {
+  ASSIGN_OR_RETURN(const json::array* array, GetArray(object, key));
+  std::vector<int64_t> out;
+  for (const auto& item : *array) {
+    ASSIGN_OR_RETURN(int64_t number, AsInt(item, key));
+    out.push_back(number);
+  }
+  return out;
+}
+
+Result<std::vector<int>> GetInt32List(const json::object& object, std::string_view key) {
+  ASSIGN_OR_RETURN(const json::array* array, GetArray(object, key));
+  std::vector<int> out;
+  for (const auto& item : *array) {
+    ASSIGN_OR_RETURN(int number, AsInt32(item, key));
+    out.push_back(number);
+  }
+  return out;
+}
+
+std::string ToRawJson(const json::value& value) { return json::serialize(value); }
+
+json::value FromRawJson(std::string_view text) {
+  boost::system::error_code ec;
+  json::value value = json::parse(text, ec);
+  if (ec) return json::value(json::string(text));
+  return value;
+}
+
+std::vector<std::pair<std::string, std::string>> CollectExtras(
+    const json::object& object, std::initializer_list<std::string_view> known) {
+  std::vector<std::pair<std::string, std::string>> extras;
+  for (const auto& [name, value] : object) {
+    bool is_known = false;
+    for (std::string_view k : known) is_known = is_known || k == std::string_view(name);
+    if (!is_known) extras.emplace_back(std::string(name), ToRawJson(value));
+  }
+  return extras;
+}
+
+void AppendExtras(json::object& object,
+                  const std::vector<std::pair<std::string, std::string>>& extras) {
+  for (const auto& [name, raw] : extras) {
+    if (!object.contains(name)) object[name] = FromRawJson(raw);
+  }
+}
+
 json::object ToJson(const std::map<std::string, std::string>& map) {
   json::object object;
   for (const auto& [key, value] : map) object[key] = value;

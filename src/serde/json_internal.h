@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 
 #include <cstdint>
+#include <initializer_list>
+#include <utility>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,6 +39,25 @@ Result<std::vector<std::string>> GetStringList(const json::object& object, std::
 
 // An integer held by `value` (JSON int64 or uint64 within range). Errors: kBadRequest.
 Result<int64_t> AsInt(const json::value& value, std::string_view what);
+
+// An int32 field (errors name the field when absent, not an integer or out of range).
+Result<int> GetInt32(const json::object& object, std::string_view key);
+Result<std::optional<int>> GetOptionalInt32(const json::object& object, std::string_view key);
+Result<int> AsInt32(const json::value& value, std::string_view what);
+// An array of integers (absent or null: error, like GetArray).
+Result<std::vector<int64_t>> GetIntList(const json::object& object, std::string_view key);
+Result<std::vector<int>> GetInt32List(const json::object& object, std::string_view key);
+
+// Compact JSON text of `value` (the model's RawJson).
+std::string ToRawJson(const json::value& value);
+// The value of RawJson text; text that is not JSON becomes a JSON string (never fails).
+json::value FromRawJson(std::string_view text);
+// Members of `object` whose names are not in `known`, in document order, as RawJson.
+std::vector<std::pair<std::string, std::string>> CollectExtras(
+    const json::object& object, std::initializer_list<std::string_view> known);
+// Appends `extras` (name, RawJson) to `object`, skipping names already present.
+void AppendExtras(json::object& object,
+                  const std::vector<std::pair<std::string, std::string>>& extras);
 
 json::object ToJson(const std::map<std::string, std::string>& map);
 json::array ToJson(const std::vector<std::string>& list);

@@ -1,0 +1,323 @@
+// JSON of schemas (the nested type tree), partition specs and sort orders, in the field order of
+// Java's SchemaParser / PartitionSpecParser / SortOrderParser. Unknown field members survive.
+#include "serde/json_internal.h"
+#include "serde/table_metadata_internal.h"
+
+namespace pangolin::serde::internal {
+
+using namespace iceberg;  // NOLINT: model types throughout this file
+
+namespace {
+
+Result<const json::object*> AsObject(const json::value& value, std::string_view what) {
+  if (!value.is_object()) return Err(ErrorCode::kBadRequest, "Invalid {}: expected an object", what);
+  return &value.as_object();
+}
+
+Result<NestedField> FieldFromJson(const json::value& value) {
+  ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "schema field"));
+  NestedField field;
+  ASSIGN_OR_RETURN(field.id, GetInt32(*object, "id"));
+  ASSIGN_OR_RETURN(field.name, GetString(*object, "name"));
+  ASSIGN_OR_RETURN(field.required, GetBool(*object, "required", false));
+  const json::value* type = Find(*object, "type");
+  if (!type) return Err(ErrorCode::kBadRequest, "Missing field: type");
+  ASSIGN_OR_RETURN(field.type, TypeFromJson(*type));
+  ASSIGN_OR_RETURN(field.doc, GetOptionalString(*object, "doc"));
+  if (const json::value* d = Find(*object, "initial-default"); d && !d->is_null()) {
+    field.initial_default = ToRawJson(*d);
+  }
+  if (const json::value* d = Find(*object, "write-default"); d && !d->is_null()) {
+    field.write_default = ToRawJson(*d);
+  }
+  field.extra = CollectExtras(
+      *object, {"id", "name", "required", "type", "doc", "initial-default", "write-default"});
+  return field;
+}
+
+Result<std::vector<NestedField>> FieldsFromJson(const json::object& object) {
+  ASSIGN_OR_RETURN(const json::array* array, GetArray(object, "fields"));
+  std::vector<NestedField> fields;
+  for (const auto& item : *array) {
+    ASSIGN_OR_RETURN(NestedField field, FieldFromJson(item));
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
+
+Result<Type> ChildType(const json::object& object, std::string_view key) {
+  const json::value* child = Find(object, key);
+  if (!child || child->is_null()) return Err(ErrorCode::kBadRequest, "Missing field: {}", key);
+  return TypeFromJson(*child);
+}
+
+json::array FieldsToJson(const std::vector<NestedField>& fields);
+
+json::object FieldToJson(const NestedField& field) {
+  json::object out;
+  out["id"] = field.id;
+  out["name"] = field.name;
+  out["required"] = field.required;
+  out["type"] = ToJson(field.type);
+  if (field.doc) out["doc"] = *field.doc;
+  if (field.initial_default) out["initial-default"] = FromRawJson(*field.initial_default);
+  if (field.write_default) out["write-default"] = FromRawJson(*field.write_default);
+  AppendExtras(out, field.extra);
+  return out;
+}
+
+json::array FieldsToJson(const std::vector<NestedField>& fields) {
+  json::array out;
+  for (const auto& field : fields) out.emplace_back(FieldToJson(field));
+  return out;
+}
+
+Result<PartitionField> PartitionFieldFromJson(const json::value& value) {
+  ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "partition field"));
+  PartitionField field;
+  ASSIGN_OR_RETURN(field.name, GetString(*object, "name"));
+  ASSIGN_OR_RETURN(field.transform, GetString(*object, "transform"));
+  ASSIGN_OR_RETURN(std::optional<int> field_id, GetOptionalInt32(*object, "field-id"));
+  field.field_id = field_id.value_or(0);
+  if (Find(*object, "source-ids") && !Find(*object, "source-id")) {
+    ASSIGN_OR_RETURN(field.source_ids, GetInt32List(*object, "source-ids"));
+    if (field.source_ids.empty()) return Err(ErrorCode::kBadRequest, "Invalid field source-ids: empty");
+    field.source_id = field.source_ids.front();
+  } else {
+    ASSIGN_OR_RETURN(field.source_id, GetInt32(*object, "source-id"));
+  }
+  return field;
+}
+
+json::object PartitionFieldToJson(const PartitionField& field, std::optional<int> field_id) {
+  json::object out;
+  out["name"] = field.name;
+  out["transform"] = field.transform;
+  if (field.source_ids.size() > 1) {
+    json::array ids;
+    for (int id : field.source_ids) ids.emplace_back(id);
+    out["source-ids"] = std::move(ids);
+  } else {
+    out["source-id"] = field.source_id;
+  }
+  if (field_id) out["field-id"] = *field_id;
+  return out;
+}
+
+Status CheckSortField(const SortField& field) {
+  if (field.direction != "asc" && field.direction != "desc") {
+    return Err(ErrorCode::kBadRequest, "Invalid sort direction: {}", field.direction);
+  }
+  if (field.null_order != "nulls-first" && field.null_order != "nulls-last") {
+    return Err(ErrorCode::kBadRequest, "Invalid null order: {}", field.null_order);
+  }
+  return Ok();
+}
+
+Result<SortField> SortFieldFromJson(const json::value& value) {
+  ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "sort field"));
+  SortField field;
+  ASSIGN_OR_RETURN(field.transform, GetString(*object, "transform"));
+  if (Find(*object, "source-ids") && !Find(*object, "source-id")) {
+    ASSIGN_OR_RETURN(field.source_ids, GetInt32List(*object, "source-ids"));
+    if (field.source_ids.empty()) return Err(ErrorCode::kBadRequest, "Invalid field source-ids: empty");
+    field.source_id = field.source_ids.front();
+  } else {
+    ASSIGN_OR_RETURN(field.source_id, GetInt32(*object, "source-id"));
+  }
+  ASSIGN_OR_RETURN(field.direction, GetString(*object, "direction"));
+  ASSIGN_OR_RETURN(field.null_order, GetString(*object, "null-order"));
+  RETURN_IF_ERROR(CheckSortField(field));
+  return field;
+}
+
+}  // namespace
+
+Result<Type> TypeFromJson(const json::value& value) {
+  if (value.is_string()) {
+    std::string primitive(value.as_string());
+    if (!iceberg::IsPrimitiveType(primitive)) {
+      return Err(ErrorCode::kBadRequest, "Cannot parse type string to primitive: {}", primitive);
+    }
+    return Type::Primitive(std::move(primitive));
+  }
+  ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "type"));
+  ASSIGN_OR_RETURN(std::string kind, GetString(*object, "type"));
+  if (kind == "struct") {
+    ASSIGN_OR_RETURN(auto fields, FieldsFromJson(*object));
+    return Type::Struct(std::move(fields));
+  }
+  if (kind == "list") {
+    ASSIGN_OR_RETURN(int element_id, GetInt32(*object, "element-id"));
+    ASSIGN_OR_RETURN(bool required, GetBool(*object, "element-required", false));
+    ASSIGN_OR_RETURN(Type element, ChildType(*object, "element"));
+    return Type::List(element_id, required, std::move(element));
+  }
+  if (kind == "map") {
+    ASSIGN_OR_RETURN(int key_id, GetInt32(*object, "key-id"));
+    ASSIGN_OR_RETURN(Type key, ChildType(*object, "key"));
+    ASSIGN_OR_RETURN(int value_id, GetInt32(*object, "value-id"));
+    ASSIGN_OR_RETURN(bool required, GetBool(*object, "value-required", false));
+    ASSIGN_OR_RETURN(Type map_value, ChildType(*object, "value"));
+    return Type::Map(key_id, std::move(key), value_id, required, std::move(map_value));
+  }
+  return Err(ErrorCode::kBadRequest, "Cannot parse type: unknown nested type {}", kind);
+}
+
+json::value ToJson(const Type& type) {
+  json::object out;
+  switch (type.kind) {
+    case TypeKind::kPrimitive:
+      return json::value(type.primitive);
+    case TypeKind::kStruct:
+      out["type"] = "struct";
+      out["fields"] = FieldsToJson(type.fields);
+      break;
+    case TypeKind::kList:
+      out["type"] = "list";
+      out["element-id"] = type.element_id;
+      out["element"] = ToJson(type.children[0]);
+      out["element-required"] = type.element_required;
+      break;
+    case TypeKind::kMap:
+      out["type"] = "map";
+      out["key-id"] = type.key_id;
+      out["key"] = ToJson(type.children[0]);
+      out["value-id"] = type.value_id;
+      out["value"] = ToJson(type.children[1]);
+      out["value-required"] = type.value_required;
+      break;
+  }
+  return out;
+}
+
+Result<Schema> SchemaFromJson(const json::value& value) {
+  ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "schema"));
+  if (const json::value* type = Find(*object, "type");
+      type && !(type->is_string() && type->as_string() == "struct")) {
+    return Err(ErrorCode::kBadRequest, "Invalid schema: type must be struct");
+  }
+  Schema schema;
+  ASSIGN_OR_RETURN(std::optional<int> id, GetOptionalInt32(*object, "schema-id"));
+  schema.schema_id = id.value_or(0);
+  ASSIGN_OR_RETURN(schema.fields, FieldsFromJson(*object));
+  if (const json::value* ids = Find(*object, "identifier-field-ids"); ids && !ids->is_null()) {
+    ASSIGN_OR_RETURN(schema.identifier_field_ids, GetInt32List(*object, "identifier-field-ids"));
+  }
+  schema.extra = CollectExtras(*object, {"type", "schema-id", "identifier-field-ids", "fields"});
+  return schema;
+}
+
+json::object ToJson(const Schema& schema) {
+  json::object out;
+  out["type"] = "struct";
+  out["schema-id"] = schema.schema_id;
+  if (!schema.identifier_field_ids.empty()) {
+    json::array ids;
+    for (int id : schema.identifier_field_ids) ids.emplace_back(id);
+    out["identifier-field-ids"] = std::move(ids);
+  }
+  out["fields"] = FieldsToJson(schema.fields);
+  AppendExtras(out, schema.extra);
+  return out;
+}
+
+Result<std::vector<PartitionField>> PartitionFieldsFromJson(const json::value& value) {
+  if (!value.is_array()) return Err(ErrorCode::kBadRequest, "Invalid partition fields: expected an array");
+  std::vector<PartitionField> fields;
+  int next_id = kPartitionDataIdStart;
+  for (const auto& item : value.as_array()) {
+    ASSIGN_OR_RETURN(PartitionField field, PartitionFieldFromJson(item));
+    // Old v1 files carry no field ids: they were assigned sequentially from 1000.
+    if (!Find(item.as_object(), "field-id")) field.field_id = next_id;
+    next_id = std::max(next_id, field.field_id) + 1;
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
+
+Result<PartitionSpec> PartitionSpecFromJson(const json::value& value) {
+  ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "partition spec"));
+  PartitionSpec spec;
+  ASSIGN_OR_RETURN(spec.spec_id, GetInt32(*object, "spec-id"));
+  const json::value* fields = Find(*object, "fields");
+  if (!fields) return Err(ErrorCode::kBadRequest, "Missing field: fields");
+  ASSIGN_OR_RETURN(spec.fields, PartitionFieldsFromJson(*fields));
+  return spec;
+}
+
+Result<UnboundPartitionSpec> UnboundPartitionSpecFromJson(const json::value& value) {
+  ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "partition spec"));
+  UnboundPartitionSpec spec;
+  ASSIGN_OR_RETURN(spec.spec_id, GetOptionalInt32(*object, "spec-id"));
+  ASSIGN_OR_RETURN(const json::array* fields, GetArray(*object, "fields"));
+  for (const auto& item : *fields) {
+    ASSIGN_OR_RETURN(PartitionField field, PartitionFieldFromJson(item));
+    ASSIGN_OR_RETURN(std::optional<int> field_id, GetOptionalInt32(item.as_object(), "field-id"));
+    spec.fields.push_back(
+        {field.source_id, field.source_ids, field_id, field.name, field.transform});
+  }
+  return spec;
+}
+
+json::array FieldsToJson(const PartitionSpec& spec) {
+  json::array fields;
+  for (const auto& field : spec.fields) fields.emplace_back(PartitionFieldToJson(field, field.field_id));
+  return fields;
+}
+
+json::object ToJson(const PartitionSpec& spec) {
+  json::object out;
+  out["spec-id"] = spec.spec_id;
+  out["fields"] = FieldsToJson(spec);
+  return out;
+}
+
+json::object ToJson(const UnboundPartitionSpec& spec) {
+  json::object out;
+  if (spec.spec_id) out["spec-id"] = *spec.spec_id;
+  json::array fields;
+  for (const auto& f : spec.fields) {
+    fields.emplace_back(PartitionFieldToJson({f.source_id, f.source_ids, 0, f.name, f.transform},
+                                             f.field_id));
+  }
+  out["fields"] = std::move(fields);
+  return out;
+}
+
+Result<SortOrder> SortOrderFromJson(const json::value& value) {
+  ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "sort order"));
+  SortOrder order;
+  ASSIGN_OR_RETURN(const json::array* fields, GetArray(*object, "fields"));
+  for (const auto& item : *fields) {
+    ASSIGN_OR_RETURN(SortField field, SortFieldFromJson(item));
+    order.fields.push_back(std::move(field));
+  }
+  ASSIGN_OR_RETURN(std::optional<int> id, GetOptionalInt32(*object, "order-id"));
+  order.order_id = id.value_or(order.fields.empty() ? 0 : 1);
+  return order;
+}
+
+json::object ToJson(const SortOrder& order) {
+  json::object out;
+  out["order-id"] = order.order_id;
+  json::array fields;
+  for (const auto& field : order.fields) {
+    json::object f;
+    f["transform"] = field.transform;
+    if (field.source_ids.size() > 1) {
+      json::array ids;
+      for (int id : field.source_ids) ids.emplace_back(id);
+      f["source-ids"] = std::move(ids);
+    } else {
+      f["source-id"] = field.source_id;
+    }
+    f["direction"] = field.direction;
+    f["null-order"] = field.null_order;
+    fields.emplace_back(std::move(f));
+  }
+  out["fields"] = std::move(fields);
+  return out;
+}
+
+}  // namespace pangolin::serde::internal
