@@ -95,8 +95,8 @@ class MetadataStore {
   // Errors: kNoSuchWarehouse.
   virtual Result<Warehouse> GetWarehouse(const TenantId& tenant, std::string_view name) = 0;
   virtual Result<Page<Warehouse>> ListWarehouses(const TenantId& tenant, const PageRequest& page) = 0;
-  // Replaces the warehouse named `name` (the id and tenant are kept; the name may change).
-  // Errors: kNoSuchWarehouse; kAlreadyExists (new name taken).
+  // Replaces the warehouse named `name` (the id and tenant are kept; the name may change, and
+  // catalogs using it then report the new name). Errors: kNoSuchWarehouse; kAlreadyExists.
   virtual Status UpdateWarehouse(const TenantId& tenant, std::string_view name,
                                  const Warehouse& warehouse) = 0;
   // Errors: kNoSuchWarehouse; kConflict while a catalog references it.
@@ -128,8 +128,10 @@ class MetadataStore {
       ContentKey::Space space, const Namespace& parent, std::optional<ContentType> type,
       const PageRequest& page) = 0;
   // Checks every precondition, then applies every operation, atomically, and records a commit.
+  // Operations apply in order; deleting a missing key is not an error (guard it with kEquals).
   // Returns the commit's id. Errors: kCommitFailed (a precondition does not hold; nothing
-  // changed; the message names the key); kNotFound (catalog or branch); kUnavailable.
+  // changed; the message names the key); kNotFound (catalog or branch); kInvalidArgument (a
+  // kPut without content); kUnavailable.
   virtual Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
                                      const CommitRequest& request) = 0;
   // Commits on `branch`, newest first. Errors: kNotFound; kBadRequest (token).

@@ -1,0 +1,75 @@
+// Local-only FileIO behaviour beyond the contract: location forms, temp-file hygiene, refusals.
+#include "storage/local/local_file_io.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "testing/matchers.h"
+#include "testing/temp_dir.h"
+
+namespace pangolin::storage {
+namespace {
+
+using ::pangolin::testing::IsError;
+using ::pangolin::testing::IsOk;
+
+class LocalFileIOTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto io = MakeLocalFileIO();
+    ASSERT_TRUE(io);
+    io_ = std::move(*io);
+    dir_path_ = dir_.path().string();
+  }
+  testing::TempDir dir_;
+  std::string dir_path_;
+  std::unique_ptr<FileIO> io_;
+};
+
+TEST_F(LocalFileIOTest, AcceptsEveryLocalLocationForm) {
+  ASSERT_THAT(io_->WriteNew("file://" + dir_path_ + "/a", "1"), IsOk());
+  EXPECT_THAT(io_->Read("file:" + dir_path_ + "/a"), ::testing::Optional(std::string("1")));
+  EXPECT_THAT(io_->Read(dir_path_ + "/a"), ::testing::Optional(std::string("1")));
+  EXPECT_THAT(io_->Read("file://localhost" + dir_path_ + "/a"),
+              ::testing::Optional(std::string("1")));
+  EXPECT_THAT(io_->WriteNew(dir_path_ + "/a", "2"), IsError(ErrorCode::kAlreadyExists));
+  EXPECT_THAT(io_->Read("file://otherhost" + dir_path_ + "/a"),
+              IsError(ErrorCode::kInvalidArgument));
+  EXPECT_TRUE(io_->Handles("file:/x") && io_->Handles("/x") && !io_->Handles("gs://b/x"));
+}
+
+TEST_F(LocalFileIOTest, ListKeepsTheFormOfThePrefix) {
+  ASSERT_THAT(io_->WriteNew(dir_path_ + "/d/f", "x"), IsOk());
+  for (const std::string scheme : {"", "file:", "file://"}) {
+    auto files = io_->List(scheme + dir_path_ + "/d/");
+    ASSERT_THAT(files, IsOk());
+    ASSERT_EQ(files->size(), 1u);
+    EXPECT_EQ(files->front().location, scheme + dir_path_ + "/d/f");
+    EXPECT_EQ(files->front().size, 1);
+  }
+}
+
+TEST_F(LocalFileIOTest, LeavesNoTemporaryFilesBehind) {
+  ASSERT_THAT(io_->WriteNew(dir_path_ + "/deep/er/f", "x"), IsOk());
+  EXPECT_THAT(io_->WriteNew(dir_path_ + "/deep/er/f", "y"), IsError(ErrorCode::kAlreadyExists));
+  int entries = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_.path())) {
+    if (entry.is_regular_file()) ++entries;
+  }
+  EXPECT_EQ(entries, 1);
+}
+
+TEST_F(LocalFileIOTest, RefusesDangerousOrMeaninglessRequests) {
+  EXPECT_THAT(io_->DeletePrefix("file:///"), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(io_->DeletePrefix("/"), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(io_->DeletePrefix(dir_path_ + "/x/../.."), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(io_->List("relative/"), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(io_->WriteNew(dir_path_ + "/dir/", "x"), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(io_->Read(dir_path_), IsError(ErrorCode::kNotFound));  // a directory is no object
+  ASSERT_THAT(io_->WriteNew(dir_path_ + "/file", "x"), IsOk());
+  EXPECT_THAT(io_->WriteNew(dir_path_ + "/file/child", "x"), IsError(ErrorCode::kIo));
+}
+
+}  // namespace
+}  // namespace pangolin::storage

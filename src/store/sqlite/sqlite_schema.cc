@@ -1,0 +1,135 @@
+// Versioned schema of the SQLite store. Migrations are append-only: never edit a released one,
+// add the next. Design notes for catalog versioning (issue 3) are beside the tables.
+#include <chrono>
+#include <iterator>
+
+#include "store/sqlite/sqlite_db_internal.h"
+
+namespace pangolin::store::sqlite_internal {
+namespace {
+
+// Enum columns are small integers: catalogs.catalog_type 0 local, 1 federated; content.space
+// 0 namespace, 1 object; content.type 0 namespace, 1 table, 2 view; content_log.op 0 put, 1 delete.
+// Namespaces are stored as `parent`: every level followed by U+001F (root = ''), which names
+// cannot contain, so the encoding is unambiguous and one parent's children are one index range.
+constexpr const char* kMigrations[] = {
+    // v1: tenancy, catalogs, branches, commits, current content and the content log.
+    R"sql(
+CREATE TABLE warehouses (
+  id               TEXT PRIMARY KEY,
+  tenant_id        TEXT NOT NULL,
+  name             TEXT NOT NULL,
+  use_sts          INTEGER NOT NULL,
+  storage_config   TEXT NOT NULL,            -- JSON object of strings
+  vending_strategy TEXT NOT NULL,            -- opaque JSON, '' when absent
+  UNIQUE (tenant_id, name)
+);
+CREATE TABLE catalogs (
+  pk               INTEGER PRIMARY KEY,
+  id               TEXT NOT NULL UNIQUE,
+  tenant_id        TEXT NOT NULL,
+  name             TEXT NOT NULL,
+  catalog_type     INTEGER NOT NULL CHECK (catalog_type IN (0, 1)),
+  warehouse_id     TEXT REFERENCES warehouses (id) ON DELETE RESTRICT,
+  storage_location TEXT,
+  properties       TEXT NOT NULL,            -- JSON object of strings
+  UNIQUE (tenant_id, name)
+);
+CREATE INDEX catalogs_by_warehouse ON catalogs (warehouse_id);
+-- A branch is a CAS-moved pointer. Issue 3 adds (parent_branch_pk, fork_seq) for O(1) forks.
+CREATE TABLE branches (
+  pk               INTEGER PRIMARY KEY,
+  catalog_pk       INTEGER NOT NULL REFERENCES catalogs (pk) ON DELETE CASCADE,
+  name             TEXT NOT NULL,
+  head_commit_id   TEXT,                     -- NULL until the first commit
+  UNIQUE (catalog_pk, name)
+);
+-- seq orders all commits of the database; AUTOINCREMENT never reuses one.
+CREATE TABLE commits (
+  seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+  id               TEXT NOT NULL UNIQUE,
+  catalog_pk       INTEGER NOT NULL REFERENCES catalogs (pk) ON DELETE CASCADE,
+  branch_pk        INTEGER NOT NULL REFERENCES branches (pk) ON DELETE CASCADE,
+  parent_id        TEXT,
+  author           TEXT NOT NULL,
+  message          TEXT NOT NULL,
+  time_ms          INTEGER NOT NULL
+);
+CREATE INDEX commits_by_branch ON commits (branch_pk, seq DESC);
+CREATE INDEX commits_by_catalog ON commits (catalog_pk);
+-- The current state of each branch: get by key and list-by-parent are prefix ranges of the key.
+CREATE TABLE content (
+  branch_pk         INTEGER NOT NULL REFERENCES branches (pk) ON DELETE CASCADE,
+  space             INTEGER NOT NULL CHECK (space IN (0, 1)),
+  parent            TEXT NOT NULL,
+  name              TEXT NOT NULL,
+  type              INTEGER NOT NULL CHECK (type IN (0, 1, 2)),
+  content_id        TEXT NOT NULL,
+  metadata_location TEXT NOT NULL,
+  properties        TEXT NOT NULL,           -- JSON object of strings
+  PRIMARY KEY (branch_pk, space, parent, name)
+) WITHOUT ROWID;
+CREATE INDEX content_by_type ON content (branch_pk, space, parent, type, name);
+-- Every operation ever committed, in order: a commit's operations, and (by key, newest seq first)
+-- the state of any key as of any commit, so time travel and merge bases can be reconstructed.
+CREATE TABLE content_log (
+  commit_seq        INTEGER NOT NULL REFERENCES commits (seq) ON DELETE CASCADE,
+  ordinal           INTEGER NOT NULL,
+  branch_pk         INTEGER NOT NULL REFERENCES branches (pk) ON DELETE CASCADE,
+  space             INTEGER NOT NULL,
+  parent            TEXT NOT NULL,
+  name              TEXT NOT NULL,
+  op                INTEGER NOT NULL CHECK (op IN (0, 1)),
+  type              INTEGER,                 -- NULL for a delete (tombstone)
+  content_id        TEXT,
+  metadata_location TEXT,
+  properties        TEXT,
+  PRIMARY KEY (commit_seq, ordinal)
+) WITHOUT ROWID;
+CREATE INDEX content_log_by_key ON content_log (branch_pk, space, parent, name, commit_seq DESC);
+)sql",
+};
+
+Result<int> CurrentVersion(Connection& conn) {
+  RETURN_IF_ERROR(
+      conn.Exec("CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, applied_ms INTEGER NOT NULL)"));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Err(ErrorCode::kInternal, "schema_version: no result");
+  return static_cast<int>(stmt.Int(0));
+}
+
+Status Apply(Connection& conn, int version) {
+  RETURN_IF_ERROR(conn.Exec(kMigrations[version - 1]));
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("INSERT INTO schema_version (version, applied_ms) VALUES (?1, ?2)"));
+  return stmt.BindAll(int64_t{version}, now_ms).Run();
+}
+
+}  // namespace
+
+int KnownSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+Status Migrate(Connection& conn) {
+  return InWriteTxn(conn, [](Connection& c) -> Status {
+    ASSIGN_OR_RETURN(int current, CurrentVersion(c));
+    if (current > KnownSchemaVersion()) {
+      return Err(ErrorCode::kUnsupported,
+                 "Database schema version {} is newer than this Pangolin supports ({}); upgrade "
+                 "Pangolin",
+                 current, KnownSchemaVersion());
+    }
+    for (int version = current + 1; version <= KnownSchemaVersion(); ++version) {
+      RETURN_IF_ERROR(Apply(c, version));
+    }
+    return Ok();
+  });
+}
+
+}  // namespace pangolin::store::sqlite_internal

@@ -1,0 +1,159 @@
+// SqliteStore: MetadataStore over one SQLite file. Writes go through the single writer connection
+// (a mutex in this process, BEGIN IMMEDIATE across processes); reads use a pooled connection each
+// in its own read transaction, which WAL lets run beside a writer.
+#include "store/sqlite/sqlite_store.h"
+
+#include <mutex>
+
+#include "common/strings.h"
+#include "store/sqlite/sqlite_db_internal.h"
+#include "store/sqlite/sqlite_ops_internal.h"
+
+namespace pangolin::store {
+namespace {
+
+using namespace sqlite_internal;
+
+Result<std::optional<int64_t>> DecodeSeqToken(const std::string& token) {
+  ASSIGN_OR_RETURN(auto text, DecodeToken(token));
+  if (!text) return std::optional<int64_t>();
+  auto seq = ParseInt(*text);
+  if (!seq) return Err(ErrorCode::kBadRequest, "Invalid page token: {}", token);
+  return std::optional<int64_t>(*seq);
+}
+
+class SqliteStore final : public MetadataStore {
+ public:
+  explicit SqliteStore(std::unique_ptr<Connection> writer) : writer_(std::move(writer)) {}
+  void AddReader(std::unique_ptr<Connection> reader) { readers_.Add(std::move(reader)); }
+
+  Status Ping() override {
+    return Read([](Connection& c) -> Status {
+      ASSIGN_OR_RETURN(Statement stmt, c.Prepare("SELECT 1"));
+      return stmt.Step().map([](bool) {});
+    });
+  }
+
+  Status CreateWarehouse(const Warehouse& warehouse) override {
+    return Write([&](Connection& c) { return InsertWarehouse(c, warehouse); });
+  }
+  Result<Warehouse> GetWarehouse(const TenantId& tenant, std::string_view name) override {
+    return Read([&](Connection& c) { return SelectWarehouse(c, tenant, name); });
+  }
+  Result<Page<Warehouse>> ListWarehouses(const TenantId& tenant, const PageRequest& page) override {
+    return Read([&](Connection& c) { return SelectWarehouses(c, tenant, page); });
+  }
+  Status UpdateWarehouse(const TenantId& tenant, std::string_view name,
+                         const Warehouse& warehouse) override {
+    return Write([&](Connection& c) { return ReplaceWarehouse(c, tenant, name, warehouse); });
+  }
+  Status DeleteWarehouse(const TenantId& tenant, std::string_view name) override {
+    return Write([&](Connection& c) { return RemoveWarehouse(c, tenant, name); });
+  }
+
+  Status CreateCatalog(const Catalog& catalog) override {
+    return Write([&](Connection& c) { return InsertCatalog(c, catalog); });
+  }
+  Result<Catalog> GetCatalog(const TenantId& tenant, std::string_view name) override {
+    return Read([&](Connection& c) { return SelectCatalog(c, tenant, name); });
+  }
+  Result<Page<Catalog>> ListCatalogs(const TenantId& tenant, const PageRequest& page) override {
+    return Read([&](Connection& c) { return SelectCatalogs(c, tenant, page); });
+  }
+  Status UpdateCatalog(const TenantId& tenant, std::string_view name,
+                       const Catalog& catalog) override {
+    return Write([&](Connection& c) { return ReplaceCatalog(c, tenant, name, catalog); });
+  }
+  Status DeleteCatalog(const TenantId& tenant, std::string_view name) override {
+    return Write([&](Connection& c) { return RemoveCatalog(c, tenant, name); });
+  }
+
+  Result<std::optional<Content>> GetContent(const TenantId& tenant, const CatalogId& catalog,
+                                            std::string_view branch,
+                                            const ContentKey& key) override {
+    return Read([&](Connection& c) -> Result<std::optional<Content>> {
+      ASSIGN_OR_RETURN(BranchRef ref, ResolveBranch(c, tenant, catalog, branch));
+      return SelectContent(c, ref.branch_pk, key);
+    });
+  }
+
+  Result<Page<Entry>> ListContent(const TenantId& tenant, const CatalogId& catalog,
+                                  std::string_view branch, ContentKey::Space space,
+                                  const Namespace& parent, std::optional<ContentType> type,
+                                  const PageRequest& page) override {
+    ASSIGN_OR_RETURN(auto after, DecodeToken(page.token));
+    return Read([&](Connection& c) -> Result<Page<Entry>> {
+      ASSIGN_OR_RETURN(BranchRef ref, ResolveBranch(c, tenant, catalog, branch));
+      return SelectChildren(c, ref.branch_pk, space, parent, type, after, page.limit);
+    });
+  }
+
+  Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
+                             const CommitRequest& request) override {
+    return Write([&](Connection& c) -> Result<std::string> {
+      ASSIGN_OR_RETURN(BranchRef ref, ResolveBranch(c, tenant, catalog, request.branch));
+      RETURN_IF_ERROR(CheckPreconditions(c, ref.branch_pk, request.preconditions));
+      return WriteCommit(c, ref, request);
+    });
+  }
+
+  Result<Page<CommitRecord>> ListCommits(const TenantId& tenant, const CatalogId& catalog,
+                                         std::string_view branch,
+                                         const PageRequest& page) override {
+    ASSIGN_OR_RETURN(auto before, DecodeSeqToken(page.token));
+    return Read([&](Connection& c) -> Result<Page<CommitRecord>> {
+      ASSIGN_OR_RETURN(BranchRef ref, ResolveBranch(c, tenant, catalog, branch));
+      return SelectCommits(c, ref.branch_pk, branch, before, page.limit);
+    });
+  }
+
+ private:
+  template <typename Body>
+  auto Read(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    auto lease = readers_.Acquire();
+    return InReadTxn(*lease, body);
+  }
+
+  template <typename Body>
+  auto Write(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    std::lock_guard lock(write_mu_);
+    return InWriteTxn(*writer_, body);
+  }
+
+  std::mutex write_mu_;
+  std::unique_ptr<Connection> writer_;
+  ReaderPool readers_;
+};
+
+// journal_mode is persistent in the file; setting it answers the mode actually in effect.
+Status EnableWal(Connection& conn) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("PRAGMA journal_mode = WAL"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row || ToLower(stmt.Text(0)) != "wal") {
+    return Err(ErrorCode::kUnavailable, "SQLite: cannot enable WAL mode");
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<MetadataStore>> MakeSqliteStore(const SqliteOptions& options) {
+  if (options.path.empty() || options.path == ":memory:") {
+    return Err(ErrorCode::kInvalidArgument, "SQLite store needs a file path");
+  }
+  if (options.read_connections < 1 || options.busy_timeout_ms < 0) {
+    return Err(ErrorCode::kInvalidArgument, "SQLite store: invalid pool size or busy timeout");
+  }
+  ASSIGN_OR_RETURN(auto writer, Connection::Open(options.path, options.busy_timeout_ms, true));
+  RETURN_IF_ERROR(EnableWal(*writer));
+  RETURN_IF_ERROR(Migrate(*writer));
+  auto store = std::make_unique<SqliteStore>(std::move(writer));
+  for (int i = 0; i < options.read_connections; ++i) {
+    ASSIGN_OR_RETURN(auto reader, Connection::Open(options.path, options.busy_timeout_ms, false));
+    RETURN_IF_ERROR(reader->Exec("PRAGMA query_only = ON"));
+    store->AddReader(std::move(reader));
+  }
+  return std::unique_ptr<MetadataStore>(std::move(store));
+}
+
+}  // namespace pangolin::store

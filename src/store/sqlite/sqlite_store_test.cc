@@ -1,0 +1,154 @@
+// SQLite-only behaviour: durability across reopen, schema versioning, several stores (as if in
+// several processes) on one file, busy handling and option checks.
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <thread>
+
+#include "store/sqlite/sqlite_db_internal.h"
+#include "testing/matchers.h"
+#include "testing/temp_dir.h"
+
+namespace pangolin::store {
+namespace {
+
+using ::pangolin::testing::IsError;
+using ::pangolin::testing::IsOk;
+
+Catalog NewCatalog(std::string name) {
+  return Catalog{CatalogId{NewUuid()},
+                 std::move(name),
+                 kDefaultTenant,
+                 catalog::CatalogType::kLocal,
+                 std::nullopt,
+                 std::nullopt,
+                 {}};
+}
+
+Result<std::string> PutTable(MetadataStore& store, const CatalogId& id, const std::string& loc,
+                             std::optional<Content> expected = std::nullopt, bool guard = false) {
+  ContentKey key = catalog::ObjectKey({{}, "t"});
+  CommitRequest request;
+  request.operations = {
+      Operation{Operation::Kind::kPut, key, Content{ContentType::kIcebergTable, "t-id", loc, {}}}};
+  if (guard) request.preconditions = {{Precondition::Kind::kEquals, key, std::move(expected)}};
+  return store.Commit(kDefaultTenant, id, request);
+}
+
+// Runs one SQL statement on a raw connection and returns the first column of the first row.
+std::string RawQuery(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  std::unique_ptr<sqlite3, sqlite_internal::DbCloser> owner(db);
+  std::string out;
+  sqlite3_exec(
+      db, sql,
+      [](void* o, int, char** values, char**) {
+        *static_cast<std::string*>(o) = values[0] ? values[0] : "";
+        return 0;
+      },
+      &out, nullptr);
+  return out;
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  std::string Path() const { return (dir_.path() / "pangolin.db").string(); }
+  Result<std::unique_ptr<MetadataStore>> Open(int busy_timeout_ms = 5000) {
+    return MakeSqliteStore(SqliteOptions{Path(), busy_timeout_ms, 2});
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(SqliteStoreTest, DataSurvivesCloseAndReopen) {
+  Catalog cat = NewCatalog("cat");
+  std::string commit;
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, Open());
+    ASSERT_THAT(store->CreateCatalog(cat), IsOk());
+    ASSERT_OK_AND_ASSIGN(commit, PutTable(*store, cat.id, "loc-1"));
+  }
+  ASSERT_OK_AND_ASSIGN(auto store, Open());
+  ASSERT_OK_AND_ASSIGN(Catalog again, store->GetCatalog(kDefaultTenant, "cat"));
+  EXPECT_EQ(again, cat);
+  ASSERT_OK_AND_ASSIGN(auto content, store->GetContent(kDefaultTenant, cat.id, "main",
+                                                       catalog::ObjectKey({{}, "t"})));
+  ASSERT_TRUE(content.has_value());
+  EXPECT_EQ(content->metadata_location, "loc-1");
+  ASSERT_OK_AND_ASSIGN(auto commits, store->ListCommits(kDefaultTenant, cat.id, "main", {}));
+  ASSERT_EQ(commits.items.size(), 1u);
+  EXPECT_EQ(commits.items[0].id, commit);
+}
+
+TEST_F(SqliteStoreTest, RecordsSchemaVersionAndUsesWal) {
+  { ASSERT_OK_AND_ASSIGN(auto store, Open()); }
+  { ASSERT_OK_AND_ASSIGN(auto store, Open()); }  // reopening applies nothing twice
+  EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"),
+            std::to_string(sqlite_internal::KnownSchemaVersion()));
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM schema_version"),
+            std::to_string(sqlite_internal::KnownSchemaVersion()));
+  EXPECT_EQ(RawQuery(Path(), "PRAGMA journal_mode"), "wal");
+}
+
+TEST_F(SqliteStoreTest, RefusesANewerSchema) {
+  { ASSERT_OK_AND_ASSIGN(auto store, Open()); }
+  RawQuery(Path(), "INSERT INTO schema_version (version, applied_ms) VALUES (999, 0)");
+  EXPECT_THAT(Open(), IsError(ErrorCode::kUnsupported));
+}
+
+TEST_F(SqliteStoreTest, TwoStoresShareOneFile) {
+  ASSERT_OK_AND_ASSIGN(auto first, Open());
+  ASSERT_OK_AND_ASSIGN(auto second, Open());
+  Catalog cat = NewCatalog("cat");
+  ASSERT_THAT(first->CreateCatalog(cat), IsOk());
+  EXPECT_THAT(second->GetCatalog(kDefaultTenant, "cat"), IsOk());
+  ASSERT_THAT(PutTable(*second, cat.id, "0"), IsOk());
+  // Both stores increment one counter with CAS; the file's locks serialise them.
+  auto work = [&](MetadataStore& store) {
+    for (int done = 0; done < 20;) {
+      auto current =
+          store.GetContent(kDefaultTenant, cat.id, "main", catalog::ObjectKey({{}, "t"}));
+      ASSERT_TRUE(current && *current);
+      std::string next = std::to_string(std::stoi((*current)->metadata_location) + 1);
+      auto committed = PutTable(store, cat.id, next, **current, true);
+      if (committed)
+        ++done;
+      else
+        ASSERT_EQ(committed.error().code, ErrorCode::kCommitFailed) << committed.error().message;
+    }
+  };
+  std::thread a([&] { work(*first); });
+  std::thread b([&] { work(*second); });
+  a.join();
+  b.join();
+  ASSERT_OK_AND_ASSIGN(auto content, first->GetContent(kDefaultTenant, cat.id, "main",
+                                                       catalog::ObjectKey({{}, "t"})));
+  EXPECT_EQ(content->metadata_location, "40");
+}
+
+TEST_F(SqliteStoreTest, ABusyDatabaseIsUnavailableNotACrash) {
+  ASSERT_OK_AND_ASSIGN(auto store, Open(/*busy_timeout_ms=*/20));
+  Catalog cat = NewCatalog("cat");
+  ASSERT_THAT(store->CreateCatalog(cat), IsOk());
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &raw), SQLITE_OK);
+  std::unique_ptr<sqlite3, sqlite_internal::DbCloser> locker(raw);
+  ASSERT_EQ(sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_THAT(PutTable(*store, cat.id, "x"), IsError(ErrorCode::kUnavailable));
+  EXPECT_THAT(store->GetCatalog(kDefaultTenant, "cat"), IsOk());  // readers are not blocked
+  ASSERT_EQ(sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_THAT(PutTable(*store, cat.id, "x"), IsOk());
+}
+
+TEST_F(SqliteStoreTest, RejectsBadOptions) {
+  EXPECT_THAT(MakeSqliteStore(SqliteOptions{""}), IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(MakeSqliteStore(SqliteOptions{Path(), 5000, 0}),
+              IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(MakeSqliteStore(SqliteOptions{(dir_.path() / "no/such/dir/db").string()}),
+              IsError(ErrorCode::kUnavailable));
+}
+
+}  // namespace
+}  // namespace pangolin::store

@@ -1,0 +1,176 @@
+// FileIO contract: one typed suite run against every FileIO. A factory supplies the FileIO, a
+// fresh root location for the test, and locations that FileIO must refuse.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <latch>
+#include <set>
+#include <thread>
+
+#include "storage/file_io.h"
+#include "storage/local/local_file_io.h"
+#include "testing/matchers.h"
+#include "testing/temp_dir.h"
+
+namespace pangolin::storage {
+namespace {
+
+using ::pangolin::testing::IsError;
+using ::pangolin::testing::IsOk;
+
+struct LocalFactory {
+  static Result<std::unique_ptr<FileIO>> Make() { return MakeLocalFileIO(); }
+  static std::string Root(const std::filesystem::path& dir) { return "file://" + dir.string(); }
+  static std::vector<std::string> BadLocations(const std::string& root) {
+    return {"relative/path", "file:relative", root + "/a/../b", "s3://bucket/key", ""};
+  }
+  static std::string ForeignLocation() { return "s3://bucket/key"; }
+};
+
+struct FactoryNames {
+  template <typename T>
+  static std::string GetName(int) {
+    return std::is_same_v<T, LocalFactory> ? "Local" : "Unknown";
+  }
+};
+
+template <typename Factory>
+class FileIOContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto io = Factory::Make();
+    ASSERT_TRUE(io) << io.error().message;
+    io_ = std::move(*io);
+    root_ = Factory::Root(dir_.path());
+  }
+
+  std::set<std::string> ListSet(const std::string& prefix) {
+    std::set<std::string> out;
+    auto files = io_->List(prefix);
+    EXPECT_THAT(files, IsOk());
+    if (files) {
+      for (const auto& f : *files) out.insert(f.location);
+    }
+    return out;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<FileIO> io_;
+  std::string root_;
+};
+
+using FileIOFactories = ::testing::Types<LocalFactory>;
+TYPED_TEST_SUITE(FileIOContract, FileIOFactories, FactoryNames);
+
+TYPED_TEST(FileIOContract, WriteThenReadRoundTrips) {
+  auto& io = *this->io_;
+  std::string binary("a\0b\xff\n", 5);
+  std::string big(1 << 20, 'x');
+  ASSERT_THAT(io.WriteNew(this->root_ + "/t/metadata/00000.json", binary), IsOk());
+  ASSERT_THAT(io.WriteNew(this->root_ + "/t/empty", ""), IsOk());
+  ASSERT_THAT(io.WriteNew(this->root_ + "/t/big", big), IsOk());
+  EXPECT_THAT(io.Read(this->root_ + "/t/metadata/00000.json"), ::testing::Optional(binary));
+  EXPECT_THAT(io.Read(this->root_ + "/t/empty"), ::testing::Optional(std::string()));
+  EXPECT_THAT(io.Read(this->root_ + "/t/big"), ::testing::Optional(big));
+  EXPECT_TRUE(io.Handles(this->root_ + "/t/big"));
+  EXPECT_FALSE(io.Handles(TypeParam::ForeignLocation()));
+}
+
+TYPED_TEST(FileIOContract, WriteNewNeverReplaces) {
+  auto& io = *this->io_;
+  std::string location = this->root_ + "/t/v1.json";
+  ASSERT_THAT(io.WriteNew(location, "first"), IsOk());
+  EXPECT_THAT(io.WriteNew(location, "second"), IsError(ErrorCode::kAlreadyExists));
+  EXPECT_THAT(io.Read(location), ::testing::Optional(std::string("first")));
+  EXPECT_EQ(this->ListSet(this->root_ + "/t/"), std::set<std::string>{location});
+}
+
+TYPED_TEST(FileIOContract, MissingObjectsAreNotFound) {
+  auto& io = *this->io_;
+  EXPECT_THAT(io.Read(this->root_ + "/nothing/here"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(io.Delete(this->root_ + "/nothing/here"), IsOk());
+  EXPECT_TRUE(this->ListSet(this->root_ + "/nothing/").empty());
+  EXPECT_THAT(io.DeletePrefix(this->root_ + "/nothing/"), IsOk());
+}
+
+TYPED_TEST(FileIOContract, DeleteRemovesOneObject) {
+  auto& io = *this->io_;
+  ASSERT_THAT(io.WriteNew(this->root_ + "/t/a", "a"), IsOk());
+  ASSERT_THAT(io.WriteNew(this->root_ + "/t/b", "b"), IsOk());
+  ASSERT_THAT(io.Delete(this->root_ + "/t/a"), IsOk());
+  EXPECT_THAT(io.Read(this->root_ + "/t/a"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(io.Read(this->root_ + "/t/b"), ::testing::Optional(std::string("b")));
+  ASSERT_THAT(io.WriteNew(this->root_ + "/t/a", "again"), IsOk());  // the name is free again
+}
+
+TYPED_TEST(FileIOContract, ListIsRecursiveAndByPrefix) {
+  auto& io = *this->io_;
+  const std::string& r = this->root_;
+  for (const auto* name : {"/a/1", "/a/b/22", "/a/b/c/333", "/ab/4", "/z/5"}) {
+    ASSERT_THAT(io.WriteNew(r + name, name), IsOk());
+  }
+  EXPECT_EQ(this->ListSet(r + "/a/"),
+            (std::set<std::string>{r + "/a/1", r + "/a/b/22", r + "/a/b/c/333"}));
+  EXPECT_EQ(this->ListSet(r + "/a"),
+            (std::set<std::string>{r + "/a/1", r + "/a/b/22", r + "/a/b/c/333", r + "/ab/4"}));
+  EXPECT_EQ(this->ListSet(r + "/a/b/c"), (std::set<std::string>{r + "/a/b/c/333"}));
+  auto files = io.List(r + "/a/b/");
+  ASSERT_THAT(files, IsOk());
+  ASSERT_EQ(files->size(), 2u);
+  for (const auto& f : *files) {
+    EXPECT_EQ(f.size, static_cast<int64_t>(f.location.size() - r.size())) << f.location;
+  }
+}
+
+TYPED_TEST(FileIOContract, DeletePrefixRemovesOneTree) {
+  auto& io = *this->io_;
+  const std::string& r = this->root_;
+  for (const auto* name : {"/t/metadata/1.json", "/t/data/x/2.parquet", "/t2/metadata/3.json"}) {
+    ASSERT_THAT(io.WriteNew(r + name, "x"), IsOk());
+  }
+  ASSERT_THAT(io.DeletePrefix(r + "/t"), IsOk());
+  EXPECT_EQ(this->ListSet(r + "/"), std::set<std::string>{r + "/t2/metadata/3.json"});
+  ASSERT_THAT(io.DeletePrefix(r + "/t2/"), IsOk());
+  EXPECT_TRUE(this->ListSet(r + "/").empty());
+}
+
+TYPED_TEST(FileIOContract, ConcurrentWriteNewHasOneWinner) {
+  auto& io = *this->io_;
+  std::string location = this->root_ + "/race/v1.metadata.json";
+  constexpr int kThreads = 8;
+  std::atomic<int> winners{0}, refused{0};
+  std::atomic<int> winner_index{-1};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      auto status = io.WriteNew(location, "writer-" + std::to_string(i));
+      if (status) {
+        ++winners;
+        winner_index = i;
+      } else if (status.error().code == ErrorCode::kAlreadyExists) {
+        ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(winners.load(), 1);
+  EXPECT_EQ(refused.load(), kThreads - 1);
+  EXPECT_THAT(io.Read(location),
+              ::testing::Optional("writer-" + std::to_string(winner_index.load())));
+  EXPECT_EQ(this->ListSet(this->root_ + "/race/"), std::set<std::string>{location});
+}
+
+TYPED_TEST(FileIOContract, BadLocationsAreRefused) {
+  auto& io = *this->io_;
+  for (const auto& bad : TypeParam::BadLocations(this->root_)) {
+    EXPECT_THAT(io.WriteNew(bad, "x"), IsError(ErrorCode::kInvalidArgument)) << bad;
+    EXPECT_THAT(io.Read(bad), IsError(ErrorCode::kInvalidArgument)) << bad;
+    EXPECT_THAT(io.Delete(bad), IsError(ErrorCode::kInvalidArgument)) << bad;
+  }
+  EXPECT_TRUE(this->ListSet(this->root_ + "/").empty());
+}
+
+}  // namespace
+}  // namespace pangolin::storage
