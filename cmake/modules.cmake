@@ -1,10 +1,17 @@
-# pangolin_module(<name> DIR <dir> [DEPS <targets...>] [TEST_DEPS <targets...>])
+# pangolin_module(<name> DIR <dir> [SUBDIRS <dirs...>] [DEPS <targets...>] [TEST_DEPS <targets...>])
 # Builds every non-test .cc (but main.cc) in <dir> (not recursing into sub-modules) into static library
 # mod_<name>, and every *_test.cc into one test executable <name>_test registered with ctest.
+# SUBDIRS are folders of <dir> that belong to the same module.
 function(pangolin_module name)
-  cmake_parse_arguments(M "" "DIR" "DEPS;TEST_DEPS" ${ARGN})
-  file(GLOB sources CONFIGURE_DEPENDS ${M_DIR}/*.cc)
-  file(GLOB tests CONFIGURE_DEPENDS ${M_DIR}/*_test.cc)
+  cmake_parse_arguments(M "" "DIR" "SUBDIRS;DEPS;TEST_DEPS" ${ARGN})
+  set(globs ${M_DIR}/*.cc)
+  set(test_globs ${M_DIR}/*_test.cc)
+  foreach(sub ${M_SUBDIRS})
+    list(APPEND globs ${M_DIR}/${sub}/*.cc)
+    list(APPEND test_globs ${M_DIR}/${sub}/*_test.cc)
+  endforeach()
+  file(GLOB sources CONFIGURE_DEPENDS ${globs})
+  file(GLOB tests CONFIGURE_DEPENDS ${test_globs})
   list(REMOVE_ITEM sources ${PROJECT_SOURCE_DIR}/src/${M_DIR}/main.cc)
   if(tests)
     list(REMOVE_ITEM sources ${tests})

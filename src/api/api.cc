@@ -1,0 +1,142 @@
+// The request pipeline and the health and metrics routes.
+#include "api/api.h"
+
+#include <chrono>
+#include <memory>
+
+#include "api/api_handler.h"
+#include "api/errors.h"
+#include "api/iceberg/iceberg_routes.h"
+#include "api/management/management_routes.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/strings.h"
+
+namespace pangolin::api {
+namespace {
+
+using http::Request;
+using http::Response;
+
+bool IsSafeRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsIcebergPath(std::string_view path) { return StartsWith(path, "/v1/"); }
+
+Response ErrorFor(std::string_view path, ErrorCode code, std::string message) {
+  Error error{code, std::move(message)};
+  return IsIcebergPath(path) ? IcebergError(error) : ManagementError(error);
+}
+
+void AddHealthRoutes(ApiRouter& router, const ApiDependencies& deps, bool metrics_enabled) {
+  router.Add("GET", "/health/live", [](const Request&, const service::Context&,
+                                       const http::PathParams&) {
+    return Response::Json(200, R"({"status":"alive"})");
+  });
+  auto ready = [&deps](const Request&, const service::Context&, const http::PathParams&) {
+    ServerState state = deps.state.load();
+    if (state != ServerState::kReady) {
+      return Response::Json(503, state == ServerState::kDraining ? R"({"status":"draining"})"
+                                                                 : R"({"status":"starting"})");
+    }
+    auto started = std::chrono::steady_clock::now();
+    auto ping = deps.store.Ping();
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                    .count();
+    if (!ping) {
+      return Response::Json(503, fmt::format(R"({{"status":"unready","store":"error","error":"{}"}})",
+                                             log::JsonEscape(ping.error().message)));
+    }
+    return Response::Json(200, fmt::format(R"({{"status":"ready","store":"ok","store_latency_ms":{:.3f}}})", ms));
+  };
+  router.Add("GET", "/health/ready", ready);
+  router.Add("GET", "/health", ready);
+  if (metrics_enabled) {
+    router.Add("GET", "/metrics", [&deps](const Request&, const service::Context&,
+                                          const http::PathParams&) {
+      Response response = Response::Json(200, deps.metrics.RenderPrometheus());
+      response.content_type = "text/plain; version=0.0.4";
+      return response;
+    });
+  }
+}
+
+class Pipeline {
+ public:
+  Pipeline(ApiDependencies deps, ApiOptions options) : deps_(deps), options_(std::move(options)) {
+    AddHealthRoutes(router_, deps_, options_.metrics_enabled);
+    RegisterIcebergRoutes(router_, deps_.iceberg, {options_.default_catalog});
+    RegisterManagementRoutes(router_, deps_.tenancy);
+  }
+
+  Response Handle(Request request) {
+    auto started = std::chrono::steady_clock::now();
+    auto incoming = request.Header("x-request-id");
+    request.request_id = incoming && IsSafeRequestId(*incoming) ? std::string(*incoming) : NewUuid();
+    http::RouteMatch match = router_.Match(request.method, request.path);
+    Response response = Dispatch(request, match);
+    response.headers.emplace_back("X-Request-Id", request.request_id);
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::string route = match.route_id ? match.route : "unmatched";
+    deps_.metrics.Increment("http_requests_total", {{"method", request.method},
+                                                    {"route", route},
+                                                    {"status", std::to_string(response.status)}});
+    deps_.metrics.Observe("http_request_duration_seconds",
+                          {{"method", request.method}, {"route", route}}, seconds);
+    log::Info("request")
+        .With("method", request.method)
+        .With("path", request.path)
+        .With("status", response.status)
+        .With("duration_us", static_cast<long long>(seconds * 1e6))
+        .With("request_id", request.request_id)
+        .With("remote", request.remote_address);
+    return response;
+  }
+
+ private:
+  Response Dispatch(const Request& request, const http::RouteMatch& match) {
+    if (!request.query.empty() && request.query.front().first == "\x01malformed") {
+      return ErrorFor(request.path, ErrorCode::kBadRequest, "Malformed query string");
+    }
+    if (!match.route_id) {
+      if (match.method_not_allowed) {
+        Response response = ErrorFor(request.path, ErrorCode::kBadRequest,
+                                     "Method " + request.method + " is not allowed here");
+        response.status = 405;
+        return response;
+      }
+      return ErrorFor(request.path, ErrorCode::kNotFound, "No route for " + request.path);
+    }
+    if (match.bad_encoding) {
+      return ErrorFor(request.path, ErrorCode::kBadRequest, "Malformed percent-encoding in path");
+    }
+    service::Context ctx{kDefaultTenant, "anonymous", request.request_id};
+    try {
+      return router_.Handler(*match.route_id)(request, ctx, match.params);
+    } catch (const std::exception& e) {
+      log::Error("handler threw").With("error", e.what()).With("request_id", request.request_id);
+      return ErrorFor(request.path, ErrorCode::kInternal, "Internal error");
+    }
+  }
+
+  ApiDependencies deps_;
+  ApiOptions options_;
+  ApiRouter router_;
+};
+
+}  // namespace
+
+http::Handler MakeApiHandler(ApiDependencies deps, ApiOptions options) {
+  auto pipeline = std::make_shared<Pipeline>(deps, std::move(options));
+  return [pipeline](Request request) { return pipeline->Handle(std::move(request)); };
+}
+
+}  // namespace pangolin::api

@@ -1,0 +1,37 @@
+// The request pipeline: request id -> route -> authenticate -> handler -> error mapping, with an
+// access log line and Prometheus metrics for every request. Produces the http::Handler the
+// server runs.
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <string>
+
+#include "common/metrics.h"
+#include "http/server.h"
+#include "service/iceberg_service.h"
+#include "service/tenancy_service.h"
+#include "store/metadata_store.h"
+
+namespace pangolin::api {
+
+enum class ServerState { kStarting, kReady, kDraining };
+
+struct ApiDependencies {
+  service::IcebergService& iceberg;
+  service::TenancyService& tenancy;
+  store::MetadataStore& store;  // for readiness
+  Metrics& metrics;
+  const std::atomic<ServerState>& state;
+};
+
+struct ApiOptions {
+  // Development mode: every request acts for the default tenant without credentials.
+  bool no_auth = false;
+  std::optional<std::string> default_catalog;
+  bool metrics_enabled = true;
+};
+
+http::Handler MakeApiHandler(ApiDependencies deps, ApiOptions options);
+
+}  // namespace pangolin::api

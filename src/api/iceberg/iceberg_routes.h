@@ -1,0 +1,21 @@
+// The Iceberg REST catalog routes (/v1/...), each registered with and without the {prefix}
+// segment. Handlers are thin: decode, call IcebergService, encode.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "api/api_handler.h"
+#include "service/iceberg_service.h"
+
+namespace pangolin::api {
+
+struct IcebergRoutesOptions {
+  // The catalog served by routes without a {prefix}; absent: such routes answer 400.
+  std::optional<std::string> default_catalog;
+};
+
+void RegisterIcebergRoutes(ApiRouter& router, service::IcebergService& service,
+                           IcebergRoutesOptions options);
+
+}  // namespace pangolin::api

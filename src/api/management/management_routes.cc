@@ -1,0 +1,164 @@
+// Management API handlers. Lists take the original's `limit` (default 100) and `offset`.
+#include "api/management/management_routes.h"
+
+#include "api/api_handler.h"
+#include "api/errors.h"
+#include "api/iceberg/request_parsing.h"
+#include "common/strings.h"
+#include "serde/management.h"
+
+namespace pangolin::api {
+namespace {
+
+using http::PathParams;
+using http::Request;
+using http::Response;
+using service::Context;
+using service::TenancyService;
+
+using Body = std::function<Result<Response>(const Request&, const Context&, const PathParams&)>;
+
+void Add(ApiRouter& router, std::string method, std::string path, Body body) {
+  router.Add(std::move(method), std::move(path),
+           [body = std::move(body)](const Request& request, const Context& ctx,
+                                    const PathParams& params) -> Response {
+             auto response = body(request, ctx, params);
+             return response ? std::move(*response) : ManagementError(response.error());
+           });
+}
+
+struct Window {
+  size_t offset = 0;
+  size_t limit = 100;
+};
+
+Result<Window> ParseWindow(const Request& request) {
+  Window window;
+  for (auto [name, target] : {std::pair{"offset", &window.offset}, {"limit", &window.limit}}) {
+    if (auto text = request.Query(name)) {
+      auto value = ParseInt(*text);
+      if (!value || *value < 0) return Err(ErrorCode::kBadRequest, "Invalid {} '{}'", name, *text);
+      *target = static_cast<size_t>(*value);
+    }
+  }
+  return window;
+}
+
+// Reads every page of a keyset-paged store listing and cuts the requested window.
+template <typename T, typename List>
+Result<std::vector<T>> Slice(List list, const Window& window) {
+  std::vector<T> all;
+  store::PageRequest page{"", 1000};
+  while (true) {
+    ASSIGN_OR_RETURN(auto result, list(page));
+    for (auto& item : result.items) all.push_back(std::move(item));
+    if (!result.next_token || all.size() >= window.offset + window.limit) break;
+    page.token = *result.next_token;
+  }
+  size_t begin = std::min(window.offset, all.size());
+  size_t end = std::min(begin + window.limit, all.size());
+  return std::vector<T>(std::make_move_iterator(all.begin() + begin),
+                        std::make_move_iterator(all.begin() + end));
+}
+
+service::WarehouseInput ToInput(serde::WarehouseBody body) {
+  return {std::move(body.name), body.use_sts, std::move(body.storage_config),
+          std::move(body.vending_strategy_json)};
+}
+
+void AddWarehouseRoutes(ApiRouter& router, TenancyService& s) {
+  Add(router, "GET", "/api/v1/warehouses",
+      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+        ASSIGN_OR_RETURN(Window window, ParseWindow(req));
+        ASSIGN_OR_RETURN(auto items, (Slice<catalog::Warehouse>(
+                                         [&](const store::PageRequest& page) {
+                                           return s.ListWarehouses(ctx, page);
+                                         },
+                                         window)));
+        return Response::Json(200, serde::WarehouseListJson(items));
+      });
+  Add(router, "POST", "/api/v1/warehouses",
+      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto body, serde::ParseWarehouseRequest(req.body, true));
+        ASSIGN_OR_RETURN(auto warehouse, s.CreateWarehouse(ctx, ToInput(std::move(body))));
+        return Response::Json(201, serde::WarehouseJson(warehouse));
+      });
+  Add(router, "GET", "/api/v1/warehouses/{name}",
+      [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto warehouse, s.GetWarehouse(ctx, Param(params, "name")));
+        return Response::Json(200, serde::WarehouseJson(warehouse));
+      });
+  Add(router, "PUT", "/api/v1/warehouses/{name}",
+      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+        const std::string& name = Param(params, "name");
+        ASSIGN_OR_RETURN(auto current, s.GetWarehouse(ctx, name));
+        ASSIGN_OR_RETURN(auto body, serde::ParseWarehouseRequest(req.body, false));
+        if (body.name.empty()) body.name = current.name;
+        ASSIGN_OR_RETURN(auto warehouse, s.UpdateWarehouse(ctx, name, ToInput(std::move(body))));
+        return Response::Json(200, serde::WarehouseJson(warehouse));
+      });
+  Add(router, "DELETE", "/api/v1/warehouses/{name}",
+      [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
+        RETURN_IF_ERROR(s.DeleteWarehouse(ctx, Param(params, "name")));
+        return Response::NoContent();
+      });
+}
+
+void AddCatalogRoutes(ApiRouter& router, TenancyService& s) {
+  Add(router, "GET", "/api/v1/catalogs",
+      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+        ASSIGN_OR_RETURN(Window window, ParseWindow(req));
+        ASSIGN_OR_RETURN(auto items, (Slice<catalog::Catalog>(
+                                         [&](const store::PageRequest& page) {
+                                           return s.ListCatalogs(ctx, page);
+                                         },
+                                         window)));
+        return Response::Json(200, serde::CatalogListJson(items));
+      });
+  Add(router, "POST", "/api/v1/catalogs",
+      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto body, serde::ParseCatalogRequest(req.body));
+        if (!body.name) return Err(ErrorCode::kBadRequest, "Missing field: name");
+        if (body.has_federated_config) {
+          return Err(ErrorCode::kBadRequest, "Federated catalogs are not supported by this server");
+        }
+        service::CatalogInput input{*body.name, body.catalog_type.value_or(catalog::CatalogType::kLocal),
+                                    body.warehouse_name, body.storage_location,
+                                    body.properties.value_or(catalog::Properties{})};
+        ASSIGN_OR_RETURN(auto created, s.CreateCatalog(ctx, input));
+        return Response::Json(201, serde::CatalogJson(created));
+      });
+  Add(router, "GET", "/api/v1/catalogs/{name}",
+      [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto found, s.GetCatalog(ctx, Param(params, "name")));
+        return Response::Json(200, serde::CatalogJson(found));
+      });
+  Add(router, "PUT", "/api/v1/catalogs/{name}",
+      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto body, serde::ParseCatalogRequest(req.body));
+        const std::string& name = Param(params, "name");
+        if (body.name && *body.name != name) {
+          return Err(ErrorCode::kBadRequest, "Catalogs cannot be renamed");
+        }
+        if (body.catalog_type || body.has_federated_config) {
+          return Err(ErrorCode::kBadRequest, "catalog_type and federated_config cannot be changed");
+        }
+        service::CatalogPatch patch{body.warehouse_name, body.storage_location, body.properties};
+        ASSIGN_OR_RETURN(auto updated, s.UpdateCatalog(ctx, name, patch));
+        return Response::Json(200, serde::CatalogJson(updated));
+      });
+  Add(router, "DELETE", "/api/v1/catalogs/{name}",
+      [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
+        RETURN_IF_ERROR(s.DeleteCatalog(ctx, Param(params, "name")));
+        return Response::NoContent();
+      });
+}
+
+}  // namespace
+
+void RegisterManagementRoutes(ApiRouter& router, TenancyService& service) {
+  AddWarehouseRoutes(router, service);
+  AddCatalogRoutes(router, service);
+}
+
+}  // namespace pangolin::api

@@ -1,0 +1,11 @@
+// The management API routes (/api/v1): warehouses and catalogs.
+#pragma once
+
+#include "api/api_handler.h"
+#include "service/tenancy_service.h"
+
+namespace pangolin::api {
+
+void RegisterManagementRoutes(ApiRouter& router, service::TenancyService& service);
+
+}  // namespace pangolin::api

@@ -1,0 +1,126 @@
+// Wiring and the process life cycle.
+#include "app/application.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+#include "api/api.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "http/server.h"
+#include "service/iceberg_service.h"
+#include "service/tenancy_service.h"
+#include "storage/local/local_file_io.h"
+#include "store/memory/memory_store.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace pangolin::app {
+namespace {
+
+Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
+  if (config.store == StoreKind::kMemory) return store::MakeMemoryStore();
+  std::filesystem::path path(config.sqlite_path);
+  if (path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+  }
+  store::SqliteOptions options;
+  options.path = config.sqlite_path;
+  return store::MakeSqliteStore(options);
+}
+
+Status WritePortFile(const std::string& path, uint16_t port) {
+  std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp);
+    out << port << "\n";
+    if (!out) return Err(ErrorCode::kIo, "cannot write {}", temp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  if (ec) return Err(ErrorCode::kIo, "cannot write {}: {}", path, ec.message());
+  return Ok();
+}
+
+void PrintWelcome(const Config& config, uint16_t port) {
+  std::string host = config.bind_address.find(':') != std::string::npos
+                         ? "[" + config.bind_address + "]"
+                         : config.bind_address;
+  log::Info("pangolin_api is ready")
+      .With("address", fmt::format("http://{}:{}", host, port))
+      .With("store", config.store == StoreKind::kSqlite ? "sqlite:" + config.sqlite_path : "memory");
+  if (config.no_auth) {
+    log::Warn("AUTHENTICATION IS DISABLED (PANGOLIN_NO_AUTH): every request acts as an admin of the "
+              "default tenant. Development only; serving loopback only.");
+  }
+}
+
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int RunServer(const Config& config) {
+  auto store = MakeStore(config);
+  if (!store) {
+    log::Error("cannot open the metadata store").With("error", store.error().message);
+    return 1;
+  }
+  auto file_io = storage::MakeLocalFileIO();
+  if (!file_io) {
+    log::Error("cannot set up storage").With("error", file_io.error().message);
+    return 1;
+  }
+  Metrics metrics;
+  std::atomic<api::ServerState> state{api::ServerState::kStarting};
+  service::IcebergService iceberg(**store, **file_io, SystemClock());
+  service::TenancyService tenancy(**store, **file_io);
+  api::ApiOptions api_options{config.no_auth, config.default_catalog, config.metrics_enabled};
+  http::ServerOptions server_options;
+  server_options.bind_address = config.bind_address;
+  server_options.port = config.port;
+  server_options.worker_threads = config.worker_threads;
+  server_options.max_body_bytes = config.max_body_bytes;
+  server_options.read_timeout = config.request_timeout;
+  server_options.write_timeout = config.request_timeout;
+  http::Server server(server_options,
+                      api::MakeApiHandler({iceberg, tenancy, **store, metrics, state}, api_options));
+  if (auto started = server.Start(); !started) {
+    log::Error("cannot start the server").With("error", started.error().message);
+    return 1;
+  }
+  if (!config.port_file.empty()) {
+    if (auto written = WritePortFile(config.port_file, server.port()); !written) {
+      log::Error("cannot write the port file").With("error", written.error().message);
+      server.Shutdown(std::chrono::milliseconds(0));
+      return 1;
+    }
+  }
+  state = api::ServerState::kReady;
+  metrics.Set("ready", 1);
+  PrintWelcome(config, server.port());
+
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int signal_number = 0;
+  sigwait(&set, &signal_number);
+  log::Info("shutting down").With("signal", signal_number);
+  state = api::ServerState::kDraining;
+  metrics.Set("ready", 0);
+  server.Shutdown(std::chrono::duration_cast<std::chrono::milliseconds>(config.shutdown_grace));
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace pangolin::app

@@ -1,0 +1,153 @@
+// Environment and flag parsing with CLI11.
+#include "app/config.h"
+
+#include <CLI/CLI.hpp>
+
+#include "common/strings.h"
+
+namespace pangolin::app {
+namespace {
+
+Status ParseDatabaseUrl(std::string_view url, Config& config, std::string_view setting) {
+  if (url.empty() || url == "memory" || url == "memory://") {
+    config.store = StoreKind::kMemory;
+    return Ok();
+  }
+  if (StartsWith(url, "sqlite://") || EndsWith(url, ".db")) {
+    std::string path(StartsWith(url, "sqlite://") ? url.substr(9) : url);
+    if (auto query = path.find('?'); query != std::string::npos) path.resize(query);
+    if (path.empty()) return Err(ErrorCode::kInvalidArgument, "{}: sqlite URL has no path", setting);
+    config.store = StoreKind::kSqlite;
+    config.sqlite_path = path;
+    return Ok();
+  }
+  if (StartsWith(url, "postgres") || StartsWith(url, "mongodb")) {
+    return Err(ErrorCode::kInvalidArgument,
+               "{}: '{}' needs a backend this build does not include yet (use sqlite:// or memory)",
+               setting, url.substr(0, url.find(':')));
+  }
+  return Err(ErrorCode::kInvalidArgument,
+             "{}: unsupported database URL (expected sqlite:///path/pangolin.db or memory)", setting);
+}
+
+template <typename T>
+Status ParseNumber(const std::optional<std::string>& text, const char* name, T min, T max, T& out) {
+  if (!text) return Ok();
+  auto value = ParseInt(*text);
+  if (!value || *value < static_cast<long long>(min) || *value > static_cast<long long>(max)) {
+    return Err(ErrorCode::kInvalidArgument, "{}: expected an integer in [{}, {}], got '{}'", name,
+               min, max, *text);
+  }
+  out = static_cast<T>(*value);
+  return Ok();
+}
+
+Status ParseFlag(const std::optional<std::string>& text, const char* name, bool& out) {
+  if (!text) return Ok();
+  auto value = ParseBool(*text);
+  if (!value) return Err(ErrorCode::kInvalidArgument, "{}: expected true or false, got '{}'", name, *text);
+  out = *value;
+  return Ok();
+}
+
+Status ApplyEnvironment(const EnvLookup& env, Config& config) {
+  if (auto bind = env("PANGOLIN_BIND_ADDRESS")) config.bind_address = *bind;
+  RETURN_IF_ERROR(ParseNumber<uint16_t>(env("PORT"), "PORT", 0, 65535, config.port));
+  if (auto kind = env("PANGOLIN_STORAGE_TYPE")) {
+    if (*kind == "memory") config.store = StoreKind::kMemory;
+    else if (*kind != "sqlite") {
+      return Err(ErrorCode::kInvalidArgument,
+                 "PANGOLIN_STORAGE_TYPE: '{}' is not available in this build (memory, sqlite)", *kind);
+    }
+  }
+  if (auto url = env("DATABASE_URL")) RETURN_IF_ERROR(ParseDatabaseUrl(*url, config, "DATABASE_URL"));
+  RETURN_IF_ERROR(ParseFlag(env("PANGOLIN_NO_AUTH"), "PANGOLIN_NO_AUTH", config.no_auth));
+  if (auto catalog = env("PANGOLIN_DEFAULT_CATALOG"); catalog && !catalog->empty()) {
+    config.default_catalog = *catalog;
+  }
+  RETURN_IF_ERROR(ParseNumber<size_t>(env("PANGOLIN_MAX_BODY_BYTES"), "PANGOLIN_MAX_BODY_BYTES",
+                                      1024, size_t{1} << 30, config.max_body_bytes));
+  int64_t seconds = config.request_timeout.count();
+  RETURN_IF_ERROR(ParseNumber<int64_t>(env("PANGOLIN_REQUEST_TIMEOUT_SECS"),
+                                       "PANGOLIN_REQUEST_TIMEOUT_SECS", 1, 3600, seconds));
+  config.request_timeout = std::chrono::seconds(seconds);
+  seconds = config.shutdown_grace.count();
+  RETURN_IF_ERROR(ParseNumber<int64_t>(env("PANGOLIN_SHUTDOWN_GRACE_SECS"),
+                                       "PANGOLIN_SHUTDOWN_GRACE_SECS", 0, 3600, seconds));
+  config.shutdown_grace = std::chrono::seconds(seconds);
+  RETURN_IF_ERROR(ParseNumber<int>(env("PANGOLIN_WORKER_THREADS"), "PANGOLIN_WORKER_THREADS", 1,
+                                   1024, config.worker_threads));
+  RETURN_IF_ERROR(ParseFlag(env("PANGOLIN_METRICS_ENABLED"), "PANGOLIN_METRICS_ENABLED",
+                            config.metrics_enabled));
+  if (auto format = env("LOG_FORMAT")) {
+    if (*format == "json") config.log_format = log::Format::kJson;
+    else if (*format == "pretty") config.log_format = log::Format::kPretty;
+    else return Err(ErrorCode::kInvalidArgument, "LOG_FORMAT: expected json or pretty, got '{}'", *format);
+  }
+  if (auto level = env("PANGOLIN_LOG_LEVEL")) {
+    auto parsed = log::ParseLevel(*level);
+    if (!parsed) {
+      return Err(ErrorCode::kInvalidArgument,
+                 "PANGOLIN_LOG_LEVEL: expected debug, info, warn or error, got '{}'", *level);
+    }
+    config.log_level = *parsed;
+  }
+  return Ok();
+}
+
+}  // namespace
+
+bool IsLoopback(std::string_view address) {
+  return address == "localhost" || address == "::1" || address == "[::1]" ||
+         StartsWith(address, "127.");
+}
+
+Result<Config> LoadConfig(const std::vector<std::string>& args, const EnvLookup& env) {
+  Config config;
+  RETURN_IF_ERROR(ApplyEnvironment(env, config));
+  CLI::App cli{"pangolin_api: the Pangolin lakehouse catalog server"};
+  std::optional<std::string> database_url, log_format;
+  std::optional<std::string> bind, default_catalog;
+  std::optional<uint16_t> port;
+  bool no_auth = false;
+  cli.add_option("--bind", bind, "address to listen on (PANGOLIN_BIND_ADDRESS)");
+  cli.add_option("--port", port, "port to listen on, 0 for any free port (PORT)");
+  cli.add_option("--database-url", database_url, "sqlite:///path/pangolin.db or memory (DATABASE_URL)");
+  cli.add_flag("--no-auth", no_auth, "development mode without authentication, loopback only (PANGOLIN_NO_AUTH)");
+  cli.add_option("--default-catalog", default_catalog, "catalog served without a {prefix} (PANGOLIN_DEFAULT_CATALOG)");
+  cli.add_option("--port-file", config.port_file, "write the bound port to this file once listening");
+  cli.add_option("--log-format", log_format, "json or pretty (LOG_FORMAT)");
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    cli.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    return Err(ErrorCode::kNotFound, "{}", cli.help());
+  } catch (const CLI::ParseError& e) {
+    return Err(ErrorCode::kInvalidArgument, "command line: {}", e.what());
+  }
+  if (bind) config.bind_address = *bind;
+  if (port) config.port = *port;
+  if (no_auth) config.no_auth = true;
+  if (default_catalog) config.default_catalog = *default_catalog;
+  if (database_url) RETURN_IF_ERROR(ParseDatabaseUrl(*database_url, config, "--database-url"));
+  if (log_format) {
+    if (*log_format != "json" && *log_format != "pretty") {
+      return Err(ErrorCode::kInvalidArgument, "--log-format: expected json or pretty");
+    }
+    config.log_format = *log_format == "json" ? log::Format::kJson : log::Format::kPretty;
+  }
+  if (!config.no_auth) {
+    return Err(ErrorCode::kInvalidArgument,
+               "PANGOLIN_NO_AUTH: authentication is not available in this build yet; start with "
+               "PANGOLIN_NO_AUTH=true (or --no-auth), which serves loopback only");
+  }
+  if (config.no_auth && !IsLoopback(config.bind_address)) {
+    return Err(ErrorCode::kInvalidArgument,
+               "PANGOLIN_BIND_ADDRESS: '{}' is not a loopback address; PANGOLIN_NO_AUTH serves "
+               "127.0.0.1 or ::1 only",
+               config.bind_address);
+  }
+  return config;
+}
+
+}  // namespace pangolin::app

@@ -1,0 +1,45 @@
+// Server configuration from environment variables (the original Pangolin's names) and
+// command-line flags (which win). Invalid settings are reported naming the setting.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+#include "common/result.h"
+
+namespace pangolin::app {
+
+enum class StoreKind { kMemory, kSqlite };
+
+struct Config {
+  std::string bind_address = "127.0.0.1";
+  uint16_t port = 8080;
+  StoreKind store = StoreKind::kMemory;
+  std::string sqlite_path;  // StoreKind::kSqlite
+  bool no_auth = false;
+  std::optional<std::string> default_catalog;
+  size_t max_body_bytes = 16u << 20;
+  std::chrono::seconds request_timeout{30};
+  std::chrono::seconds shutdown_grace{25};
+  int worker_threads = 8;
+  bool metrics_enabled = true;
+  log::Format log_format = log::Format::kPretty;
+  log::Level log_level = log::Level::kInfo;
+  std::string port_file;  // when set, the bound port is written there once listening
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+
+// Parses flags over environment variables. `--help` returns kNotFound with the usage text as
+// message. Errors: kInvalidArgument naming the variable or flag.
+Result<Config> LoadConfig(const std::vector<std::string>& args, const EnvLookup& env);
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopback(std::string_view address);
+
+}  // namespace pangolin::app

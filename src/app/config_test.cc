@@ -1,0 +1,59 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "testing/matchers.h"
+
+namespace pangolin::app {
+namespace {
+
+using ::pangolin::testing::IsErrorWithMessage;
+
+Result<Config> Load(std::map<std::string, std::string> env, std::vector<std::string> args = {}) {
+  return LoadConfig(args, [&](const char* name) -> std::optional<std::string> {
+    auto it = env.find(name);
+    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+  });
+}
+
+TEST(ConfigTest, ReadsTheOriginalsEnvironmentVariables) {
+  auto config = Load({{"PANGOLIN_NO_AUTH", "true"}, {"PORT", "9090"},
+                      {"DATABASE_URL", "sqlite:///var/lib/p.db"}, {"LOG_FORMAT", "json"}});
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->port, 9090);
+  EXPECT_EQ(config->store, StoreKind::kSqlite);
+  EXPECT_EQ(config->sqlite_path, "/var/lib/p.db");
+  EXPECT_EQ(config->log_format, log::Format::kJson);
+}
+
+TEST(ConfigTest, FlagsWinOverEnvironment) {
+  auto config = Load({{"PORT", "9090"}, {"DATABASE_URL", "memory"}},
+                     {"--no-auth", "--port", "0", "--database-url", "data/p.db"});
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->port, 0);
+  EXPECT_EQ(config->sqlite_path, "data/p.db");
+}
+
+TEST(ConfigTest, BadSettingsAreNamed) {
+  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "true"}, {"PORT", "http"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PORT"));
+  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "maybe"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_NO_AUTH"));
+  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"DATABASE_URL", "postgres://x/y"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "DATABASE_URL"));
+  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"LOG_FORMAT", "xml"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "LOG_FORMAT"));
+  EXPECT_THAT(Load({}, {"--bogus"}), IsErrorWithMessage(ErrorCode::kInvalidArgument, "command line"));
+}
+
+TEST(ConfigTest, DevelopmentModeServesLoopbackOnly) {
+  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "true"}, {"PANGOLIN_BIND_ADDRESS", "0.0.0.0"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_BIND_ADDRESS"));
+  EXPECT_TRUE(Load({{"PANGOLIN_NO_AUTH", "true"}, {"PANGOLIN_BIND_ADDRESS", "::1"}}));
+  EXPECT_THAT(Load({}), IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_NO_AUTH"));
+}
+
+}  // namespace
+}  // namespace pangolin::app

@@ -1,0 +1,57 @@
+// Request accessors and query-string parsing.
+#include "http/message.h"
+
+#include "common/strings.h"
+
+namespace pangolin::http {
+
+std::optional<std::string_view> Request::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> Request::Query(std::string_view name) const {
+  for (const auto& [key, value] : query) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+Response Response::Json(int status, std::string body) {
+  Response response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+Response Response::NoContent() {
+  Response response;
+  response.status = 204;
+  response.content_type.clear();
+  return response;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseQuery(std::string_view query) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (query.empty()) return out;
+  for (const std::string& part : Split(query, "&")) {
+    if (part.empty()) continue;
+    size_t eq = part.find('=');
+    std::string name = part.substr(0, eq);
+    std::string value = eq == std::string::npos ? "" : part.substr(eq + 1);
+    for (std::string* text : {&name, &value}) {
+      for (char& c : *text) {
+        if (c == '+') c = ' ';
+      }
+    }
+    auto decoded_name = PercentDecode(name);
+    auto decoded_value = PercentDecode(value);
+    if (!decoded_name || !decoded_value) return std::nullopt;
+    out.emplace_back(std::move(*decoded_name), std::move(*decoded_value));
+  }
+  return out;
+}
+
+}  // namespace pangolin::http

@@ -1,0 +1,141 @@
+// JSON codecs for the Iceberg REST namespace, list, load, config and error bodies.
+#include "serde/rest_catalog.h"
+
+#include "serde/json_internal.h"
+
+namespace pangolin::serde {
+using namespace internal;
+
+namespace {
+
+Result<catalog::TableIdentifier> IdentifierFromJson(const json::object& object,
+                                                    std::string_view field) {
+  ASSIGN_OR_RETURN(const json::object* id, GetObject(object, field));
+  catalog::TableIdentifier out;
+  ASSIGN_OR_RETURN(out.ns, GetStringList(*id, "namespace"));
+  ASSIGN_OR_RETURN(out.name, GetString(*id, "name"));
+  return out;
+}
+
+json::value TokenJson(const std::optional<std::string>& token) {
+  return token ? json::value(*token) : json::value(nullptr);
+}
+
+}  // namespace
+
+Result<CreateNamespaceBody> ParseCreateNamespaceRequest(std::string_view text) {
+  ASSIGN_OR_RETURN(json::object object, ParseObject(text, "CreateNamespaceRequest"));
+  CreateNamespaceBody body;
+  ASSIGN_OR_RETURN(body.ns, GetStringList(object, "namespace"));
+  ASSIGN_OR_RETURN(body.properties, GetStringMap(object, "properties"));
+  return body;
+}
+
+Result<UpdatePropertiesBody> ParseUpdateNamespacePropertiesRequest(std::string_view text) {
+  ASSIGN_OR_RETURN(json::object object, ParseObject(text, "UpdateNamespacePropertiesRequest"));
+  UpdatePropertiesBody body;
+  if (const json::value* removals = Find(object, "removals"); removals && !removals->is_null()) {
+    ASSIGN_OR_RETURN(body.removals, GetStringList(object, "removals"));
+  }
+  ASSIGN_OR_RETURN(body.updates, GetStringMap(object, "updates"));
+  return body;
+}
+
+Result<RenameBody> ParseRenameTableRequest(std::string_view text) {
+  ASSIGN_OR_RETURN(json::object object, ParseObject(text, "RenameTableRequest"));
+  RenameBody body;
+  ASSIGN_OR_RETURN(body.source, IdentifierFromJson(object, "source"));
+  ASSIGN_OR_RETURN(body.destination, IdentifierFromJson(object, "destination"));
+  return body;
+}
+
+Result<std::string> ParseReportMetricsRequest(std::string_view text) {
+  ASSIGN_OR_RETURN(json::object object, ParseObject(text, "ReportMetricsRequest"));
+  ASSIGN_OR_RETURN(std::string type, GetString(object, "report-type"));
+  if (type != "scan-report" && type != "commit-report") {
+    return Err(ErrorCode::kBadRequest, "Invalid report-type: {}", type);
+  }
+  return type;
+}
+
+std::string ConfigResponseJson(const catalog::Properties& defaults,
+                               const catalog::Properties& overrides,
+                               const std::vector<std::string>& endpoints) {
+  json::object object;
+  object["defaults"] = ToJson(defaults);
+  object["overrides"] = ToJson(overrides);
+  object["endpoints"] = ToJson(endpoints);
+  return json::serialize(object);
+}
+
+std::string NamespacesResponseJson(const std::vector<catalog::Namespace>& namespaces,
+                                   const std::optional<std::string>& next_page_token, bool paged) {
+  json::object object;
+  json::array list;
+  for (const auto& ns : namespaces) list.push_back(ToJson(ns));
+  object["namespaces"] = std::move(list);
+  if (paged) object["next-page-token"] = TokenJson(next_page_token);
+  return json::serialize(object);
+}
+
+std::string NamespaceResponseJson(const catalog::Namespace& ns,
+                                  const catalog::Properties& properties) {
+  json::object object;
+  object["namespace"] = ToJson(ns);
+  object["properties"] = ToJson(properties);
+  return json::serialize(object);
+}
+
+std::string UpdatePropertiesResponseJson(const std::vector<std::string>& updated,
+                                         const std::vector<std::string>& removed,
+                                         const std::vector<std::string>& missing) {
+  json::object object;
+  object["updated"] = ToJson(updated);
+  object["removed"] = ToJson(removed);
+  object["missing"] = ToJson(missing);
+  return json::serialize(object);
+}
+
+std::string TablesResponseJson(const std::vector<catalog::TableIdentifier>& identifiers,
+                               const std::optional<std::string>& next_page_token, bool paged) {
+  json::object object;
+  json::array list;
+  for (const auto& id : identifiers) {
+    list.push_back(json::object{{"namespace", ToJson(id.ns)}, {"name", id.name}});
+  }
+  object["identifiers"] = std::move(list);
+  if (paged) object["next-page-token"] = TokenJson(next_page_token);
+  return json::serialize(object);
+}
+
+std::string LoadTableResultJson(const std::optional<std::string>& metadata_location,
+                                std::string_view metadata_json, const catalog::Properties& config) {
+  std::string out = "{";
+  if (metadata_location) {
+    out += "\"metadata-location\":" + json::serialize(json::value(*metadata_location)) + ",";
+  }
+  out += "\"metadata\":";
+  out += metadata_json;
+  out += ",\"config\":" + json::serialize(ToJson(config)) + "}";
+  return out;
+}
+
+std::string CommitTableResponseJson(const std::string& metadata_location,
+                                    std::string_view metadata_json) {
+  std::string out = "{\"metadata-location\":" + json::serialize(json::value(metadata_location));
+  out += ",\"metadata\":";
+  out += metadata_json;
+  out += "}";
+  return out;
+}
+
+std::string IcebergErrorJson(int code, std::string_view type, std::string_view message) {
+  json::object error{{"message", message}, {"type", type}, {"code", code}};
+  return json::serialize(json::object{{"error", std::move(error)}});
+}
+
+std::string ManagementErrorJson(std::string_view message) {
+  return json::serialize(json::object{{"error", message}});
+}
+
+}  // namespace pangolin::serde

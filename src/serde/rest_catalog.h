@@ -1,0 +1,58 @@
+// Wire formats of the Iceberg REST catalog routes other than table metadata itself: namespace and
+// rename requests, list and load responses, the config response and the error model.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/model.h"
+#include "common/result.h"
+
+namespace pangolin::serde {
+
+struct CreateNamespaceBody {
+  catalog::Namespace ns;
+  catalog::Properties properties;
+};
+Result<CreateNamespaceBody> ParseCreateNamespaceRequest(std::string_view json);
+
+struct UpdatePropertiesBody {
+  std::vector<std::string> removals;
+  catalog::Properties updates;
+};
+Result<UpdatePropertiesBody> ParseUpdateNamespacePropertiesRequest(std::string_view json);
+
+struct RenameBody {
+  catalog::TableIdentifier source;
+  catalog::TableIdentifier destination;
+};
+Result<RenameBody> ParseRenameTableRequest(std::string_view json);
+
+// Validates a ReportMetricsRequest and returns its `report-type`.
+Result<std::string> ParseReportMetricsRequest(std::string_view json);
+
+std::string ConfigResponseJson(const catalog::Properties& defaults,
+                               const catalog::Properties& overrides,
+                               const std::vector<std::string>& endpoints);
+std::string NamespacesResponseJson(const std::vector<catalog::Namespace>& namespaces,
+                                   const std::optional<std::string>& next_page_token,
+                                   bool paged);
+std::string NamespaceResponseJson(const catalog::Namespace& ns,
+                                  const catalog::Properties& properties);
+std::string UpdatePropertiesResponseJson(const std::vector<std::string>& updated,
+                                         const std::vector<std::string>& removed,
+                                         const std::vector<std::string>& missing);
+std::string TablesResponseJson(const std::vector<catalog::TableIdentifier>& identifiers,
+                               const std::optional<std::string>& next_page_token, bool paged);
+// `metadata_json` is spliced in as is: it must be a serialized TableMetadata.
+std::string LoadTableResultJson(const std::optional<std::string>& metadata_location,
+                                std::string_view metadata_json, const catalog::Properties& config);
+// CommitTableResponse: {metadata-location, metadata}.
+std::string CommitTableResponseJson(const std::string& metadata_location,
+                                    std::string_view metadata_json);
+std::string IcebergErrorJson(int code, std::string_view type, std::string_view message);
+std::string ManagementErrorJson(std::string_view message);
+
+}  // namespace pangolin::serde
