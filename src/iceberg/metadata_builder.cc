@@ -119,6 +119,10 @@ Result<PartitionSpec> MetadataBuilder::BindSpec(const UnboundPartitionSpec& spec
   int last_id = kPartitionDataIdStart - 1;
   std::set<std::string> names;
   for (const auto& field : spec.fields) {
+    if (!IsKnownTransform(field.transform)) {
+      return Err(ErrorCode::kInvalidArgument, "Invalid transform in partition field {}: {}",
+                 field.name, field.transform);
+    }
     if (!by_id.count(field.source_id)) {
       return Err(ErrorCode::kInvalidArgument, "Cannot find source column: {}", field.source_id);
     }
@@ -221,6 +225,11 @@ Status MetadataBuilder::CheckOrderCompatible(const SortOrder& order, const Schem
 }
 
 Status MetadataBuilder::AddSortOrder(const SortOrder& order) {
+  for (const auto& field : order.fields) {
+    if (!IsKnownTransform(field.transform)) {
+      return Err(ErrorCode::kInvalidArgument, "Invalid transform in sort field: {}", field.transform);
+    }
+  }
   int new_id = 0;
   if (!order.fields.empty()) {
     new_id = 1;

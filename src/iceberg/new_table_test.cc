@@ -119,7 +119,8 @@ TEST(NewTableTest, Validation) {
               IsErrorWithMessage(ErrorCode::kValidation, "non-primitive"));
   request = NestedRequest();
   request.partition_spec->fields = {{10, {}, {}, "id_x", "some_future_transform[3]"}};
-  EXPECT_THAT(NewTableMetadata(request, "s3://b/t", "u", 1), ::pangolin::testing::IsOk());
+  EXPECT_THAT(NewTableMetadata(request, "s3://b/t", "u", 1),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "Invalid transform"));
 }
 
 }  // namespace

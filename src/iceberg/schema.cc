@@ -266,6 +266,19 @@ bool IsPrimitiveType(std::string_view type) {
   return HasArguments(type, "geometry", '(', ')') || HasArguments(type, "geography", '(', ')');
 }
 
+bool IsKnownTransform(std::string_view transform) {
+  for (std::string_view plain : {"identity", "year", "month", "day", "hour", "void"}) {
+    if (transform == plain) return true;
+  }
+  if (HasArguments(transform, "bucket", '[', ']')) {
+    return IsUnsigned(transform.substr(7, transform.size() - 8));
+  }
+  if (HasArguments(transform, "truncate", '[', ']')) {
+    return IsUnsigned(transform.substr(9, transform.size() - 10));
+  }
+  return false;
+}
+
 Status CheckSchemaCompatibility(const Schema& schema, int format_version) {
   std::vector<int> ids;
   CollectIds(Type::Struct(schema.fields), &ids);

@@ -69,6 +69,10 @@ bool SameSchema(const Schema& a, const Schema& b);
 // geometry[(crs)], geography[(crs[, algorithm])].
 bool IsPrimitiveType(std::string_view type);
 
+// True for the spec's transforms: identity, year, month, day, hour, void, bucket[N], truncate[W].
+// New specs and sort orders must use one; metadata written elsewhere is read whatever it holds.
+bool IsKnownTransform(std::string_view transform);
+
 // Highest field id anywhere in the schema (0 when empty).
 int HighestFieldId(const Schema& schema);
 

@@ -19,5 +19,15 @@ TEST(SchemaTest, KnowsTheSpecsPrimitiveTypes) {
   }
 }
 
+TEST(SchemaTest, KnowsTheSpecsTransforms) {
+  for (std::string_view t : {"identity", "year", "month", "day", "hour", "void", "bucket[16]",
+                             "truncate[4]"}) {
+    EXPECT_TRUE(IsKnownTransform(t)) << t;
+  }
+  for (std::string_view t : {"frobnicate", "bucket", "bucket[]", "bucket[x]", "truncate(4)", ""}) {
+    EXPECT_FALSE(IsKnownTransform(t)) << t;
+  }
+}
+
 }  // namespace
 }  // namespace pangolin::iceberg

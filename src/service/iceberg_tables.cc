@@ -105,9 +105,8 @@ Result<store::Page<TableIdentifier>> IcebergService::ListTables(const Context& c
 Result<IcebergService::TableState> IcebergService::LoadTableState(const Context& ctx,
                                                                   const CatalogHandle& cat,
                                                                   const TableIdentifier& id) {
-  if (!catalog::ValidateNamespace(id.ns) || !catalog::ValidateName("table name", id.name)) {
-    return tl::unexpected(NoSuchTable(id));
-  }
+  RETURN_IF_ERROR(catalog::ValidateNamespace(id.ns));
+  RETURN_IF_ERROR(catalog::ValidateName("table name", id.name));
   ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, ObjectKey(id)));
   if (!entry || entry->type != ContentType::kIcebergTable) return tl::unexpected(NoSuchTable(id));
   ASSIGN_OR_RETURN(auto metadata, ReadMetadata(entry->metadata_location));
@@ -176,9 +175,8 @@ Result<LoadedTable> IcebergService::LoadTable(const Context& ctx, const CatalogH
 
 Status IcebergService::TableExists(const Context& ctx, const CatalogHandle& cat,
                                    const TableIdentifier& id) {
-  if (!catalog::ValidateNamespace(id.ns) || !catalog::ValidateName("table name", id.name)) {
-    return tl::unexpected(NoSuchTable(id));
-  }
+  RETURN_IF_ERROR(catalog::ValidateNamespace(id.ns));
+  RETURN_IF_ERROR(catalog::ValidateName("table name", id.name));
   ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, ObjectKey(id)));
   if (!entry || entry->type != ContentType::kIcebergTable) return tl::unexpected(NoSuchTable(id));
   return Ok();
