@@ -1,0 +1,60 @@
+# Thin entry points for building, running and testing Pangolin. The real work lives in CMake
+# (build), scripts/ (dependencies, checks) and the test suites under tests/.
+
+NINJA_JOBS ?= 2
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+PYTHON ?= python3
+PYTEST_ARGS ?=
+PORT ?= 8080
+
+SERVER_BIN := $(BUILD_DIR)/src/pangolin_api
+# The server binary the Python suites start (override to test another build).
+PANGOLIN_BIN ?= $(abspath $(SERVER_BIN))
+PY_SUITES := tests/conformance tests/integration
+FORMAT_FILES = $(shell find src tests -type f \( -name '*.h' -o -name '*.cc' \) 2>/dev/null | sort)
+
+.PHONY: all deps configure build run test test-unit test-py fmt lint tidy clean
+
+all: build
+
+deps:
+	scripts/deps.sh
+
+configure: deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: configure
+	ninja -C $(BUILD_DIR) -j $(NINJA_JOBS)
+
+# Development server: no authentication, SQLite store under ./data, loopback only.
+run: build
+	mkdir -p data
+	exec env PANGOLIN_NO_AUTH=true DATABASE_URL=sqlite://$(CURDIR)/data/pangolin.db \
+	  PANGOLIN_BIND_ADDRESS=127.0.0.1 PORT=$(PORT) $(SERVER_BIN)
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS)
+	$(PYTHON) scripts/check_includes.py
+	PANGOLIN_BIN=$(PANGOLIN_BIN) $(PYTHON) -m pytest $(PYTEST_ARGS) $(PY_SUITES)
+
+test-unit:
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS)
+
+test-py:
+	PANGOLIN_BIN=$(PANGOLIN_BIN) $(PYTHON) -m pytest $(PYTEST_ARGS) $(PY_SUITES)
+
+fmt:
+	clang-format -i $(FORMAT_FILES)
+
+lint:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+	$(PYTHON) scripts/check_includes.py --self-test
+	$(PYTHON) scripts/check_includes.py
+
+# clang-tidy over every translation unit (needs compile_commands.json from a build).
+tidy: build
+	run-clang-tidy -quiet -j $(NINJA_JOBS) -p $(BUILD_DIR) '$(CURDIR)/src/'
+
+clean:
+	rm -rf $(BUILD_DIR) tests/.pytest_cache

@@ -1,0 +1,96 @@
+"""Session fixtures shared by the conformance and integration suites: one pangolin_api process
+(binary from PANGOLIN_BIN, default build/src/pangolin_api) with a local warehouse "wh" and a
+catalog "lake" in it, created through the management API."""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pangolin_harness import (DEFAULT_BINARY, Http, PangolinServer, create_catalog,
+                              create_warehouse)
+
+# Whole-session deadline: a hung request must fail the run, not stall it. The server is tied
+# to this process (parent-death signal), so it goes down with it.
+SESSION_TIMEOUT_S = int(os.environ.get("PANGOLIN_TEST_TIMEOUT", "1200"))
+
+WAREHOUSE = "wh"
+CATALOG = "lake"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if SESSION_TIMEOUT_S > 0:
+        faulthandler.dump_traceback_later(SESSION_TIMEOUT_S, exit=True, file=sys.stderr)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    faulthandler.cancel_dump_traceback_later()
+
+
+@dataclass(frozen=True)
+class CatalogInfo:
+    """A catalog created for the tests: its name (the REST prefix) and storage root on disk."""
+
+    name: str
+    warehouse: str
+    root: Path
+
+    @property
+    def storage_location(self) -> str:
+        return f"file://{self.root}"
+
+
+@pytest.fixture(scope="session")
+def pangolin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PangolinServer]:
+    binary = Path(os.environ.get("PANGOLIN_BIN", str(DEFAULT_BINARY))).resolve()
+    server = PangolinServer(binary=binary, root=tmp_path_factory.mktemp("pangolin"))
+    failure = None
+    try:
+        server.start()
+    except Exception as e:  # noqa: BLE001 - reported as one clear failure for every test
+        failure = str(e)
+        if server.process is not None and server.process.poll() is None:
+            server.process.kill()
+            server.process.wait()
+    if failure is not None:
+        pytest.fail(f"could not start pangolin_api: {failure}", pytrace=False)
+    yield server
+    server.assert_stopped_cleanly()
+
+
+@pytest.fixture(scope="session")
+def http(pangolin_server: PangolinServer) -> Http:
+    return Http(pangolin_server.base_url)
+
+
+@pytest.fixture(scope="session")
+def warehouse(pangolin_server: PangolinServer, http: Http) -> str:
+    pangolin_server.warehouse_root.mkdir(parents=True, exist_ok=True)
+    create_warehouse(http, WAREHOUSE, pangolin_server.warehouse_root)
+    return WAREHOUSE
+
+
+@pytest.fixture(scope="session")
+def lake(pangolin_server: PangolinServer, http: Http, warehouse: str) -> CatalogInfo:
+    """The catalog "lake" in warehouse "wh", rooted at <tmp>/warehouse/lake."""
+    info = CatalogInfo(CATALOG, warehouse, pangolin_server.warehouse_root / CATALOG)
+    create_catalog(http, info.name, warehouse, info.storage_location)
+    return info
+
+
+@pytest.fixture(scope="session")
+def make_test_catalog(pangolin_server: PangolinServer, http: Http, warehouse: str):
+    """Creates another catalog in warehouse "wh" (for suites that need one to themselves)."""
+
+    def make(name: str) -> CatalogInfo:
+        info = CatalogInfo(name, warehouse, pangolin_server.warehouse_root / name)
+        create_catalog(http, info.name, warehouse, info.storage_location)
+        return info
+
+    return make

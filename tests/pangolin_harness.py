@@ -1,0 +1,224 @@
+"""Test harness shared by Pangolin's Python suites: launches a real pangolin_api process on a
+loopback port chosen by the kernel, and offers small helpers for the REST and management APIs.
+
+The server is started exactly as an operator would start it, only with a throw-away directory:
+  pangolin_api --bind 127.0.0.1 --port 0 --port-file <dir>/port
+               --database-url sqlite://<dir>/pangolin.db --no-auth
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_BINARY = REPO_ROOT / "build" / "src" / "pangolin_api"
+
+STARTUP_TIMEOUT_S = 20.0
+SHUTDOWN_TIMEOUT_S = 10.0
+HTTP_TIMEOUT_S = 30.0
+
+# Environment variables that would compete with the command-line flags the harness passes.
+_SCRUBBED_ENV = ("DATABASE_URL", "PORT", "PANGOLIN_BIND_ADDRESS", "PANGOLIN_NO_AUTH",
+                 "PANGOLIN_STORAGE_TYPE")
+
+# The Iceberg REST error body: {"error": {"message", "type", "code", "stack"?}}.
+ERROR_FIELDS = {"message", "type", "code"}
+OPTIONAL_ERROR_FIELDS = {"stack"}
+
+
+def unique_name(prefix: str) -> str:
+    """A fresh identifier such as "ns_3f2a9c1b"; tests never share names."""
+    return f"{prefix}_{uuid.uuid4().hex[:10]}"
+
+
+def encode_namespace(levels: list[str] | tuple[str, ...]) -> str:
+    """Path form of a namespace: each level percent-encoded, joined by %1F (spec default)."""
+    return "%1F".join(urllib.parse.quote(level, safe="") for level in levels)
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: deliver SIGTERM to the server if the test runner dies."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+@dataclass
+class PangolinServer:
+    """A running pangolin_api process and the directory it owns."""
+
+    binary: Path
+    root: Path
+    process: subprocess.Popen | None = None
+    port: int = 0
+    log_path: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log_path = self.root / "server.log"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def warehouse_root(self) -> Path:
+        return self.root / "warehouse"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def log_tail(self, lines: int = 80) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "<no server log>"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def _describe(self, what: str) -> str:
+        return f"{what}\n--- last lines of {self.log_path} ---\n{self.log_tail()}"
+
+    def start(self) -> None:
+        if not self.binary.is_file() or not os.access(self.binary, os.X_OK):
+            raise RuntimeError(f"server binary {self.binary} not found; build it with `make build` "
+                               "or point PANGOLIN_BIN at it")
+        port_file = self.root / "port"
+        args = [
+            str(self.binary),
+            "--bind", "127.0.0.1",
+            "--port", "0",
+            "--port-file", str(port_file),
+            "--database-url", f"sqlite://{self.root}/pangolin.db",
+            "--no-auth",
+        ]
+        env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+                cwd=self.root, preexec_fn=_die_with_parent)
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        self.port = self._wait_for_port(port_file, deadline)
+        self._wait_until_ready(deadline)
+
+    def _check_alive(self) -> None:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise RuntimeError(self._describe(
+                f"pangolin_api exited during startup with status {self.process.returncode}"))
+
+    def _wait_for_port(self, port_file: Path, deadline: float) -> int:
+        while time.monotonic() < deadline:
+            self._check_alive()
+            try:
+                text = port_file.read_text().strip()
+                if text.isdigit() and int(text) > 0:
+                    return int(text)
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(self._describe(
+            f"pangolin_api wrote no port to {port_file} within {STARTUP_TIMEOUT_S:.0f} s"))
+
+    def _wait_until_ready(self, deadline: float) -> None:
+        last = "no answer"
+        while time.monotonic() < deadline:
+            self._check_alive()
+            try:
+                r = requests.get(self.url("/health/ready"), timeout=2)
+                if r.status_code == 200:
+                    return
+                last = f"{r.status_code} {r.text[:200]}"
+            except requests.RequestException as e:
+                last = repr(e)
+            time.sleep(0.1)
+        raise RuntimeError(self._describe(
+            f"GET /health/ready was not 200 within {STARTUP_TIMEOUT_S:.0f} s (last: {last})"))
+
+    def stop(self) -> int:
+        """SIGTERM, then wait; returns the exit status (kills and raises after the timeout)."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                raise AssertionError(self._describe(
+                    f"pangolin_api did not exit within {SHUTDOWN_TIMEOUT_S:.0f} s of SIGTERM"))
+        return self.process.returncode
+
+    def assert_stopped_cleanly(self) -> None:
+        status = self.stop()
+        assert status == 0, self._describe(f"pangolin_api exited with status {status} after SIGTERM")
+
+
+class Http:
+    """requests with a base URL and a timeout on every call (a hung server fails, never hangs)."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", HTTP_TIMEOUT_S)
+        return self.session.request(method, self.base_url + path, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("GET", path, **kwargs)
+
+    def head(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("HEAD", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+
+def expect_status(response: requests.Response, status: int) -> Any:
+    """Asserts the status and returns the JSON body (None when there is none)."""
+    assert response.status_code == status, (
+        f"{response.request.method} {response.request.url}: expected {status}, "
+        f"got {response.status_code}: {response.text[:2000]}")
+    if not response.content:
+        return None
+    return response.json()
+
+
+def create_warehouse(http: Http, name: str, root: Path) -> dict:
+    body = {"name": name, "storage_config": {"type": "local", "root": str(root)}}
+    return expect_status(http.post("/api/v1/warehouses", json=body), 201)
+
+
+def create_catalog(http: Http, name: str, warehouse: str, storage_location: str) -> dict:
+    body = {"name": name, "warehouse_name": warehouse, "storage_location": storage_location}
+    return expect_status(http.post("/api/v1/catalogs", json=body), 201)
+
+
+def simple_schema() -> dict:
+    """A two-column Iceberg schema in REST JSON form."""
+    return {
+        "type": "struct",
+        "schema-id": 0,
+        "fields": [
+            {"id": 1, "name": "id", "type": "long", "required": False},
+            {"id": 2, "name": "data", "type": "string", "required": False},
+        ],
+    }
