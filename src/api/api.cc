@@ -36,10 +36,10 @@ Response ErrorFor(std::string_view path, ErrorCode code, std::string message) {
 }
 
 void AddHealthRoutes(ApiRouter& router, const ApiDependencies& deps, bool metrics_enabled) {
-  router.Add("GET", "/health/live", [](const Request&, const service::Context&,
-                                       const http::PathParams&) {
-    return Response::Json(200, R"({"status":"alive"})");
-  });
+  router.Add("GET", "/health/live",
+             [](const Request&, const service::Context&, const http::PathParams&) {
+               return Response::Json(200, R"({"status":"alive"})");
+             });
   auto ready = [&deps](const Request&, const service::Context&, const http::PathParams&) {
     ServerState state = deps.state.load();
     if (state != ServerState::kReady) {
@@ -48,23 +48,26 @@ void AddHealthRoutes(ApiRouter& router, const ApiDependencies& deps, bool metric
     }
     auto started = std::chrono::steady_clock::now();
     auto ping = deps.store.Ping();
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-                    .count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count();
     if (!ping) {
-      return Response::Json(503, fmt::format(R"({{"status":"unready","store":"error","error":"{}"}})",
-                                             log::JsonEscape(ping.error().message)));
+      return Response::Json(503,
+                            fmt::format(R"({{"status":"unready","store":"error","error":"{}"}})",
+                                        log::JsonEscape(ping.error().message)));
     }
-    return Response::Json(200, fmt::format(R"({{"status":"ready","store":"ok","store_latency_ms":{:.3f}}})", ms));
+    return Response::Json(
+        200, fmt::format(R"({{"status":"ready","store":"ok","store_latency_ms":{:.3f}}})", ms));
   };
   router.Add("GET", "/health/ready", ready);
   router.Add("GET", "/health", ready);
   if (metrics_enabled) {
-    router.Add("GET", "/metrics", [&deps](const Request&, const service::Context&,
-                                          const http::PathParams&) {
-      Response response = Response::Json(200, deps.metrics.RenderPrometheus());
-      response.content_type = "text/plain; version=0.0.4";
-      return response;
-    });
+    router.Add("GET", "/metrics",
+               [&deps](const Request&, const service::Context&, const http::PathParams&) {
+                 Response response = Response::Json(200, deps.metrics.RenderPrometheus());
+                 response.content_type = "text/plain; version=0.0.4";
+                 return response;
+               });
   }
 }
 
@@ -79,7 +82,8 @@ class Pipeline {
   Response Handle(Request request) {
     auto started = std::chrono::steady_clock::now();
     auto incoming = request.Header("x-request-id");
-    request.request_id = incoming && IsSafeRequestId(*incoming) ? std::string(*incoming) : NewUuid();
+    request.request_id =
+        incoming && IsSafeRequestId(*incoming) ? std::string(*incoming) : NewUuid();
     http::RouteMatch match = router_.Match(request.method, request.path);
     Response response = Dispatch(request, match);
     response.headers.emplace_back("X-Request-Id", request.request_id);

@@ -52,10 +52,12 @@ void PrintWelcome(const Config& config, uint16_t port) {
                          : config.bind_address;
   log::Info("pangolin_api is ready")
       .With("address", fmt::format("http://{}:{}", host, port))
-      .With("store", config.store == StoreKind::kSqlite ? "sqlite:" + config.sqlite_path : "memory");
+      .With("store",
+            config.store == StoreKind::kSqlite ? "sqlite:" + config.sqlite_path : "memory");
   if (config.no_auth) {
-    log::Warn("AUTHENTICATION IS DISABLED (PANGOLIN_NO_AUTH): every request acts as an admin of the "
-              "default tenant. Development only; serving loopback only.");
+    log::Warn(
+        "AUTHENTICATION IS DISABLED (PANGOLIN_NO_AUTH): every request acts as an admin of the "
+        "default tenant. Development only; serving loopback only.");
   }
 }
 
@@ -92,8 +94,9 @@ int RunServer(const Config& config) {
   server_options.max_body_bytes = config.max_body_bytes;
   server_options.read_timeout = config.request_timeout;
   server_options.write_timeout = config.request_timeout;
-  http::Server server(server_options,
-                      api::MakeApiHandler({iceberg, tenancy, **store, metrics, state}, api_options));
+  http::Server server(
+      server_options,
+      api::MakeApiHandler({iceberg, tenancy, **store, metrics, state}, api_options));
   if (auto started = server.Start(); !started) {
     log::Error("cannot start the server").With("error", started.error().message);
     return 1;

@@ -16,7 +16,8 @@ Status ParseDatabaseUrl(std::string_view url, Config& config, std::string_view s
   if (StartsWith(url, "sqlite://") || EndsWith(url, ".db")) {
     std::string path(StartsWith(url, "sqlite://") ? url.substr(9) : url);
     if (auto query = path.find('?'); query != std::string::npos) path.resize(query);
-    if (path.empty()) return Err(ErrorCode::kInvalidArgument, "{}: sqlite URL has no path", setting);
+    if (path.empty())
+      return Err(ErrorCode::kInvalidArgument, "{}: sqlite URL has no path", setting);
     config.store = StoreKind::kSqlite;
     config.sqlite_path = path;
     return Ok();
@@ -27,7 +28,8 @@ Status ParseDatabaseUrl(std::string_view url, Config& config, std::string_view s
                setting, url.substr(0, url.find(':')));
   }
   return Err(ErrorCode::kInvalidArgument,
-             "{}: unsupported database URL (expected sqlite:///path/pangolin.db or memory)", setting);
+             "{}: unsupported database URL (expected sqlite:///path/pangolin.db or memory)",
+             setting);
 }
 
 template <typename T>
@@ -45,7 +47,8 @@ Status ParseNumber(const std::optional<std::string>& text, const char* name, T m
 Status ParseFlag(const std::optional<std::string>& text, const char* name, bool& out) {
   if (!text) return Ok();
   auto value = ParseBool(*text);
-  if (!value) return Err(ErrorCode::kInvalidArgument, "{}: expected true or false, got '{}'", name, *text);
+  if (!value)
+    return Err(ErrorCode::kInvalidArgument, "{}: expected true or false, got '{}'", name, *text);
   out = *value;
   return Ok();
 }
@@ -54,13 +57,16 @@ Status ApplyEnvironment(const EnvLookup& env, Config& config) {
   if (auto bind = env("PANGOLIN_BIND_ADDRESS")) config.bind_address = *bind;
   RETURN_IF_ERROR(ParseNumber<uint16_t>(env("PORT"), "PORT", 0, 65535, config.port));
   if (auto kind = env("PANGOLIN_STORAGE_TYPE")) {
-    if (*kind == "memory") config.store = StoreKind::kMemory;
+    if (*kind == "memory")
+      config.store = StoreKind::kMemory;
     else if (*kind != "sqlite") {
       return Err(ErrorCode::kInvalidArgument,
-                 "PANGOLIN_STORAGE_TYPE: '{}' is not available in this build (memory, sqlite)", *kind);
+                 "PANGOLIN_STORAGE_TYPE: '{}' is not available in this build (memory, sqlite)",
+                 *kind);
     }
   }
-  if (auto url = env("DATABASE_URL")) RETURN_IF_ERROR(ParseDatabaseUrl(*url, config, "DATABASE_URL"));
+  if (auto url = env("DATABASE_URL"))
+    RETURN_IF_ERROR(ParseDatabaseUrl(*url, config, "DATABASE_URL"));
   RETURN_IF_ERROR(ParseFlag(env("PANGOLIN_NO_AUTH"), "PANGOLIN_NO_AUTH", config.no_auth));
   if (auto catalog = env("PANGOLIN_DEFAULT_CATALOG"); catalog && !catalog->empty()) {
     config.default_catalog = *catalog;
@@ -80,9 +86,13 @@ Status ApplyEnvironment(const EnvLookup& env, Config& config) {
   RETURN_IF_ERROR(ParseFlag(env("PANGOLIN_METRICS_ENABLED"), "PANGOLIN_METRICS_ENABLED",
                             config.metrics_enabled));
   if (auto format = env("LOG_FORMAT")) {
-    if (*format == "json") config.log_format = log::Format::kJson;
-    else if (*format == "pretty") config.log_format = log::Format::kPretty;
-    else return Err(ErrorCode::kInvalidArgument, "LOG_FORMAT: expected json or pretty, got '{}'", *format);
+    if (*format == "json")
+      config.log_format = log::Format::kJson;
+    else if (*format == "pretty")
+      config.log_format = log::Format::kPretty;
+    else
+      return Err(ErrorCode::kInvalidArgument, "LOG_FORMAT: expected json or pretty, got '{}'",
+                 *format);
   }
   if (auto level = env("PANGOLIN_LOG_LEVEL")) {
     auto parsed = log::ParseLevel(*level);
@@ -112,10 +122,14 @@ Result<Config> LoadConfig(const std::vector<std::string>& args, const EnvLookup&
   bool no_auth = false;
   cli.add_option("--bind", bind, "address to listen on (PANGOLIN_BIND_ADDRESS)");
   cli.add_option("--port", port, "port to listen on, 0 for any free port (PORT)");
-  cli.add_option("--database-url", database_url, "sqlite:///path/pangolin.db or memory (DATABASE_URL)");
-  cli.add_flag("--no-auth", no_auth, "development mode without authentication, loopback only (PANGOLIN_NO_AUTH)");
-  cli.add_option("--default-catalog", default_catalog, "catalog served without a {prefix} (PANGOLIN_DEFAULT_CATALOG)");
-  cli.add_option("--port-file", config.port_file, "write the bound port to this file once listening");
+  cli.add_option("--database-url", database_url,
+                 "sqlite:///path/pangolin.db or memory (DATABASE_URL)");
+  cli.add_flag("--no-auth", no_auth,
+               "development mode without authentication, loopback only (PANGOLIN_NO_AUTH)");
+  cli.add_option("--default-catalog", default_catalog,
+                 "catalog served without a {prefix} (PANGOLIN_DEFAULT_CATALOG)");
+  cli.add_option("--port-file", config.port_file,
+                 "write the bound port to this file once listening");
   cli.add_option("--log-format", log_format, "json or pretty (LOG_FORMAT)");
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {

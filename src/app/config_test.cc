@@ -19,8 +19,10 @@ Result<Config> Load(std::map<std::string, std::string> env, std::vector<std::str
 }
 
 TEST(ConfigTest, ReadsTheOriginalsEnvironmentVariables) {
-  auto config = Load({{"PANGOLIN_NO_AUTH", "true"}, {"PORT", "9090"},
-                      {"DATABASE_URL", "sqlite:///var/lib/p.db"}, {"LOG_FORMAT", "json"}});
+  auto config = Load({{"PANGOLIN_NO_AUTH", "true"},
+                      {"PORT", "9090"},
+                      {"DATABASE_URL", "sqlite:///var/lib/p.db"},
+                      {"LOG_FORMAT", "json"}});
   ASSERT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->port, 9090);
   EXPECT_EQ(config->store, StoreKind::kSqlite);
@@ -45,7 +47,8 @@ TEST(ConfigTest, BadSettingsAreNamed) {
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "DATABASE_URL"));
   EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"LOG_FORMAT", "xml"}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "LOG_FORMAT"));
-  EXPECT_THAT(Load({}, {"--bogus"}), IsErrorWithMessage(ErrorCode::kInvalidArgument, "command line"));
+  EXPECT_THAT(Load({}, {"--bogus"}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "command line"));
 }
 
 TEST(ConfigTest, DevelopmentModeServesLoopbackOnly) {

@@ -16,8 +16,9 @@ int main(int argc, char** argv) {
   });
   if (!config) {
     bool help = config.error().code == ErrorCode::kNotFound;
-    std::fprintf(help ? stdout : stderr, "%s%s\n", help ? "" : "pangolin_api: invalid configuration: ",
-                 config.error().message.c_str());
+    std::fprintf(
+        help ? stdout : stderr, "%s%s\n",
+        help ? "" : "pangolin_api: invalid configuration: ", config.error().message.c_str());
     return help ? 0 : 2;
   }
   log::Configure(config->log_format, config->log_level);

@@ -19,8 +19,8 @@ Result<std::string> NormalizeLocation(std::string_view location) {
     return Err(ErrorCode::kInvalidArgument, "Invalid location '{}': not an absolute URI", location);
   }
   if (StartsWith(out, "file://") && !StartsWith(out, "file:///")) {
-    return Err(ErrorCode::kInvalidArgument, "Invalid location '{}': file URIs need an absolute path",
-               location);
+    return Err(ErrorCode::kInvalidArgument,
+               "Invalid location '{}': file URIs need an absolute path", location);
   }
   while (out.size() > 1 && out.back() == '/' && !EndsWith(out, "://") && !EndsWith(out, ":///")) {
     out.pop_back();
@@ -61,7 +61,8 @@ std::string SafeSegment(std::string_view segment) {
 }
 }  // namespace
 
-std::string DefaultTableLocation(std::string_view base, const Namespace& ns, std::string_view name) {
+std::string DefaultTableLocation(std::string_view base, const Namespace& ns,
+                                 std::string_view name) {
   std::string out(base);
   for (const auto& level : ns) out += "/" + SafeSegment(level);
   out += "/" + SafeSegment(name);

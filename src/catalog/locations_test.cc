@@ -53,10 +53,12 @@ TEST(IdentifiersTest, NamesMustBeValidUtf8WithoutControlSeparators) {
   EXPECT_TRUE(ValidateName("table", "caf\xc3\xa9"));
   EXPECT_TRUE(ValidateName("table", "\xf0\x9f\x90\xbc"));
   EXPECT_FALSE(ValidateName("table", "\xff"));
-  EXPECT_FALSE(ValidateName("table", "\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(ValidateName("table", "\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(ValidateName("table", "\xe2\x82"));          // truncated
-  EXPECT_FALSE(ValidateName("table", "a\x1f" "b"));
+  EXPECT_FALSE(ValidateName("table", "\xc0\xaf"));      // overlong '/'
+  EXPECT_FALSE(ValidateName("table", "\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(ValidateName("table", "\xe2\x82"));      // truncated
+  EXPECT_FALSE(ValidateName("table",
+                            "a\x1f"
+                            "b"));
   EXPECT_FALSE(ValidateName("table", ""));
   EXPECT_FALSE(ValidateNamespace({}));
   EXPECT_FALSE(ValidateNamespace({"a", ""}));

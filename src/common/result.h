@@ -2,11 +2,11 @@
 // types so that the HTTP layer can map every failure to the spec's status and `type` in one place.
 #pragma once
 
-#include <string>
-#include <utility>
-
 #include <fmt/format.h>
+
+#include <string>
 #include <tl/expected.hpp>
+#include <utility>
 
 namespace pangolin {
 
@@ -62,14 +62,14 @@ std::string_view ErrorCodeName(ErrorCode code);
 #define PANGOLIN_CONCAT(a, b) PANGOLIN_CONCAT_INNER(a, b)
 
 // Returns the error of `expr` (a Result) from the enclosing function.
-#define RETURN_IF_ERROR(expr)                                          \
-  do {                                                                 \
-    auto&& pangolin_status_ = (expr);                                  \
+#define RETURN_IF_ERROR(expr)                                               \
+  do {                                                                      \
+    auto&& pangolin_status_ = (expr);                                       \
     if (!pangolin_status_) return tl::unexpected(pangolin_status_.error()); \
   } while (0)
 
-#define PANGOLIN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                                   \
+#define PANGOLIN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr)     \
+  auto tmp = (expr);                                       \
   if (!tmp) return tl::unexpected(std::move(tmp).error()); \
   lhs = std::move(*tmp)
 

@@ -8,13 +8,18 @@ namespace pangolin {
 namespace {
 
 TEST(StringsTest, SplitAndJoinRoundTrip) {
-  EXPECT_EQ(Split("a\x1f" "b\x1f" "c", "\x1f"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(Split("a\x1f"
+                  "b\x1f"
+                  "c",
+                  "\x1f"),
+            (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(Split("", ","), (std::vector<std::string>{""}));
   EXPECT_EQ(Join({"a", "b"}, "."), "a.b");
 }
 
 TEST(StringsTest, PercentDecodeRejectsMalformedEscapes) {
-  EXPECT_EQ(PercentDecode("a%1Fb"), std::optional<std::string>("a\x1f" "b"));
+  EXPECT_EQ(PercentDecode("a%1Fb"), std::optional<std::string>("a\x1f"
+                                                               "b"));
   EXPECT_EQ(PercentDecode("%2"), std::nullopt);
   EXPECT_EQ(PercentDecode("%zz"), std::nullopt);
   EXPECT_EQ(PercentDecode("%"), std::nullopt);

@@ -10,8 +10,8 @@
 namespace pangolin::http {
 
 struct Request {
-  std::string method;        // upper case: GET, POST, ...
-  std::string path;          // raw (still percent-encoded) path, without the query
+  std::string method;  // upper case: GET, POST, ...
+  std::string path;    // raw (still percent-encoded) path, without the query
   std::vector<std::pair<std::string, std::string>> query;    // decoded names and values
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;

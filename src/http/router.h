@@ -18,11 +18,11 @@ namespace pangolin::http {
 using PathParams = std::map<std::string, std::string, std::less<>>;
 
 struct RouteMatch {
-  std::optional<size_t> route_id;         // absent: no route
-  std::string route;                      // the template, for metrics and logs
+  std::optional<size_t> route_id;  // absent: no route
+  std::string route;               // the template, for metrics and logs
   PathParams params;
-  bool method_not_allowed = false;        // the path matched but not the method
-  bool bad_encoding = false;              // a parameter had a malformed percent-escape
+  bool method_not_allowed = false;  // the path matched but not the method
+  bool bad_encoding = false;        // a parameter had a malformed percent-escape
 };
 
 class Router {

@@ -18,7 +18,9 @@ TEST(RouterTest, DecodesParametersAfterSplitting) {
   router.Add("GET", "/v1/{prefix}/namespaces/{namespace}/tables/{table}");
   RouteMatch match = router.Match("GET", "/v1/lake/namespaces/a%1Fb/tables/x%2Fy");
   ASSERT_TRUE(match.route_id);
-  EXPECT_EQ(match.params.at("namespace"), "a\x1f" "b");
+  EXPECT_EQ(match.params.at("namespace"),
+            "a\x1f"
+            "b");
   EXPECT_EQ(match.params.at("table"), "x/y");
   EXPECT_EQ(match.route, "/v1/{prefix}/namespaces/{namespace}/tables/{table}");
 }

@@ -2,10 +2,9 @@
 // Beast and Asio (compile cost, ARCHITECTURE §4).
 #include "http/server.h"
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
-
-#include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -51,13 +50,15 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& message, const std::strin
   request.path = std::string(target.substr(0, q));
   if (q != std::string_view::npos) {
     auto query = ParseQuery(target.substr(q + 1));
-    if (query) request.query = std::move(*query);
-    else request.query.emplace_back("\x01malformed", "");
+    if (query)
+      request.query = std::move(*query);
+    else
+      request.query.emplace_back("\x01malformed", "");
   }
   for (const auto& field : message) {
-    request.headers.emplace_back(ToLower(std::string_view(field.name_string().data(),
-                                                          field.name_string().size())),
-                                 std::string(field.value()));
+    request.headers.emplace_back(
+        ToLower(std::string_view(field.name_string().data(), field.name_string().size())),
+        std::string(field.value()));
   }
   request.body = std::move(message.body());
   request.remote_address = remote;
@@ -71,24 +72,26 @@ net::awaitable<Response> RunHandler(const Handler* handler, Request request) {
 }
 
 Response ErrorResponse(int status, std::string_view type, std::string_view message) {
-  return Response::Json(status, fmt::format(R"({{"error":{{"message":"{}","type":"{}","code":{}}}}})",
-                                            message, type, status));
+  return Response::Json(
+      status, fmt::format(R"({{"error":{{"message":"{}","type":"{}","code":{}}}}})", message, type,
+                          status));
 }
 
 }  // namespace
 
 net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response response,
                                          bool keep_alive, unsigned version) {
-  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
-                                              version};
+  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), version};
   message.set(bhttp::field::server, "pangolin");
-  if (!response.content_type.empty()) message.set(bhttp::field::content_type, response.content_type);
+  if (!response.content_type.empty())
+    message.set(bhttp::field::content_type, response.content_type);
   for (auto& [name, value] : response.headers) message.set(name, value);
   message.body() = std::move(response.body);
   message.keep_alive(keep_alive && !draining);
   message.prepare_payload();
   stream.expires_after(options.write_timeout);
-  auto [ec, bytes] = co_await bhttp::async_write(stream, message, net::as_tuple(net::use_awaitable));
+  auto [ec, bytes] =
+      co_await bhttp::async_write(stream, message, net::as_tuple(net::use_awaitable));
   co_return !ec && message.keep_alive();
 }
 
@@ -111,8 +114,8 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
       std::lock_guard lock(idle_mutex);
       idle.insert(&stream);
     }
-    auto [ec, bytes] = co_await bhttp::async_read(stream, buffer, parser,
-                                                  net::as_tuple(net::use_awaitable));
+    auto [ec, bytes] =
+        co_await bhttp::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     {
       std::lock_guard lock(idle_mutex);
       idle.erase(&stream);
@@ -171,7 +174,8 @@ Status Server::Start() {
   boost::system::error_code ec;
   auto address = net::ip::make_address(impl_->options.bind_address, ec);
   if (ec) {
-    return Err(ErrorCode::kInvalidArgument, "invalid bind address '{}'", impl_->options.bind_address);
+    return Err(ErrorCode::kInvalidArgument, "invalid bind address '{}'",
+               impl_->options.bind_address);
   }
   tcp::endpoint endpoint(address, impl_->options.port);
   auto& acceptor = impl_->acceptor;

@@ -6,7 +6,8 @@
 
 namespace pangolin::iceberg::internal {
 
-MetadataBuilder::MetadataBuilder(const TableMetadata& base, std::optional<std::string> base_location)
+MetadataBuilder::MetadataBuilder(const TableMetadata& base,
+                                 std::optional<std::string> base_location)
     : md_(base),
       has_base_(true),
       base_last_updated_ms_(base.last_updated_ms),
@@ -110,7 +111,8 @@ Status MetadataBuilder::CheckSpecCompatible(const PartitionSpec& spec, const Sch
   return Ok();
 }
 
-Result<PartitionSpec> MetadataBuilder::BindSpec(const UnboundPartitionSpec& spec, int spec_id) const {
+Result<PartitionSpec> MetadataBuilder::BindSpec(const UnboundPartitionSpec& spec,
+                                                int spec_id) const {
   const Schema* schema = md_.CurrentSchema();
   if (!schema) return Err(ErrorCode::kValidation, "Cannot add a partition spec without a schema");
   auto by_id = IndexById(*schema);
@@ -145,7 +147,8 @@ Result<PartitionSpec> MetadataBuilder::BindSpec(const UnboundPartitionSpec& spec
     }
     int field_id = field.field_id ? *field.field_id : last_id + 1;
     last_id = std::max(last_id, field_id);
-    bound.fields.push_back({field.source_id, field.source_ids, field_id, field.name, field.transform});
+    bound.fields.push_back(
+        {field.source_id, field.source_ids, field_id, field.name, field.transform});
   }
   return bound;
 }
@@ -227,7 +230,8 @@ Status MetadataBuilder::CheckOrderCompatible(const SortOrder& order, const Schem
 Status MetadataBuilder::AddSortOrder(const SortOrder& order) {
   for (const auto& field : order.fields) {
     if (!IsKnownTransform(field.transform)) {
-      return Err(ErrorCode::kInvalidArgument, "Invalid transform in sort field: {}", field.transform);
+      return Err(ErrorCode::kInvalidArgument, "Invalid transform in sort field: {}",
+                 field.transform);
     }
   }
   int new_id = 0;
@@ -327,7 +331,8 @@ void MetadataBuilder::AddEncryptionKey(const EncryptedKey& key) {
 }
 
 void MetadataBuilder::RemoveEncryptionKey(const std::string& key_id) {
-  if (std::erase_if(md_.encryption_keys, [&](const EncryptedKey& k) { return k.key_id == key_id; })) {
+  if (std::erase_if(md_.encryption_keys,
+                    [&](const EncryptedKey& k) { return k.key_id == key_id; })) {
     ++changes_;
   }
 }

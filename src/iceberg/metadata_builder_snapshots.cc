@@ -34,8 +34,9 @@ Status MetadataBuilder::AddSnapshot(const Snapshot& snapshot) {
   }
   if (md_.format_version > 1 && snapshot.parent_snapshot_id &&
       snapshot.SequenceNumber() <= md_.last_sequence_number) {
-    return Retryable("Cannot add snapshot with sequence number {} older than last sequence number {}",
-                     snapshot.SequenceNumber(), md_.last_sequence_number);
+    return Retryable(
+        "Cannot add snapshot with sequence number {} older than last sequence number {}",
+        snapshot.SequenceNumber(), md_.last_sequence_number);
   }
   if (md_.format_version >= 3) {
     if (!snapshot.first_row_id) {
@@ -128,8 +129,9 @@ void MetadataBuilder::RemoveSnapshots(const std::vector<int64_t>& snapshot_ids) 
 
 void MetadataBuilder::SetStatistics(const StatisticsFile& file) {
   auto& stats = md_.statistics;
-  auto it = std::find_if(stats.begin(), stats.end(),
-                         [&](const StatisticsFile& s) { return s.snapshot_id == file.snapshot_id; });
+  auto it = std::find_if(stats.begin(), stats.end(), [&](const StatisticsFile& s) {
+    return s.snapshot_id == file.snapshot_id;
+  });
   size_t position = static_cast<size_t>(it - stats.begin());
   std::erase_if(stats, [&](const StatisticsFile& s) { return s.snapshot_id == file.snapshot_id; });
   stats.insert(stats.begin() + static_cast<std::ptrdiff_t>(std::min(position, stats.size())), file);
@@ -144,8 +146,9 @@ void MetadataBuilder::RemoveStatistics(int64_t snapshot_id) {
 }
 
 void MetadataBuilder::SetPartitionStatistics(const PartitionStatisticsFile& file) {
-  std::erase_if(md_.partition_statistics,
-                [&](const PartitionStatisticsFile& s) { return s.snapshot_id == file.snapshot_id; });
+  std::erase_if(md_.partition_statistics, [&](const PartitionStatisticsFile& s) {
+    return s.snapshot_id == file.snapshot_id;
+  });
   md_.partition_statistics.push_back(file);
   ++changes_;
 }
@@ -200,7 +203,8 @@ std::vector<MetadataLogEntry> MetadataBuilder::UpdatedMetadataLog() const {
 Result<TableMetadata> MetadataBuilder::Build(int64_t now_ms) {
   TableMetadata out = md_;
   out.last_updated_ms = last_updated_ms_.value_or(now_ms);
-  if (out.location.empty()) return Err(ErrorCode::kValidation, "Invalid table metadata: location is required");
+  if (out.location.empty())
+    return Err(ErrorCode::kValidation, "Invalid table metadata: location is required");
   if (!out.CurrentSchema()) {
     return Err(ErrorCode::kValidation, "Invalid table metadata: current schema {} does not exist",
                out.current_schema_id);

@@ -49,8 +49,7 @@ TableMetadata WithReferencedSnapshotsOnly(const TableMetadata& metadata) {
   std::set<int64_t> referenced;
   for (const auto& [name, ref] : metadata.refs) referenced.insert(ref.snapshot_id);
   TableMetadata out = metadata;
-  std::erase_if(out.snapshots,
-                [&](const Snapshot& s) { return !referenced.count(s.snapshot_id); });
+  std::erase_if(out.snapshots, [&](const Snapshot& s) { return !referenced.count(s.snapshot_id); });
   std::erase_if(out.statistics,
                 [&](const StatisticsFile& s) { return !referenced.count(s.snapshot_id); });
   std::erase_if(out.partition_statistics,

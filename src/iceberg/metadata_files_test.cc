@@ -12,8 +12,9 @@ TEST(MetadataFilesTest, FirstAndNextVersion) {
   TableMetadata md = testing::SimpleTable();
   EXPECT_EQ(NewMetadataFileLocation(md, std::nullopt, "u1"),
             testing::kLocation + "/metadata/00000-u1.metadata.json");
-  EXPECT_EQ(NewMetadataFileLocation(md, testing::kLocation + "/metadata/00041-abc.metadata.json", "u2"),
-            testing::kLocation + "/metadata/00042-u2.metadata.json");
+  EXPECT_EQ(
+      NewMetadataFileLocation(md, testing::kLocation + "/metadata/00041-abc.metadata.json", "u2"),
+      testing::kLocation + "/metadata/00042-u2.metadata.json");
   EXPECT_EQ(NewMetadataFileLocation(md, std::string("s3://x/v3.metadata.json"), "u3"),
             testing::kLocation + "/metadata/00000-u3.metadata.json");
   EXPECT_EQ(NewMetadataFileLocation(md, std::string("s3://x/123456-a.metadata.json"), "u"),
@@ -24,10 +25,12 @@ TEST(MetadataFilesTest, GzipAndCustomPath) {
   TableMetadata md = testing::SimpleTable();
   md.properties["write.metadata.compression-codec"] = "GZIP";
   md.properties["write.metadata.path"] = "s3://other/meta/";
-  EXPECT_EQ(NewMetadataFileLocation(md, std::string("s3://other/meta/00001-x.gz.metadata.json"), "u"),
-            "s3://other/meta/00002-u.gz.metadata.json");
+  EXPECT_EQ(
+      NewMetadataFileLocation(md, std::string("s3://other/meta/00001-x.gz.metadata.json"), "u"),
+      "s3://other/meta/00002-u.gz.metadata.json");
   md.properties["write.metadata.compression-codec"] = "none";
-  EXPECT_EQ(NewMetadataFileLocation(md, std::nullopt, "u"), "s3://other/meta/00000-u.metadata.json");
+  EXPECT_EQ(NewMetadataFileLocation(md, std::nullopt, "u"),
+            "s3://other/meta/00000-u.metadata.json");
 }
 
 TEST(MetadataFilesTest, ParseVersion) {

@@ -89,9 +89,11 @@ std::map<std::string, std::string> PersistedProperties(
 
 bool IsReservedProperty(const std::string& key) {
   static const std::set<std::string> kReserved = {
-      "format-version",          "uuid",           "snapshot-count",
-      "current-snapshot-id",     "current-snapshot-summary", "current-snapshot-timestamp-ms",
-      "current-schema",          "default-partition-spec",   "default-sort-order"};
+      "format-version",           "uuid",
+      "snapshot-count",           "current-snapshot-id",
+      "current-snapshot-summary", "current-snapshot-timestamp-ms",
+      "current-schema",           "default-partition-spec",
+      "default-sort-order"};
   return kReserved.count(key) > 0;
 }
 

@@ -21,15 +21,26 @@ CreateTableRequest NestedRequest() {
   request.name = "t";
   auto& f = request.schema.fields;
   f.push_back({10, "id", true, Type::Primitive("long"), "the id", {}, {}, {}});
-  f.push_back({20, "loc", false,
+  f.push_back({20,
+               "loc",
+               false,
                Type::Struct({{30, "lat", true, Type::Primitive("double"), {}, {}, {}, {}},
                              {31, "lon", true, Type::Primitive("double"), {}, {}, {}, {}}}),
-               {}, {}, {}, {}});
-  f.push_back({40, "tags", false, Type::List(50, false, Type::Primitive("string")), {}, {}, {}, {}});
-  f.push_back({60, "attrs", false,
+               {},
+               {},
+               {},
+               {}});
+  f.push_back(
+      {40, "tags", false, Type::List(50, false, Type::Primitive("string")), {}, {}, {}, {}});
+  f.push_back({60,
+               "attrs",
+               false,
                Type::Map(70, Type::Primitive("string"), 80, true,
                          Type::Struct({{90, "v", false, Type::Primitive("int"), {}, {}, {}, {}}})),
-               {}, {}, {}, {}});
+               {},
+               {},
+               {},
+               {}});
   request.schema.schema_id = 5;
   request.schema.identifier_field_ids = {10};
   request.partition_spec = UnboundPartitionSpec{
@@ -48,11 +59,11 @@ TEST(NewTableTest, ReassignsIdsBreadthFirstPerStruct) {
   EXPECT_EQ(schema.fields[1].id, 2);
   EXPECT_EQ(schema.fields[2].id, 3);
   EXPECT_EQ(schema.fields[3].id, 4);
-  EXPECT_EQ(schema.fields[1].type.fields[0].id, 5);   // loc.lat
-  EXPECT_EQ(schema.fields[1].type.fields[1].id, 6);   // loc.lon
-  EXPECT_EQ(schema.fields[2].type.element_id, 7);     // tags.element
-  EXPECT_EQ(schema.fields[3].type.key_id, 8);         // attrs.key
-  EXPECT_EQ(schema.fields[3].type.value_id, 9);       // attrs.value
+  EXPECT_EQ(schema.fields[1].type.fields[0].id, 5);               // loc.lat
+  EXPECT_EQ(schema.fields[1].type.fields[1].id, 6);               // loc.lon
+  EXPECT_EQ(schema.fields[2].type.element_id, 7);                 // tags.element
+  EXPECT_EQ(schema.fields[3].type.key_id, 8);                     // attrs.key
+  EXPECT_EQ(schema.fields[3].type.value_id, 9);                   // attrs.value
   EXPECT_EQ(schema.fields[3].type.children[1].fields[0].id, 10);  // attrs.value.v
   EXPECT_EQ(md.last_column_id, 10);
   EXPECT_EQ(schema.identifier_field_ids, std::vector<int>{1});
@@ -82,9 +93,8 @@ TEST(NewTableTest, BindsSpecAndOrderByName) {
 TEST(NewTableTest, FormatVersionAndProperties) {
   ASSERT_OK_AND_ASSIGN(auto md, NewTableMetadata(NestedRequest(), "s3://b/t", "u", 1));
   EXPECT_EQ(md.format_version, 1);
-  EXPECT_EQ(md.properties,
-            (std::map<std::string, std::string>{{"owner", "me"},
-                                                {"write.parquet.compression-codec", "zstd"}}));
+  EXPECT_EQ(md.properties, (std::map<std::string, std::string>{
+                               {"owner", "me"}, {"write.parquet.compression-codec", "zstd"}}));
   CreateTableRequest request = NestedRequest();
   request.properties = {{"write.parquet.compression-codec", "snappy"}};
   ASSERT_OK_AND_ASSIGN(auto v2, NewTableMetadata(request, "s3://b/t", "u", 1));

@@ -81,7 +81,8 @@ void IndexType(const Type& type, const std::string& prefix, std::map<int, FieldR
     case TypeKind::kPrimitive:
       return;
     case TypeKind::kStruct:
-      for (const auto& field : type.fields) IndexChild(field.id, field.type, prefix + field.name, out);
+      for (const auto& field : type.fields)
+        IndexChild(field.id, field.type, prefix + field.name, out);
       return;
     case TypeKind::kList:
       IndexChild(type.element_id, type.children[0], prefix + "element", out);
@@ -116,12 +117,13 @@ void FreshIds(Type* type, int* next_id) {
 }
 
 int MinVersionFor(const std::string& primitive) {
-  static const char* const kV3[] = {"variant", "unknown", "timestamp_ns", "timestamptz_ns",
-                                    "geometry", "geography"};
+  static const char* const kV3[] = {"variant",        "unknown",  "timestamp_ns",
+                                    "timestamptz_ns", "geometry", "geography"};
   for (const char* name : kV3) {
     std::string_view prefix(name);
-    if (primitive == prefix || (primitive.rfind(prefix, 0) == 0 && primitive.size() > prefix.size() &&
-                                primitive[prefix.size()] == '(')) {
+    if (primitive == prefix ||
+        (primitive.rfind(prefix, 0) == 0 && primitive.size() > prefix.size() &&
+         primitive[prefix.size()] == '(')) {
       return 3;
     }
   }
@@ -154,7 +156,8 @@ void CollectProblems(const Type& type, const std::string& name, int version,
       return;
     }
     case TypeKind::kStruct:
-      for (const auto& field : type.fields) CheckField(field, prefix + field.name, version, problems);
+      for (const auto& field : type.fields)
+        CheckField(field, prefix + field.name, version, problems);
       return;
     case TypeKind::kList:
       CollectProblems(type.children[0], prefix + "element", version, problems);
@@ -192,7 +195,8 @@ void CollectIds(const Type& type, std::vector<int>* ids) {
 }  // namespace
 
 bool SameSchema(const Schema& a, const Schema& b) {
-  return std::equal(a.fields.begin(), a.fields.end(), b.fields.begin(), b.fields.end(), SameField) &&
+  return std::equal(a.fields.begin(), a.fields.end(), b.fields.begin(), b.fields.end(),
+                    SameField) &&
          a.identifier_field_ids == b.identifier_field_ids;
 }
 
@@ -250,9 +254,9 @@ bool IsUnsigned(std::string_view text) {
 
 bool IsPrimitiveType(std::string_view type) {
   static constexpr std::string_view kPlain[] = {
-      "boolean",   "int",  "long",   "float",  "double",         "date",
-      "time",      "timestamp",      "timestamptz",  "timestamp_ns", "timestamptz_ns",
-      "string",    "uuid", "binary", "variant", "unknown", "geometry", "geography"};
+      "boolean", "int",       "long",        "float",        "double",         "date",
+      "time",    "timestamp", "timestamptz", "timestamp_ns", "timestamptz_ns", "string",
+      "uuid",    "binary",    "variant",     "unknown",      "geometry",       "geography"};
   for (std::string_view plain : kPlain) {
     if (type == plain) return true;
   }

@@ -24,14 +24,14 @@ struct NestedField;
 // A node of the type tree. Only the members of `kind` are meaningful.
 struct Type {
   TypeKind kind = TypeKind::kPrimitive;
-  std::string primitive;             // kPrimitive: "long", "decimal(9, 2)", "fixed[16]", ...
-  std::vector<NestedField> fields;   // kStruct
-  std::vector<Type> children;        // kList: {element}; kMap: {key, value}
-  int element_id = 0;                // kList
-  bool element_required = false;     // kList
-  int key_id = 0;                    // kMap
-  int value_id = 0;                  // kMap
-  bool value_required = false;       // kMap
+  std::string primitive;            // kPrimitive: "long", "decimal(9, 2)", "fixed[16]", ...
+  std::vector<NestedField> fields;  // kStruct
+  std::vector<Type> children;       // kList: {element}; kMap: {key, value}
+  int element_id = 0;               // kList
+  bool element_required = false;    // kList
+  int key_id = 0;                   // kMap
+  int value_id = 0;                 // kMap
+  bool value_required = false;      // kMap
 
   static Type Primitive(std::string name);
   static Type Struct(std::vector<NestedField> fields);

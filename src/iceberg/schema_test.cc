@@ -6,10 +6,27 @@ namespace pangolin::iceberg {
 namespace {
 
 TEST(SchemaTest, KnowsTheSpecsPrimitiveTypes) {
-  for (std::string_view type : {"boolean", "int", "long", "float", "double", "date", "time",
-                                "timestamp", "timestamptz", "timestamp_ns", "timestamptz_ns",
-                                "string", "uuid", "binary", "variant", "unknown", "decimal(9,2)",
-                                "decimal(38, 10)", "fixed[16]", "geometry", "geometry(srid:4326)",
+  for (std::string_view type : {"boolean",
+                                "int",
+                                "long",
+                                "float",
+                                "double",
+                                "date",
+                                "time",
+                                "timestamp",
+                                "timestamptz",
+                                "timestamp_ns",
+                                "timestamptz_ns",
+                                "string",
+                                "uuid",
+                                "binary",
+                                "variant",
+                                "unknown",
+                                "decimal(9,2)",
+                                "decimal(38, 10)",
+                                "fixed[16]",
+                                "geometry",
+                                "geometry(srid:4326)",
                                 "geography(srid:4326, spherical)"}) {
     EXPECT_TRUE(IsPrimitiveType(type)) << type;
   }
@@ -20,8 +37,8 @@ TEST(SchemaTest, KnowsTheSpecsPrimitiveTypes) {
 }
 
 TEST(SchemaTest, KnowsTheSpecsTransforms) {
-  for (std::string_view t : {"identity", "year", "month", "day", "hour", "void", "bucket[16]",
-                             "truncate[4]"}) {
+  for (std::string_view t :
+       {"identity", "year", "month", "day", "hour", "void", "bucket[16]", "truncate[4]"}) {
     EXPECT_TRUE(IsKnownTransform(t)) << t;
   }
   for (std::string_view t : {"frobnicate", "bucket", "bucket[]", "bucket[x]", "truncate(4)", ""}) {

@@ -62,7 +62,8 @@ Status ValidateSnapshotsAndRefs(const TableMetadata& md) {
   auto main = md.refs.find(kMainBranch);
   if (md.current_snapshot_id) {
     if (main != md.refs.end() && main->second.snapshot_id != *md.current_snapshot_id) {
-      return Err(ErrorCode::kValidation, "Current snapshot ID does not match main branch ({} != {})",
+      return Err(ErrorCode::kValidation,
+                 "Current snapshot ID does not match main branch ({} != {})",
                  *md.current_snapshot_id, main->second.snapshot_id);
     }
     if (!ids.count(*md.current_snapshot_id)) {
@@ -129,13 +130,15 @@ Status ValidateTableMetadata(const TableMetadata& md) {
   if (md.partition_specs.empty()) {
     return Err(ErrorCode::kValidation, "Partition specs cannot be null or empty");
   }
-  if (md.sort_orders.empty()) return Err(ErrorCode::kValidation, "Sort orders cannot be null or empty");
+  if (md.sort_orders.empty())
+    return Err(ErrorCode::kValidation, "Sort orders cannot be null or empty");
   if (!md.CurrentSchema()) {
     return Err(ErrorCode::kValidation, "Cannot find schema with current-schema-id={} from schemas",
                md.current_schema_id);
   }
   if (!md.FindSpec(md.default_spec_id)) {
-    return Err(ErrorCode::kValidation, "Cannot find default partition spec: {}", md.default_spec_id);
+    return Err(ErrorCode::kValidation, "Cannot find default partition spec: {}",
+               md.default_spec_id);
   }
   if (!md.FindSortOrder(md.default_sort_order_id)) {
     return Err(ErrorCode::kValidation, "Cannot find default sort order: {}",

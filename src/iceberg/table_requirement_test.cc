@@ -40,9 +40,8 @@ TEST_F(RequirementTest, AssertTableUuid) {
   std::string upper = testing::kTableUuid;
   for (auto& c : upper) c = static_cast<char>(toupper(c));
   EXPECT_THAT(CheckRequirement(AssertTableUuid{upper}, &md_), IsOk());
-  ExpectFailure(AssertTableUuid{"other"},
-                "Requirement failed: UUID does not match: expected " + testing::kTableUuid +
-                    " != other");
+  ExpectFailure(AssertTableUuid{"other"}, "Requirement failed: UUID does not match: expected " +
+                                              testing::kTableUuid + " != other");
 }
 
 TEST_F(RequirementTest, AssertRefSnapshotId) {

@@ -78,15 +78,29 @@ struct Applier {
   }
 };
 
-constexpr std::string_view kActions[] = {
-    "assign-uuid",          "upgrade-format-version",  "add-schema",
-    "set-current-schema",   "add-spec",                "set-default-spec",
-    "add-sort-order",       "set-default-sort-order",  "add-snapshot",
-    "set-snapshot-ref",     "remove-snapshots",        "remove-snapshot-ref",
-    "set-location",         "set-properties",          "remove-properties",
-    "set-statistics",       "remove-statistics",       "set-partition-statistics",
-    "remove-partition-statistics", "remove-partition-specs", "remove-schemas",
-    "add-encryption-key",   "remove-encryption-key"};
+constexpr std::string_view kActions[] = {"assign-uuid",
+                                         "upgrade-format-version",
+                                         "add-schema",
+                                         "set-current-schema",
+                                         "add-spec",
+                                         "set-default-spec",
+                                         "add-sort-order",
+                                         "set-default-sort-order",
+                                         "add-snapshot",
+                                         "set-snapshot-ref",
+                                         "remove-snapshots",
+                                         "remove-snapshot-ref",
+                                         "set-location",
+                                         "set-properties",
+                                         "remove-properties",
+                                         "set-statistics",
+                                         "remove-statistics",
+                                         "set-partition-statistics",
+                                         "remove-partition-statistics",
+                                         "remove-partition-specs",
+                                         "remove-schemas",
+                                         "add-encryption-key",
+                                         "remove-encryption-key"};
 static_assert(std::size(kActions) == std::variant_size_v<TableUpdate>);
 
 // Format version of a staged create: the first upgrade-format-version, else the default.

@@ -14,7 +14,10 @@
 
 namespace pangolin::iceberg {
 
-struct AssignUuid { std::string uuid; bool operator==(const AssignUuid&) const = default; };
+struct AssignUuid {
+  std::string uuid;
+  bool operator==(const AssignUuid&) const = default;
+};
 struct UpgradeFormatVersion {
   int format_version = 0;
   bool operator==(const UpgradeFormatVersion&) const = default;
@@ -24,18 +27,30 @@ struct AddSchema {
   std::optional<int> last_column_id;  // deprecated; ignored (computed server side)
   bool operator==(const AddSchema&) const = default;
 };
-struct SetCurrentSchema { int schema_id = 0; bool operator==(const SetCurrentSchema&) const = default; };
+struct SetCurrentSchema {
+  int schema_id = 0;
+  bool operator==(const SetCurrentSchema&) const = default;
+};
 struct AddPartitionSpec {
   UnboundPartitionSpec spec;
   bool operator==(const AddPartitionSpec&) const = default;
 };
-struct SetDefaultSpec { int spec_id = 0; bool operator==(const SetDefaultSpec&) const = default; };
-struct AddSortOrder { SortOrder sort_order; bool operator==(const AddSortOrder&) const = default; };
+struct SetDefaultSpec {
+  int spec_id = 0;
+  bool operator==(const SetDefaultSpec&) const = default;
+};
+struct AddSortOrder {
+  SortOrder sort_order;
+  bool operator==(const AddSortOrder&) const = default;
+};
 struct SetDefaultSortOrder {
   int sort_order_id = 0;
   bool operator==(const SetDefaultSortOrder&) const = default;
 };
-struct AddSnapshot { Snapshot snapshot; bool operator==(const AddSnapshot&) const = default; };
+struct AddSnapshot {
+  Snapshot snapshot;
+  bool operator==(const AddSnapshot&) const = default;
+};
 struct SetSnapshotRef {
   std::string ref_name;
   SnapshotRef ref;
@@ -49,7 +64,10 @@ struct RemoveSnapshotRef {
   std::string ref_name;
   bool operator==(const RemoveSnapshotRef&) const = default;
 };
-struct SetLocation { std::string location; bool operator==(const SetLocation&) const = default; };
+struct SetLocation {
+  std::string location;
+  bool operator==(const SetLocation&) const = default;
+};
 struct SetProperties {
   std::map<std::string, std::string> updates;
   bool operator==(const SetProperties&) const = default;

@@ -78,7 +78,8 @@ TEST(SnapshotUpdateTest, V3RowLineage) {
   behind.first_row_id = 10;
   behind.added_rows = 5;
   auto stale = Apply(r.metadata, {AddSnapshot{behind}});
-  ASSERT_THAT(stale, IsErrorWithMessage(ErrorCode::kCommitFailed, "Validation failed, please retry"));
+  ASSERT_THAT(stale,
+              IsErrorWithMessage(ErrorCode::kCommitFailed, "Validation failed, please retry"));
   behind.first_row_id = 30;
   ASSERT_OK_AND_ASSIGN(auto next, Apply(r.metadata, {AddSnapshot{behind}}));  // any branch counts
   EXPECT_EQ(next.metadata.next_row_id, 35);
@@ -96,14 +97,15 @@ TEST(SnapshotUpdateTest, SetRefRules) {
   TableMetadata md = TwoSnapshots();
   ASSERT_OK_AND_ASSIGN(auto same, Apply(md, {MainRef(2)}));
   EXPECT_FALSE(same.changed);
-  EXPECT_THAT(Apply(md, {MainRef(99)}),
-              IsErrorWithMessage(ErrorCode::kValidation, "Cannot set main to unknown snapshot: 99"));
+  EXPECT_THAT(
+      Apply(md, {MainRef(99)}),
+      IsErrorWithMessage(ErrorCode::kValidation, "Cannot set main to unknown snapshot: 99"));
   EXPECT_THAT(Apply(md, {SetSnapshotRef{"main", SnapshotRef{"tag", 1, {}, {}, {}, {}}}}),
               IsError(ErrorCode::kValidation));
   EXPECT_THAT(Apply(md, {SetSnapshotRef{"t2", SnapshotRef{"tag", 1, 3, {}, {}, {}}}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "Tags do not support"));
-  ASSERT_OK_AND_ASSIGN(auto branch,
-                       Apply(md, {SetSnapshotRef{"dev", SnapshotRef{"branch", 1, 2, 1000, {}, {}}}}));
+  ASSERT_OK_AND_ASSIGN(
+      auto branch, Apply(md, {SetSnapshotRef{"dev", SnapshotRef{"branch", 1, 2, 1000, {}, {}}}}));
   EXPECT_EQ(branch.metadata.refs.at("dev").min_snapshots_to_keep, 2);
   EXPECT_EQ(branch.metadata.snapshot_log, md.snapshot_log);  // only main touches the log
 }
@@ -121,10 +123,10 @@ TEST(SnapshotUpdateTest, RemoveSnapshotsDropsRefsStatsAndHistory) {
   TableMetadata md = TwoSnapshots();
   ASSERT_OK_AND_ASSIGN(auto rolled, Apply(md, {MainRef(1)}));  // log: (s2), (s1)
   md = rolled.metadata;
-  ASSERT_OK_AND_ASSIGN(auto more, Apply(md, {AddSnapshot{MakeSnapshot(3, 1, 3, kNow + 1)},
-                                             MainRef(3),
-                                             SetStatistics{{2, "s3://st/2.puffin", 10, 5, {}, "[]", {}}},
-                                             SetPartitionStatistics{{2, "s3://st/p2.parquet", 9, {}}}}));
+  ASSERT_OK_AND_ASSIGN(auto more,
+                       Apply(md, {AddSnapshot{MakeSnapshot(3, 1, 3, kNow + 1)}, MainRef(3),
+                                  SetStatistics{{2, "s3://st/2.puffin", 10, 5, {}, "[]", {}}},
+                                  SetPartitionStatistics{{2, "s3://st/p2.parquet", 9, {}}}}));
   md = more.metadata;
   ASSERT_EQ(md.snapshot_log.size(), 3u);
   ASSERT_OK_AND_ASSIGN(auto r, Apply(md, {RemoveSnapshots{{2}}}));
@@ -161,11 +163,17 @@ TEST(SnapshotUpdateTest, Statistics) {
 
 // What PyIceberg / Java send to complete a staged create.
 std::vector<TableUpdate> CreateUpdates(int version) {
-  return {AssignUuid{testing::kTableUuid}, UpgradeFormatVersion{version},
-          AddSchema{testing::SimpleSchema(), 3}, SetCurrentSchema{-1},
-          AddPartitionSpec{{{}, {}}}, SetDefaultSpec{-1}, AddSortOrder{SortOrder{0, {}}},
-          SetDefaultSortOrder{-1}, SetLocation{testing::kLocation},
-          SetProperties{{{"created-at", "x"}}}, AddSnapshot{MakeSnapshot(7, {}, 1, kT0)},
+  return {AssignUuid{testing::kTableUuid},
+          UpgradeFormatVersion{version},
+          AddSchema{testing::SimpleSchema(), 3},
+          SetCurrentSchema{-1},
+          AddPartitionSpec{{{}, {}}},
+          SetDefaultSpec{-1},
+          AddSortOrder{SortOrder{0, {}}},
+          SetDefaultSortOrder{-1},
+          SetLocation{testing::kLocation},
+          SetProperties{{{"created-at", "x"}}},
+          AddSnapshot{MakeSnapshot(7, {}, 1, kT0)},
           MainRef(7)};
 }
 

@@ -29,9 +29,9 @@ Schema WithExtraColumn(int id, const std::string& name) {
 
 TEST(ApplyUpdatesTest, NoChangeKeepsBaseIdentical) {
   TableMetadata base = testing::SimpleTable();
-  ASSERT_OK_AND_ASSIGN(auto result, Apply(base, {SetLocation{base.location},
-                                                 AssignUuid{*base.table_uuid},
-                                                 UpgradeFormatVersion{2}, SetCurrentSchema{0}}));
+  ASSERT_OK_AND_ASSIGN(auto result,
+                       Apply(base, {SetLocation{base.location}, AssignUuid{*base.table_uuid},
+                                    UpgradeFormatVersion{2}, SetCurrentSchema{0}}));
   EXPECT_FALSE(result.changed);
   EXPECT_EQ(result.metadata, base);
 }
@@ -83,7 +83,8 @@ TEST(ApplyUpdatesTest, AddSchemaRejectsV3TypesBelowV3) {
 
 TEST(ApplyUpdatesTest, AddSpecAssignsIdsAndReusesCompatibleSpecs) {
   TableMetadata base = testing::SimpleTable();
-  UnboundPartitionSpec spec{{}, {{1, {}, {}, "id_bucket", "bucket[16]"}, {3, {}, {}, "ts_day", "day"}}};
+  UnboundPartitionSpec spec{{},
+                            {{1, {}, {}, "id_bucket", "bucket[16]"}, {3, {}, {}, "ts_day", "day"}}};
   ASSERT_OK_AND_ASSIGN(auto result, Apply(base, {AddPartitionSpec{spec}, SetDefaultSpec{-1}}));
   EXPECT_EQ(result.metadata.partition_specs.size(), 2u);
   const PartitionSpec& added = result.metadata.partition_specs[1];
@@ -107,9 +108,10 @@ TEST(ApplyUpdatesTest, AddSpecValidation) {
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "Cannot find source column: 99"));
   EXPECT_THAT(Apply(base, {AddPartitionSpec{{{}, {{1, {}, {}, "data", "bucket[4]"}}}}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "name that exists in schema"));
-  EXPECT_THAT(Apply(base, {AddPartitionSpec{{{}, {{1, {}, {}, "a", "identity"},
-                                                   {2, {}, {}, "a", "identity"}}}}}),
-              IsErrorWithMessage(ErrorCode::kInvalidArgument, "more than once"));
+  EXPECT_THAT(
+      Apply(base,
+            {AddPartitionSpec{{{}, {{1, {}, {}, "a", "identity"}, {2, {}, {}, "a", "identity"}}}}}),
+      IsErrorWithMessage(ErrorCode::kInvalidArgument, "more than once"));
   EXPECT_THAT(Apply(base, {SetDefaultSpec{5}}), IsError(ErrorCode::kInvalidArgument));
   TableMetadata v1 = testing::SimpleTable(1);
   EXPECT_THAT(Apply(v1, {AddPartitionSpec{{{}, {{1, {}, 1005, "id", "identity"}}}}}),
@@ -127,8 +129,9 @@ TEST(ApplyUpdatesTest, SortOrders) {
   ASSERT_OK_AND_ASSIGN(auto unsorted, Apply(result.metadata, {AddSortOrder{SortOrder{5, {}}},
                                                               SetDefaultSortOrder{0}}));
   EXPECT_EQ(unsorted.metadata.default_sort_order_id, 0);
-  EXPECT_THAT(Apply(base, {AddSortOrder{SortOrder{1, {{"identity", 42, {}, "asc", "nulls-last"}}}}}),
-              IsError(ErrorCode::kValidation));
+  EXPECT_THAT(
+      Apply(base, {AddSortOrder{SortOrder{1, {{"identity", 42, {}, "asc", "nulls-last"}}}}}),
+      IsError(ErrorCode::kValidation));
   EXPECT_THAT(Apply(base, {SetDefaultSortOrder{-1}}), IsError(ErrorCode::kValidation));
 }
 
@@ -137,8 +140,9 @@ TEST(ApplyUpdatesTest, RemoveSpecsAndSchemas) {
   ASSERT_OK_AND_ASSIGN(auto evolved,
                        Apply(base, {AddSchema{WithExtraColumn(4, "x"), {}}, SetCurrentSchema{-1},
                                     AddPartitionSpec{{{}, {}}}, SetDefaultSpec{-1}}));
-  EXPECT_THAT(Apply(evolved.metadata, {RemovePartitionSpecs{{1}}}),
-              IsErrorWithMessage(ErrorCode::kInvalidArgument, "Cannot remove the default partition spec"));
+  EXPECT_THAT(
+      Apply(evolved.metadata, {RemovePartitionSpecs{{1}}}),
+      IsErrorWithMessage(ErrorCode::kInvalidArgument, "Cannot remove the default partition spec"));
   EXPECT_THAT(Apply(evolved.metadata, {RemoveSchemas{{1}}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "Cannot remove the current schema"));
   ASSERT_OK_AND_ASSIGN(auto removed,
@@ -150,10 +154,10 @@ TEST(ApplyUpdatesTest, RemoveSpecsAndSchemas) {
 
 TEST(ApplyUpdatesTest, PropertiesLocationUuid) {
   TableMetadata base = testing::SimpleTable();
-  ASSERT_OK_AND_ASSIGN(auto result,
-                       Apply(base, {SetProperties{{{"a", "1"}, {"b", "2"}}},
-                                    RemoveProperties{{"b", "missing"}}, SetLocation{"s3://x/y/"},
-                                    AssignUuid{"0d2a4b9e-2b9c-4a8e-9e4e-1c2d3e4f5a6b"}}));
+  ASSERT_OK_AND_ASSIGN(
+      auto result,
+      Apply(base, {SetProperties{{{"a", "1"}, {"b", "2"}}}, RemoveProperties{{"b", "missing"}},
+                   SetLocation{"s3://x/y/"}, AssignUuid{"0d2a4b9e-2b9c-4a8e-9e4e-1c2d3e4f5a6b"}}));
   EXPECT_EQ(result.metadata.properties.at("a"), "1");
   EXPECT_FALSE(result.metadata.properties.count("b"));
   EXPECT_EQ(result.metadata.location, "s3://x/y");
@@ -192,8 +196,8 @@ TEST(ApplyUpdatesTest, MetadataLogAppendTrimAndRemovedFiles) {
   std::string location = kV0;
   std::vector<std::string> removed_all;
   for (int i = 1; i <= 5; ++i) {
-    ASSERT_OK_AND_ASSIGN(auto r, ApplyUpdates(&md, location, {SetProperties{{{"i", std::to_string(i)}}}},
-                                              kNow + i));
+    ASSERT_OK_AND_ASSIGN(
+        auto r, ApplyUpdates(&md, location, {SetProperties{{{"i", std::to_string(i)}}}}, kNow + i));
     EXPECT_EQ(r.metadata.metadata_log.back().metadata_file, location);
     EXPECT_EQ(r.metadata.metadata_log.back().timestamp_ms, md.last_updated_ms);
     for (auto& f : RemovedMetadataFiles(md, r.metadata)) removed_all.push_back(f);
@@ -203,14 +207,17 @@ TEST(ApplyUpdatesTest, MetadataLogAppendTrimAndRemovedFiles) {
   EXPECT_EQ(md.metadata_log.size(), 2u);
   EXPECT_EQ(removed_all.size(), 3u);
   EXPECT_EQ(removed_all[0], kV0);
-  ASSERT_OK_AND_ASSIGN(auto grow, ApplyUpdates(&md, location,
-      {SetProperties{{{"write.metadata.previous-versions-max", "4"}}}}, kNow + 10));
+  ASSERT_OK_AND_ASSIGN(
+      auto grow,
+      ApplyUpdates(&md, location, {SetProperties{{{"write.metadata.previous-versions-max", "4"}}}},
+                   kNow + 10));
   EXPECT_EQ(grow.metadata.metadata_log.size(), 3u);
   EXPECT_TRUE(RemovedMetadataFiles(md, grow.metadata).empty());
   md.properties["write.metadata.previous-versions-max"] = "0";  // max(1, 0)
   ASSERT_OK_AND_ASSIGN(auto one, ApplyUpdates(&md, location, {SetProperties{{{"z", "1"}}}}, kNow));
   EXPECT_EQ(one.metadata.metadata_log.size(), 1u);
-  ASSERT_OK_AND_ASSIGN(auto no_location, ApplyUpdates(&md, std::nullopt, {SetProperties{{{"z", "1"}}}}, kNow));
+  ASSERT_OK_AND_ASSIGN(auto no_location,
+                       ApplyUpdates(&md, std::nullopt, {SetProperties{{{"z", "1"}}}}, kNow));
   EXPECT_EQ(no_location.metadata.metadata_log, md.metadata_log);
 }
 

@@ -10,7 +10,8 @@ constexpr size_t kChunk = 64 * 1024;
 
 Result<std::string> Inflate(std::string_view data) {
   z_stream stream{};
-  if (inflateInit2(&stream, 15 + 32) != Z_OK) return Err(ErrorCode::kInternal, "inflateInit2 failed");
+  if (inflateInit2(&stream, 15 + 32) != Z_OK)
+    return Err(ErrorCode::kInternal, "inflateInit2 failed");
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   stream.avail_in = static_cast<uInt>(data.size());
   std::string out;

@@ -12,7 +12,8 @@ Result<json::value> ParseJson(std::string_view text) {
 
 Result<json::object> ParseObject(std::string_view text, std::string_view what) {
   ASSIGN_OR_RETURN(json::value value, ParseJson(text));
-  if (!value.is_object()) return Err(ErrorCode::kBadRequest, "Invalid {}: expected a JSON object", what);
+  if (!value.is_object())
+    return Err(ErrorCode::kBadRequest, "Invalid {}: expected a JSON object", what);
   return std::move(value.as_object());
 }
 
@@ -24,7 +25,8 @@ const json::value* Find(const json::object& object, std::string_view key) {
 Result<std::string> GetString(const json::object& object, std::string_view key) {
   const json::value* value = Find(object, key);
   if (!value || value->is_null()) return Err(ErrorCode::kBadRequest, "Missing field: {}", key);
-  if (!value->is_string()) return Err(ErrorCode::kBadRequest, "Invalid field {}: expected a string", key);
+  if (!value->is_string())
+    return Err(ErrorCode::kBadRequest, "Invalid field {}: expected a string", key);
   return std::string(value->as_string());
 }
 
@@ -32,7 +34,8 @@ Result<std::optional<std::string>> GetOptionalString(const json::object& object,
                                                      std::string_view key) {
   const json::value* value = Find(object, key);
   if (!value || value->is_null()) return std::optional<std::string>();
-  if (!value->is_string()) return Err(ErrorCode::kBadRequest, "Invalid field {}: expected a string", key);
+  if (!value->is_string())
+    return Err(ErrorCode::kBadRequest, "Invalid field {}: expected a string", key);
   return std::optional<std::string>(std::string(value->as_string()));
 }
 
@@ -60,21 +63,24 @@ Result<std::optional<int64_t>> GetOptionalInt(const json::object& object, std::s
 Result<bool> GetBool(const json::object& object, std::string_view key, bool fallback) {
   const json::value* value = Find(object, key);
   if (!value || value->is_null()) return fallback;
-  if (!value->is_bool()) return Err(ErrorCode::kBadRequest, "Invalid field {}: expected a boolean", key);
+  if (!value->is_bool())
+    return Err(ErrorCode::kBadRequest, "Invalid field {}: expected a boolean", key);
   return value->as_bool();
 }
 
 Result<const json::object*> GetObject(const json::object& object, std::string_view key) {
   const json::value* value = Find(object, key);
   if (!value || value->is_null()) return Err(ErrorCode::kBadRequest, "Missing field: {}", key);
-  if (!value->is_object()) return Err(ErrorCode::kBadRequest, "Invalid field {}: expected an object", key);
+  if (!value->is_object())
+    return Err(ErrorCode::kBadRequest, "Invalid field {}: expected an object", key);
   return &value->as_object();
 }
 
 Result<const json::array*> GetArray(const json::object& object, std::string_view key) {
   const json::value* value = Find(object, key);
   if (!value || value->is_null()) return Err(ErrorCode::kBadRequest, "Missing field: {}", key);
-  if (!value->is_array()) return Err(ErrorCode::kBadRequest, "Invalid field {}: expected an array", key);
+  if (!value->is_array())
+    return Err(ErrorCode::kBadRequest, "Invalid field {}: expected an array", key);
   return &value->as_array();
 }
 
@@ -88,7 +94,8 @@ Result<std::map<std::string, std::string>> GetStringMap(const json::object& obje
   }
   for (const auto& [name, item] : value->as_object()) {
     if (!item.is_string()) {
-      return Err(ErrorCode::kBadRequest, "Invalid field {}: value of {} is not a string", key, name);
+      return Err(ErrorCode::kBadRequest, "Invalid field {}: value of {} is not a string", key,
+                 name);
     }
     out.emplace(name, item.as_string());
   }

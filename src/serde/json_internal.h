@@ -3,14 +3,13 @@
 #pragma once
 
 #include <boost/json.hpp>
-
 #include <cstdint>
 #include <initializer_list>
-#include <utility>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"

@@ -26,9 +26,9 @@ json::value OptionalString(const std::optional<std::string>& value) {
 
 bool IsSecretKey(std::string_view key) {
   std::string lower = ToLower(key);
-  for (std::string_view marker : {"secret", "password", "token", "account-key", "account_key",
-                                  "private", "sas", "credential", "service_account_json",
-                                  "service-account-key", "service_account_key"}) {
+  for (std::string_view marker :
+       {"secret", "password", "token", "account-key", "account_key", "private", "sas", "credential",
+        "service_account_json", "service-account-key", "service_account_key"}) {
     if (lower.find(marker) != std::string::npos) return true;
   }
   return lower == "key" || EndsWith(lower, ".key") || EndsWith(lower, "access-key-id") ||
@@ -37,15 +37,16 @@ bool IsSecretKey(std::string_view key) {
 
 Result<WarehouseBody> ParseWarehouseRequest(std::string_view text, bool name_required) {
   ASSIGN_OR_RETURN(json::object object, ParseObject(text, "warehouse request"));
-  RETURN_IF_ERROR(RejectUnknownFields(
-      object, {"name", "use_sts", "storage_config", "vending_strategy"}));
+  RETURN_IF_ERROR(
+      RejectUnknownFields(object, {"name", "use_sts", "storage_config", "vending_strategy"}));
   WarehouseBody body;
   if (name_required || Find(object, "name")) {
     ASSIGN_OR_RETURN(body.name, GetString(object, "name"));
   }
   ASSIGN_OR_RETURN(body.use_sts, GetBool(object, "use_sts", false));
   ASSIGN_OR_RETURN(body.storage_config, GetStringMap(object, "storage_config"));
-  if (const json::value* strategy = Find(object, "vending_strategy"); strategy && !strategy->is_null()) {
+  if (const json::value* strategy = Find(object, "vending_strategy");
+      strategy && !strategy->is_null()) {
     if (!strategy->is_object() && !strategy->is_string()) {
       return Err(ErrorCode::kBadRequest, "Invalid field vending_strategy");
     }
@@ -83,7 +84,8 @@ json::object CatalogObject(const catalog::Catalog& catalog) {
   return json::object{
       {"id", catalog.id.value},
       {"name", catalog.name},
-      {"catalog_type", catalog.catalog_type == catalog::CatalogType::kLocal ? "Local" : "Federated"},
+      {"catalog_type",
+       catalog.catalog_type == catalog::CatalogType::kLocal ? "Local" : "Federated"},
       {"warehouse_name", OptionalString(catalog.warehouse_name)},
       {"storage_location", OptionalString(catalog.storage_location)},
       {"federated_config", nullptr},
@@ -104,20 +106,24 @@ std::string WarehouseListJson(const std::vector<catalog::Warehouse>& warehouses)
 
 Result<CatalogBody> ParseCatalogRequest(std::string_view text) {
   ASSIGN_OR_RETURN(json::object object, ParseObject(text, "catalog request"));
-  RETURN_IF_ERROR(RejectUnknownFields(object, {"name", "catalog_type", "warehouse_name",
-                                               "storage_location", "federated_config",
-                                               "properties"}));
+  RETURN_IF_ERROR(
+      RejectUnknownFields(object, {"name", "catalog_type", "warehouse_name", "storage_location",
+                                   "federated_config", "properties"}));
   CatalogBody body;
   ASSIGN_OR_RETURN(body.name, GetOptionalString(object, "name"));
   ASSIGN_OR_RETURN(auto type, GetOptionalString(object, "catalog_type"));
   if (type) {
-    if (*type == "Local") body.catalog_type = catalog::CatalogType::kLocal;
-    else if (*type == "Federated") body.catalog_type = catalog::CatalogType::kFederated;
-    else return Err(ErrorCode::kBadRequest, "Invalid catalog_type: {}", *type);
+    if (*type == "Local")
+      body.catalog_type = catalog::CatalogType::kLocal;
+    else if (*type == "Federated")
+      body.catalog_type = catalog::CatalogType::kFederated;
+    else
+      return Err(ErrorCode::kBadRequest, "Invalid catalog_type: {}", *type);
   }
   ASSIGN_OR_RETURN(body.warehouse_name, GetOptionalString(object, "warehouse_name"));
   ASSIGN_OR_RETURN(body.storage_location, GetOptionalString(object, "storage_location"));
-  if (const json::value* properties = Find(object, "properties"); properties && !properties->is_null()) {
+  if (const json::value* properties = Find(object, "properties");
+      properties && !properties->is_null()) {
     ASSIGN_OR_RETURN(body.properties, GetStringMap(object, "properties"));
   }
   const json::value* federated = Find(object, "federated_config");

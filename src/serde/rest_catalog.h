@@ -37,8 +37,7 @@ std::string ConfigResponseJson(const catalog::Properties& defaults,
                                const catalog::Properties& overrides,
                                const std::vector<std::string>& endpoints);
 std::string NamespacesResponseJson(const std::vector<catalog::Namespace>& namespaces,
-                                   const std::optional<std::string>& next_page_token,
-                                   bool paged);
+                                   const std::optional<std::string>& next_page_token, bool paged);
 std::string NamespaceResponseJson(const catalog::Namespace& ns,
                                   const catalog::Properties& properties);
 std::string UpdatePropertiesResponseJson(const std::vector<std::string>& updated,

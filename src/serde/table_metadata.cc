@@ -19,7 +19,8 @@ Status ParseList(const json::object& object, std::string_view key, Parse parse,
                  std::vector<T>* out) {
   const json::value* value = Find(object, key);
   if (!value || value->is_null()) return Ok();
-  if (!value->is_array()) return Err(ErrorCode::kBadRequest, "Invalid field {}: expected an array", key);
+  if (!value->is_array())
+    return Err(ErrorCode::kBadRequest, "Invalid field {}: expected an array", key);
   for (const auto& item : value->as_array()) {
     ASSIGN_OR_RETURN(T parsed, parse(item));
     out->push_back(std::move(parsed));
@@ -46,7 +47,8 @@ Status ParseSchemas(const json::object& object, TableMetadata* md) {
 Status ParseSpecs(const json::object& object, TableMetadata* md) {
   if (Find(object, "partition-specs")) {
     ASSIGN_OR_RETURN(md->default_spec_id, GetInt32(object, "default-spec-id"));
-    RETURN_IF_ERROR(ParseList(object, "partition-specs", PartitionSpecFromJson, &md->partition_specs));
+    RETURN_IF_ERROR(
+        ParseList(object, "partition-specs", PartitionSpecFromJson, &md->partition_specs));
   } else {
     if (md->format_version > 1) {
       return Err(ErrorCode::kValidation, "partition-specs must exist in format v{}",
@@ -105,7 +107,8 @@ Status ParseSnapshots(const json::object& object, TableMetadata* md) {
   if (current && *current != -1) md->current_snapshot_id = *current;
   RETURN_IF_ERROR(ParseList(object, "snapshots", SnapshotFromJson, &md->snapshots));
   if (const json::value* refs = Find(object, "refs"); refs && !refs->is_null()) {
-    if (!refs->is_object()) return Err(ErrorCode::kBadRequest, "Invalid field refs: expected an object");
+    if (!refs->is_object())
+      return Err(ErrorCode::kBadRequest, "Invalid field refs: expected an object");
     for (const auto& [name, value] : refs->as_object()) {
       ASSIGN_OR_RETURN(SnapshotRef ref, SnapshotRefFromJson(value));
       md->refs.emplace(std::string(name), std::move(ref));
@@ -143,7 +146,8 @@ json::array LogsToJson(const TableMetadata& md, bool snapshot_log) {
   json::array out;
   if (snapshot_log) {
     for (const auto& e : md.snapshot_log) {
-      out.emplace_back(json::object{{"timestamp-ms", e.timestamp_ms}, {"snapshot-id", e.snapshot_id}});
+      out.emplace_back(
+          json::object{{"timestamp-ms", e.timestamp_ms}, {"snapshot-id", e.snapshot_id}});
     }
   } else {
     for (const auto& e : md.metadata_log) {
@@ -190,13 +194,31 @@ Result<TableMetadata> TableMetadataFromJson(const json::object& object) {
   RETURN_IF_ERROR(ParseSpecs(object, &md));
   RETURN_IF_ERROR(ParseSortOrders(object, &md));
   RETURN_IF_ERROR(ParseSnapshots(object, &md));
-  md.extra = CollectExtras(
-      object, {"format-version", "table-uuid", "location", "last-sequence-number",
-               "last-updated-ms", "last-column-id", "schema", "current-schema-id", "schemas",
-               "partition-spec", "default-spec-id", "partition-specs", "last-partition-id",
-               "default-sort-order-id", "sort-orders", "properties", "current-snapshot-id",
-               "next-row-id", "refs", "snapshots", "statistics", "partition-statistics",
-               "snapshot-log", "metadata-log", "encryption-keys"});
+  md.extra = CollectExtras(object, {"format-version",
+                                    "table-uuid",
+                                    "location",
+                                    "last-sequence-number",
+                                    "last-updated-ms",
+                                    "last-column-id",
+                                    "schema",
+                                    "current-schema-id",
+                                    "schemas",
+                                    "partition-spec",
+                                    "default-spec-id",
+                                    "partition-specs",
+                                    "last-partition-id",
+                                    "default-sort-order-id",
+                                    "sort-orders",
+                                    "properties",
+                                    "current-snapshot-id",
+                                    "next-row-id",
+                                    "refs",
+                                    "snapshots",
+                                    "statistics",
+                                    "partition-statistics",
+                                    "snapshot-log",
+                                    "metadata-log",
+                                    "encryption-keys"});
   RETURN_IF_ERROR(ValidateTableMetadata(md));
   return md;
 }

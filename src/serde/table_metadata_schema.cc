@@ -10,7 +10,8 @@ using namespace iceberg;  // NOLINT: model types throughout this file
 namespace {
 
 Result<const json::object*> AsObject(const json::value& value, std::string_view what) {
-  if (!value.is_object()) return Err(ErrorCode::kBadRequest, "Invalid {}: expected an object", what);
+  if (!value.is_object())
+    return Err(ErrorCode::kBadRequest, "Invalid {}: expected an object", what);
   return &value.as_object();
 }
 
@@ -81,7 +82,8 @@ Result<PartitionField> PartitionFieldFromJson(const json::value& value) {
   field.field_id = field_id.value_or(0);
   if (Find(*object, "source-ids") && !Find(*object, "source-id")) {
     ASSIGN_OR_RETURN(field.source_ids, GetInt32List(*object, "source-ids"));
-    if (field.source_ids.empty()) return Err(ErrorCode::kBadRequest, "Invalid field source-ids: empty");
+    if (field.source_ids.empty())
+      return Err(ErrorCode::kBadRequest, "Invalid field source-ids: empty");
     field.source_id = field.source_ids.front();
   } else {
     ASSIGN_OR_RETURN(field.source_id, GetInt32(*object, "source-id"));
@@ -120,7 +122,8 @@ Result<SortField> SortFieldFromJson(const json::value& value) {
   ASSIGN_OR_RETURN(field.transform, GetString(*object, "transform"));
   if (Find(*object, "source-ids") && !Find(*object, "source-id")) {
     ASSIGN_OR_RETURN(field.source_ids, GetInt32List(*object, "source-ids"));
-    if (field.source_ids.empty()) return Err(ErrorCode::kBadRequest, "Invalid field source-ids: empty");
+    if (field.source_ids.empty())
+      return Err(ErrorCode::kBadRequest, "Invalid field source-ids: empty");
     field.source_id = field.source_ids.front();
   } else {
     ASSIGN_OR_RETURN(field.source_id, GetInt32(*object, "source-id"));
@@ -223,7 +226,8 @@ json::object ToJson(const Schema& schema) {
 }
 
 Result<std::vector<PartitionField>> PartitionFieldsFromJson(const json::value& value) {
-  if (!value.is_array()) return Err(ErrorCode::kBadRequest, "Invalid partition fields: expected an array");
+  if (!value.is_array())
+    return Err(ErrorCode::kBadRequest, "Invalid partition fields: expected an array");
   std::vector<PartitionField> fields;
   int next_id = kPartitionDataIdStart;
   for (const auto& item : value.as_array()) {
@@ -262,7 +266,8 @@ Result<UnboundPartitionSpec> UnboundPartitionSpecFromJson(const json::value& val
 
 json::array FieldsToJson(const PartitionSpec& spec) {
   json::array fields;
-  for (const auto& field : spec.fields) fields.emplace_back(PartitionFieldToJson(field, field.field_id));
+  for (const auto& field : spec.fields)
+    fields.emplace_back(PartitionFieldToJson(field, field.field_id));
   return fields;
 }
 
@@ -278,8 +283,8 @@ json::object ToJson(const UnboundPartitionSpec& spec) {
   if (spec.spec_id) out["spec-id"] = *spec.spec_id;
   json::array fields;
   for (const auto& f : spec.fields) {
-    fields.emplace_back(PartitionFieldToJson({f.source_id, f.source_ids, 0, f.name, f.transform},
-                                             f.field_id));
+    fields.emplace_back(
+        PartitionFieldToJson({f.source_id, f.source_ids, 0, f.name, f.transform}, f.field_id));
   }
   out["fields"] = std::move(fields);
   return out;

@@ -1,10 +1,9 @@
 // JSON of snapshots, refs, statistics files and encryption keys (spec schemas Snapshot,
 // SnapshotReference, StatisticsFile, PartitionStatisticsFile, EncryptedKey). Unknown members and
 // exact int64 values survive a round trip.
+#include "common/strings.h"
 #include "serde/json_internal.h"
 #include "serde/table_metadata_internal.h"
-
-#include "common/strings.h"
 
 namespace pangolin::serde::internal {
 
@@ -13,14 +12,16 @@ using namespace iceberg;  // NOLINT: model types throughout this file
 namespace {
 
 Result<const json::object*> AsObject(const json::value& value, std::string_view what) {
-  if (!value.is_object()) return Err(ErrorCode::kBadRequest, "Invalid {}: expected an object", what);
+  if (!value.is_object())
+    return Err(ErrorCode::kBadRequest, "Invalid {}: expected an object", what);
   return &value.as_object();
 }
 
 Status ParseSummary(const json::object& object, Snapshot* snapshot) {
   const json::value* summary = Find(object, "summary");
   if (!summary || summary->is_null()) return Ok();
-  if (!summary->is_object()) return Err(ErrorCode::kBadRequest, "Invalid field summary: expected an object");
+  if (!summary->is_object())
+    return Err(ErrorCode::kBadRequest, "Invalid field summary: expected an object");
   for (const auto& [key, item] : summary->as_object()) {
     if (!item.is_string()) {
       return Err(ErrorCode::kBadRequest, "Invalid field summary: value of {} is not a string", key);
@@ -167,8 +168,8 @@ Result<EncryptedKey> EncryptedKeyFromJson(const json::value& value) {
   if (const json::value* p = Find(*object, "properties"); p && !p->is_null()) {
     ASSIGN_OR_RETURN(key.properties, GetStringMap(*object, "properties"));
   }
-  key.extra = CollectExtras(
-      *object, {"key-id", "encrypted-key-metadata", "encrypted-by-id", "properties"});
+  key.extra =
+      CollectExtras(*object, {"key-id", "encrypted-key-metadata", "encrypted-by-id", "properties"});
   return key;
 }
 

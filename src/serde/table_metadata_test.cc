@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "iceberg/test_tables.h"
 #include "iceberg/table_update.h"
+#include "iceberg/test_tables.h"
 #include "testing/matchers.h"
 
 namespace pangolin::serde {
@@ -53,12 +53,28 @@ TEST(TableMetadataJsonTest, V2RoundTripKeepsUnknownMembersAndBigIds) {
 TEST(TableMetadataJsonTest, MemberOrderFollowsJava) {
   ASSERT_OK_AND_ASSIGN(auto md, ParseTableMetadata(ReadTestData("v2_full.metadata.json")));
   std::string json = SerializeTableMetadata(md);
-  const char* order[] = {"format-version", "table-uuid", "location", "last-sequence-number",
-                         "last-updated-ms", "last-column-id", "current-schema-id", "\"schemas\"",
-                         "default-spec-id", "partition-specs", "last-partition-id",
-                         "default-sort-order-id", "sort-orders", "\"properties\"",
-                         "current-snapshot-id", "\"refs\"", "\"snapshots\"", "\"statistics\"",
-                         "partition-statistics", "snapshot-log", "metadata-log", "x-catalog-extension",
+  const char* order[] = {"format-version",
+                         "table-uuid",
+                         "location",
+                         "last-sequence-number",
+                         "last-updated-ms",
+                         "last-column-id",
+                         "current-schema-id",
+                         "\"schemas\"",
+                         "default-spec-id",
+                         "partition-specs",
+                         "last-partition-id",
+                         "default-sort-order-id",
+                         "sort-orders",
+                         "\"properties\"",
+                         "current-snapshot-id",
+                         "\"refs\"",
+                         "\"snapshots\"",
+                         "\"statistics\"",
+                         "partition-statistics",
+                         "snapshot-log",
+                         "metadata-log",
+                         "x-catalog-extension",
                          "zz-last"};
   size_t last = 0;
   for (const char* key : order) {
@@ -94,9 +110,11 @@ TEST(TableMetadataJsonTest, V1LegacyFile) {
 TEST(TableMetadataJsonTest, CurrentSnapshotAndNextRowIdPerVersion) {
   std::string v2 = SerializeTableMetadata(iceberg::testing::SimpleTable(2));
   EXPECT_TRUE(Contains(v2, "\"current-snapshot-id\":-1"));
-  EXPECT_TRUE(Contains(v2, "\"statistics\":[],\"partition-statistics\":[],\"snapshot-log\":[],\"metadata-log\":[]"));
+  EXPECT_TRUE(Contains(
+      v2, "\"statistics\":[],\"partition-statistics\":[],\"snapshot-log\":[],\"metadata-log\":[]"));
   iceberg::TableMetadata v3 = iceberg::testing::SimpleTable(3);
-  v3.encryption_keys.push_back({"k", "AAE=", std::nullopt, std::map<std::string, std::string>{{"a", "b"}}, {}});
+  v3.encryption_keys.push_back(
+      {"k", "AAE=", std::nullopt, std::map<std::string, std::string>{{"a", "b"}}, {}});
   std::string json = SerializeTableMetadata(v3);
   EXPECT_TRUE(Contains(json, "\"current-snapshot-id\":null,\"next-row-id\":0"));
   EXPECT_TRUE(Contains(json, "\"encryption-keys\":[{\"key-id\":\"k\""));
@@ -137,7 +155,8 @@ TEST(TableMetadataJsonTest, Errors) {
               IsError(ErrorCode::kValidation));
   EXPECT_THAT(ParseTableMetadata(replace("\"current-schema-id\":0", "\"current-schema-id\":5")),
               IsError(ErrorCode::kValidation));
-  EXPECT_THAT(ParseTableMetadata(replace("\"refs\":{}", "\"refs\":{\"main\":{\"snapshot-id\":5,\"type\":\"branch\"}}")),
+  EXPECT_THAT(ParseTableMetadata(replace(
+                  "\"refs\":{}", "\"refs\":{\"main\":{\"snapshot-id\":5,\"type\":\"branch\"}}")),
               IsError(ErrorCode::kValidation));
 }
 
@@ -147,16 +166,21 @@ TEST(SchemaJsonTest, PiecesRoundTrip) {
   schema.fields[1].write_default = "\"y\"";
   ASSERT_OK_AND_ASSIGN(auto parsed, ParseSchema(SerializeSchema(schema)));
   EXPECT_EQ(parsed, schema);
-  iceberg::PartitionSpec spec{3, {{1, {}, 1000, "id_b", "bucket[4]"}, {1, {1, 2}, 1001, "multi", "zorder"}}};
+  iceberg::PartitionSpec spec{
+      3, {{1, {}, 1000, "id_b", "bucket[4]"}, {1, {1, 2}, 1001, "multi", "zorder"}}};
   ASSERT_OK_AND_ASSIGN(auto parsed_spec, ParsePartitionSpec(SerializePartitionSpec(spec)));
   EXPECT_EQ(parsed_spec, spec);
   iceberg::SortOrder order{2, {{"identity", 1, {}, "desc", "nulls-last"}}};
   ASSERT_OK_AND_ASSIGN(auto parsed_order, ParseSortOrder(SerializeSortOrder(order)));
   EXPECT_EQ(parsed_order, order);
-  EXPECT_THAT(ParseSortOrder(R"({"order-id":1,"fields":[{"transform":"identity","source-id":1,"direction":"up","null-order":"nulls-last"}]})"),
-              IsError(ErrorCode::kBadRequest));
-  EXPECT_THAT(ParseSchema(R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,"type":{"type":"set"}}]})"),
-              IsError(ErrorCode::kBadRequest));
+  EXPECT_THAT(
+      ParseSortOrder(
+          R"({"order-id":1,"fields":[{"transform":"identity","source-id":1,"direction":"up","null-order":"nulls-last"}]})"),
+      IsError(ErrorCode::kBadRequest));
+  EXPECT_THAT(
+      ParseSchema(
+          R"({"type":"struct","fields":[{"id":1,"name":"a","required":true,"type":{"type":"set"}}]})"),
+      IsError(ErrorCode::kBadRequest));
 }
 
 }  // namespace

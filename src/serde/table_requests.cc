@@ -43,7 +43,8 @@ RequirementParsers() {
   static const std::map<std::string, std::function<Result<TableRequirement>(const Object&)>,
                         std::less<>>
       parsers = {
-          {"assert-create", [](const Object&) -> Result<TableRequirement> { return AssertCreate{}; }},
+          {"assert-create",
+           [](const Object&) -> Result<TableRequirement> { return AssertCreate{}; }},
           {"assert-table-uuid",
            [](const Object& o) -> Result<TableRequirement> {
              ASSIGN_OR_RETURN(std::string uuid, GetString(o, "uuid"));
@@ -65,7 +66,8 @@ RequirementParsers() {
 }  // namespace
 
 Result<TableRequirement> TableRequirementFromJson(const json::value& value) {
-  if (!value.is_object()) return Err(ErrorCode::kBadRequest, "Invalid requirement: expected an object");
+  if (!value.is_object())
+    return Err(ErrorCode::kBadRequest, "Invalid requirement: expected an object");
   ASSIGN_OR_RETURN(std::string type, GetString(value.as_object(), "type"));
   const auto& parsers = RequirementParsers();
   auto it = parsers.find(type);
@@ -76,7 +78,8 @@ Result<TableRequirement> TableRequirementFromJson(const json::value& value) {
 Result<CommitTableRequest> CommitTableRequestFromJson(const json::object& object) {
   CommitTableRequest request;
   if (const json::value* id = Find(object, "identifier"); id && !id->is_null()) {
-    if (!id->is_object()) return Err(ErrorCode::kBadRequest, "Invalid field identifier: expected an object");
+    if (!id->is_object())
+      return Err(ErrorCode::kBadRequest, "Invalid field identifier: expected an object");
     TableIdentifier identifier;
     ASSIGN_OR_RETURN(identifier.ns, GetStringList(id->as_object(), "namespace"));
     ASSIGN_OR_RETURN(identifier.name, GetString(id->as_object(), "name"));

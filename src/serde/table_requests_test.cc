@@ -79,16 +79,19 @@ TEST(CommitRequestTest, ParsesEveryKind) {
 TEST(CommitRequestTest, UnknownKindsAndBadMembers) {
   EXPECT_THAT(ParseCommitTableRequest(R"({"requirements":[{"type":"assert-magic"}],"updates":[]})"),
               IsErrorWithMessage(ErrorCode::kBadRequest, "assert-magic"));
-  EXPECT_THAT(ParseCommitTableRequest(R"({"requirements":[],"updates":[{"action":"drop-everything"}]})"),
-              IsErrorWithMessage(ErrorCode::kBadRequest, "drop-everything"));
-  EXPECT_THAT(ParseCommitTableRequest(R"({"requirements":[],"updates":[{"action":"set-current-schema"}]})"),
-              IsErrorWithMessage(ErrorCode::kBadRequest, "schema-id"));
+  EXPECT_THAT(
+      ParseCommitTableRequest(R"({"requirements":[],"updates":[{"action":"drop-everything"}]})"),
+      IsErrorWithMessage(ErrorCode::kBadRequest, "drop-everything"));
+  EXPECT_THAT(
+      ParseCommitTableRequest(R"({"requirements":[],"updates":[{"action":"set-current-schema"}]})"),
+      IsErrorWithMessage(ErrorCode::kBadRequest, "schema-id"));
   EXPECT_THAT(ParseCommitTableRequest(R"({"requirements":[]})"), IsError(ErrorCode::kBadRequest));
   EXPECT_THAT(ParseCommitTableRequest("nope"), IsError(ErrorCode::kBadRequest));
 }
 
 TEST(CommitRequestTest, FromParsedObjectForTransactions) {
-  auto value = boost::json::parse(R"({"identifier":{"namespace":["n"],"name":"t"},"requirements":[],"updates":[]})");
+  auto value = boost::json::parse(
+      R"({"identifier":{"namespace":["n"],"name":"t"},"requirements":[],"updates":[]})");
   ASSERT_OK_AND_ASSIGN(auto request, internal::CommitTableRequestFromJson(value.as_object()));
   EXPECT_EQ(request.identifier->name, "t");
 }
@@ -102,9 +105,11 @@ TEST(CommitRequestTest, AppliesEndToEnd) {
                    {"id": 1, "name": "id", "required": true, "type": "long"},
                    {"id": 4, "name": "extra", "required": false, "type": "string"}]}},
                 {"action": "set-current-schema", "schema-id": -1}]})"));
-  for (const auto& r : request.requirements) EXPECT_THAT(iceberg::CheckRequirement(r, &base), IsOk());
-  ASSERT_OK_AND_ASSIGN(auto result, iceberg::ApplyUpdates(&base, "s3://m/00000-a.metadata.json",
-                                                          request.updates, base.last_updated_ms + 1));
+  for (const auto& r : request.requirements)
+    EXPECT_THAT(iceberg::CheckRequirement(r, &base), IsOk());
+  ASSERT_OK_AND_ASSIGN(auto result,
+                       iceberg::ApplyUpdates(&base, "s3://m/00000-a.metadata.json", request.updates,
+                                             base.last_updated_ms + 1));
   EXPECT_EQ(result.metadata.current_schema_id, 1);
   EXPECT_EQ(result.metadata.last_column_id, 4);
   ASSERT_OK_AND_ASSIGN(auto reparsed, ParseTableMetadata(SerializeTableMetadata(result.metadata)));
@@ -125,7 +130,8 @@ TEST(CreateRequestTest, Parses) {
   EXPECT_EQ(request.write_order->fields.size(), 1u);
   ASSERT_OK_AND_ASSIGN(auto md, iceberg::NewTableMetadata(request, *request.location, "u", 1));
   EXPECT_EQ(md.format_version, 3);
-  EXPECT_THAT(ParseCreateTableRequest(R"({"name": "x"})"), IsErrorWithMessage(ErrorCode::kBadRequest, "schema"));
+  EXPECT_THAT(ParseCreateTableRequest(R"({"name": "x"})"),
+              IsErrorWithMessage(ErrorCode::kBadRequest, "schema"));
   EXPECT_THAT(ParseCreateTableRequest(R"({"schema": {"type": "struct", "fields": []}})"),
               IsErrorWithMessage(ErrorCode::kBadRequest, "name"));
 }

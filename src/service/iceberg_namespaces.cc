@@ -8,9 +8,9 @@
 namespace pangolin::service {
 
 using catalog::ContentKey;
-using catalog::ToString;
 using catalog::ContentType;
 using catalog::NamespaceKey;
+using catalog::ToString;
 using store::Precondition;
 
 IcebergService::IcebergService(store::MetadataStore& store, storage::FileIO& file_io,
@@ -81,14 +81,16 @@ Result<Properties> IcebergService::CreateNamespace(const Context& ctx, const Cat
   request.preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
   if (ns.size() > 1) {
     Namespace parent(ns.begin(), ns.end() - 1);
-    request.preconditions.push_back({Precondition::Kind::kNamespaceExists, NamespaceKey(parent), {}});
+    request.preconditions.push_back(
+        {Precondition::Kind::kNamespaceExists, NamespaceKey(parent), {}});
   }
   catalog::Content content{ContentType::kNamespace, NewUuid(), "", properties};
   request.operations.push_back({store::Operation::Kind::kPut, key, content});
   auto committed = Commit(ctx, cat, std::move(request), "create namespace " + ToString(ns));
   if (!committed && committed.error().code == ErrorCode::kCommitFailed) {
     ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, key));
-    if (existing) return Err(ErrorCode::kAlreadyExists, "Namespace already exists: {}", ToString(ns));
+    if (existing)
+      return Err(ErrorCode::kAlreadyExists, "Namespace already exists: {}", ToString(ns));
     return Err(ErrorCode::kNoSuchNamespace, "Namespace does not exist: {}",
                ToString(Namespace(ns.begin(), ns.end() - 1)));
   }
@@ -137,12 +139,15 @@ Result<PropertiesUpdateResult> IcebergService::UpdateNamespaceProperties(
   ContentKey key = NamespaceKey(ns);
   for (int attempt = 0;; ++attempt) {
     ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, key));
-    if (!entry) return Err(ErrorCode::kNoSuchNamespace, "Namespace does not exist: {}", ToString(ns));
+    if (!entry)
+      return Err(ErrorCode::kNoSuchNamespace, "Namespace does not exist: {}", ToString(ns));
     PropertiesUpdateResult result;
     catalog::Content next = *entry;
     for (const auto& name : removals) {
-      if (next.properties.erase(name)) result.removed.push_back(name);
-      else result.missing.push_back(name);
+      if (next.properties.erase(name))
+        result.removed.push_back(name);
+      else
+        result.missing.push_back(name);
     }
     for (const auto& [name, value] : updates) {
       next.properties[name] = value;

@@ -61,11 +61,14 @@ class IcebergService {
                                                 const store::PageRequest& page);
   Result<Properties> CreateNamespace(const Context& ctx, const CatalogHandle& cat,
                                      const Namespace& ns, const Properties& properties);
-  Result<Properties> LoadNamespace(const Context& ctx, const CatalogHandle& cat, const Namespace& ns);
+  Result<Properties> LoadNamespace(const Context& ctx, const CatalogHandle& cat,
+                                   const Namespace& ns);
   Status DropNamespace(const Context& ctx, const CatalogHandle& cat, const Namespace& ns);
-  Result<PropertiesUpdateResult> UpdateNamespaceProperties(
-      const Context& ctx, const CatalogHandle& cat, const Namespace& ns,
-      const std::vector<std::string>& removals, const Properties& updates);
+  Result<PropertiesUpdateResult> UpdateNamespaceProperties(const Context& ctx,
+                                                           const CatalogHandle& cat,
+                                                           const Namespace& ns,
+                                                           const std::vector<std::string>& removals,
+                                                           const Properties& updates);
 
   // --- Tables ---
   Result<store::Page<TableIdentifier>> ListTables(const Context& ctx, const CatalogHandle& cat,

@@ -28,11 +28,16 @@ class IcebergServiceTest : public ::testing::Test {
     store_ = std::move(*store::MakeMemoryStore());
     file_io_ = std::move(*storage::MakeLocalFileIO());
     service_ = std::make_unique<IcebergService>(*store_, *file_io_, clock_);
-    catalog::Warehouse warehouse{WarehouseId{"w1"}, "wh", kDefaultTenant, false,
-                                 {{"type", "local"}, {"root", dir_.path().string()}}, ""};
+    catalog::Warehouse warehouse{WarehouseId{"w1"},
+                                 "wh",
+                                 kDefaultTenant,
+                                 false,
+                                 {{"type", "local"}, {"root", dir_.path().string()}},
+                                 ""};
     ASSERT_THAT(store_->CreateWarehouse(warehouse), IsOk());
-    catalog::Catalog cat{CatalogId{"c1"}, "lake", kDefaultTenant, catalog::CatalogType::kLocal,
-                         "wh", std::nullopt, {}};
+    catalog::Catalog cat{
+        CatalogId{"c1"}, "lake", kDefaultTenant, catalog::CatalogType::kLocal, "wh",
+        std::nullopt,    {}};
     ASSERT_THAT(store_->CreateCatalog(cat), IsOk());
     handle_ = *service_->ResolveCatalog(ctx_, "lake");
   }
@@ -76,9 +81,11 @@ TEST_F(IcebergServiceTest, NamespacesNeedTheirParentAndMustBeEmptyToDrop) {
   EXPECT_THAT(service_->CreateNamespace(ctx_, handle_, {"a", "b"}, {}),
               IsError(ErrorCode::kNoSuchNamespace));
   ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"a"}, {{"k", "v"}}), IsOk());
-  EXPECT_THAT(service_->CreateNamespace(ctx_, handle_, {"a"}, {}), IsError(ErrorCode::kAlreadyExists));
+  EXPECT_THAT(service_->CreateNamespace(ctx_, handle_, {"a"}, {}),
+              IsError(ErrorCode::kAlreadyExists));
   ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"a", "b"}, {}), IsOk());
-  EXPECT_THAT(service_->DropNamespace(ctx_, handle_, {"a"}), IsError(ErrorCode::kNamespaceNotEmpty));
+  EXPECT_THAT(service_->DropNamespace(ctx_, handle_, {"a"}),
+              IsError(ErrorCode::kNamespaceNotEmpty));
   auto children = service_->ListNamespaces(ctx_, handle_, {"a"}, {});
   ASSERT_THAT(children, IsOk());
   EXPECT_EQ(children->items, std::vector<Namespace>{Namespace({"a", "b"})});
@@ -90,7 +97,8 @@ TEST_F(IcebergServiceTest, PropertyUpdatesReportUpdatedRemovedAndMissing) {
   ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"n"}, {{"a", "1"}, {"b", "2"}}), IsOk());
   EXPECT_THAT(service_->UpdateNamespaceProperties(ctx_, handle_, {"n"}, {"a"}, {{"a", "x"}}),
               IsError(ErrorCode::kUnprocessable));
-  auto result = service_->UpdateNamespaceProperties(ctx_, handle_, {"n"}, {"a", "zz"}, {{"c", "3"}});
+  auto result =
+      service_->UpdateNamespaceProperties(ctx_, handle_, {"n"}, {"a", "zz"}, {{"c", "3"}});
   ASSERT_THAT(result, IsOk());
   EXPECT_EQ(result->removed, std::vector<std::string>{"a"});
   EXPECT_EQ(result->missing, std::vector<std::string>{"zz"});
@@ -106,7 +114,8 @@ TEST_F(IcebergServiceTest, TablesAreCreatedUnderTheCatalogLocationOnly) {
   EXPECT_TRUE(std::filesystem::exists(table.metadata_location->substr(7)));
   auto outside = serde::ParseCreateTableRequest(
       fmt::format(R"({{"name":"u","schema":{},"location":"file:///tmp/elsewhere"}})", kSchema));
-  EXPECT_THAT(service_->CreateTable(ctx_, handle_, {"n"}, *outside), IsError(ErrorCode::kForbidden));
+  EXPECT_THAT(service_->CreateTable(ctx_, handle_, {"n"}, *outside),
+              IsError(ErrorCode::kForbidden));
   EXPECT_THAT(service_->LoadTable(ctx_, handle_, {{"missing"}, "t"}, SnapshotMode::kAll),
               IsErrorWithMessage(ErrorCode::kNoSuchTable, "Table does not exist: missing.t"));
 }
@@ -116,7 +125,8 @@ TEST_F(IcebergServiceTest, MetadataLogIsTrimmedAndDroppedFilesDeleted) {
   LoadedTable table = CreateTable({"n"}, "t",
                                   R"({"write.metadata.previous-versions-max":"2",)"
                                   R"("write.metadata.delete-after-commit.enabled":"true"})");
-  for (int i = 0; i < 5; ++i) ASSERT_THAT(SetProperty({{"n"}, "t"}, "k" + std::to_string(i)), IsOk());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_THAT(SetProperty({{"n"}, "t"}, "k" + std::to_string(i)), IsOk());
   auto loaded = service_->LoadTable(ctx_, handle_, {{"n"}, "t"}, SnapshotMode::kAll);
   ASSERT_THAT(loaded, IsOk());
   EXPECT_EQ(loaded->metadata->metadata.metadata_log.size(), 2u);
@@ -164,7 +174,8 @@ TEST_F(IcebergServiceTest, RenameMovesTheTableAndPurgeDeletesItsFiles) {
   ASSERT_TRUE(std::filesystem::exists(dir));
   ASSERT_THAT(service_->DropTable(ctx_, handle_, {{"b"}, "t2"}, /*purge=*/true), IsOk());
   EXPECT_FALSE(std::filesystem::exists(dir));
-  EXPECT_THAT(service_->DropTable(ctx_, handle_, {{"b"}, "t2"}, false), IsError(ErrorCode::kNoSuchTable));
+  EXPECT_THAT(service_->DropTable(ctx_, handle_, {{"b"}, "t2"}, false),
+              IsError(ErrorCode::kNoSuchTable));
 }
 
 }  // namespace

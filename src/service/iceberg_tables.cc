@@ -14,10 +14,10 @@
 namespace pangolin::service {
 
 using catalog::ContentKey;
-using catalog::ToString;
 using catalog::ContentType;
 using catalog::NamespaceKey;
 using catalog::ObjectKey;
+using catalog::ToString;
 using store::Operation;
 using store::Precondition;
 
@@ -41,7 +41,8 @@ Status IcebergService::CheckTableLocations(const iceberg::TableMetadata& metadat
                                            const std::string& base) {
   RETURN_IF_ERROR(catalog::CheckLocation(metadata.location, base));
   auto path = metadata.properties.find("write.metadata.path");
-  if (path != metadata.properties.end()) RETURN_IF_ERROR(catalog::CheckLocation(path->second, base));
+  if (path != metadata.properties.end())
+    RETURN_IF_ERROR(catalog::CheckLocation(path->second, base));
   return Ok();
 }
 
@@ -92,10 +93,9 @@ Result<store::Page<TableIdentifier>> IcebergService::ListTables(const Context& c
                                                                 const Namespace& ns,
                                                                 const store::PageRequest& page) {
   RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
-  ASSIGN_OR_RETURN(auto entries,
-                   store_.ListContent(ctx.tenant, cat.catalog.id, cat.branch,
-                                      ContentKey::Space::kObject, ns, ContentType::kIcebergTable,
-                                      page));
+  ASSIGN_OR_RETURN(auto entries, store_.ListContent(ctx.tenant, cat.catalog.id, cat.branch,
+                                                    ContentKey::Space::kObject, ns,
+                                                    ContentType::kIcebergTable, page));
   store::Page<TableIdentifier> out;
   out.next_token = std::move(entries.next_token);
   for (const auto& entry : entries.items) out.items.push_back({entry.key.parent, entry.key.name});
@@ -144,7 +144,8 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
     return LoadedTable{std::nullopt, std::move(staged), ""};
   }
   std::string metadata_location;
-  ASSIGN_OR_RETURN(auto written, WriteMetadata(std::move(metadata), std::nullopt, &metadata_location));
+  ASSIGN_OR_RETURN(auto written,
+                   WriteMetadata(std::move(metadata), std::nullopt, &metadata_location));
   catalog::Content content{ContentType::kIcebergTable, NewUuid(), metadata_location, {}};
   store::CommitRequest commit;
   commit.preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
@@ -153,7 +154,8 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
   auto committed = Commit(ctx, cat, std::move(commit), "create table " + ToString(id));
   if (!committed) {
     DeleteQuietly(metadata_location);
-    if (committed.error().code != ErrorCode::kCommitFailed) return tl::unexpected(committed.error());
+    if (committed.error().code != ErrorCode::kCommitFailed)
+      return tl::unexpected(committed.error());
     RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
     return Err(ErrorCode::kAlreadyExists, "Table already exists: {}", ToString(id));
   }
@@ -230,8 +232,8 @@ Status IcebergService::RenameTable(const Context& ctx, const CatalogHandle& cat,
   commit.preconditions.push_back({Precondition::Kind::kNamespaceExists, NamespaceKey(to.ns), {}});
   commit.operations.push_back({Operation::Kind::kDelete, ObjectKey(from), std::nullopt});
   commit.operations.push_back({Operation::Kind::kPut, target, state.content});
-  auto committed = Commit(ctx, cat, std::move(commit),
-                          "rename table " + ToString(from) + " to " + ToString(to));
+  auto committed =
+      Commit(ctx, cat, std::move(commit), "rename table " + ToString(from) + " to " + ToString(to));
   if (!committed && committed.error().code == ErrorCode::kCommitFailed) {
     return Err(ErrorCode::kCommitFailed, "Rename of {} raced with another change; retry",
                ToString(from));

@@ -11,10 +11,10 @@
 namespace pangolin::service {
 
 using catalog::ContentKey;
-using catalog::ToString;
 using catalog::ContentType;
 using catalog::NamespaceKey;
 using catalog::ObjectKey;
+using catalog::ToString;
 using store::Operation;
 using store::Precondition;
 
@@ -48,7 +48,8 @@ Result<LoadedTable> IcebergService::CompleteStagedCreate(const Context& ctx,
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
   RETURN_IF_ERROR(CheckTableLocations(applied.metadata, base));
   std::string location;
-  ASSIGN_OR_RETURN(auto written, WriteMetadata(std::move(applied.metadata), std::nullopt, &location));
+  ASSIGN_OR_RETURN(auto written,
+                   WriteMetadata(std::move(applied.metadata), std::nullopt, &location));
   catalog::Content content{ContentType::kIcebergTable, NewUuid(), location, {}};
   store::CommitRequest commit;
   commit.preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
@@ -99,7 +100,8 @@ Result<LoadedTable> IcebergService::CommitTable(const Context& ctx, const Catalo
     commit.operations.push_back({Operation::Kind::kPut, key, next});
     auto committed = Commit(ctx, cat, std::move(commit), "commit table " + ToString(id));
     if (committed) {
-      auto enabled = written->metadata.properties.find("write.metadata.delete-after-commit.enabled");
+      auto enabled =
+          written->metadata.properties.find("write.metadata.delete-after-commit.enabled");
       if (enabled != written->metadata.properties.end() && enabled->second == "true") {
         for (const auto& file : removed) DeleteQuietly(file);
       }
@@ -110,7 +112,8 @@ Result<LoadedTable> IcebergService::CommitTable(const Context& ctx, const Catalo
       return tl::unexpected(committed.error());
     }
     DeleteQuietly(location);  // the swap did not happen: the new file is garbage
-    if (committed.error().code != ErrorCode::kCommitFailed) return tl::unexpected(committed.error());
+    if (committed.error().code != ErrorCode::kCommitFailed)
+      return tl::unexpected(committed.error());
     if (attempt >= kMaxCommitAttempts) {
       return Err(ErrorCode::kCommitFailed, "Commit of {} lost {} races in a row; retry",
                  ToString(id), attempt);

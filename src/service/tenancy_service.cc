@@ -26,7 +26,8 @@ Status TenancyService::ValidateWarehouse(const WarehouseInput& input) {
   }
   auto root = input.storage_config.find("root");
   if (root == input.storage_config.end() || root->second.empty()) {
-    return Err(ErrorCode::kBadRequest, "A local warehouse needs storage_config.root (an absolute path)");
+    return Err(ErrorCode::kBadRequest,
+               "A local warehouse needs storage_config.root (an absolute path)");
   }
   auto normalized = catalog::NormalizeLocation(root->second);
   if (!normalized || !normalized->starts_with("file:///")) {
@@ -45,8 +46,9 @@ Status TenancyService::ValidateWarehouse(const WarehouseInput& input) {
 Result<catalog::Warehouse> TenancyService::CreateWarehouse(const Context& ctx,
                                                            const WarehouseInput& input) {
   RETURN_IF_ERROR(ValidateWarehouse(input));
-  catalog::Warehouse warehouse{WarehouseId{NewUuid()}, input.name, ctx.tenant, input.use_sts,
-                               input.storage_config, input.vending_strategy_json};
+  catalog::Warehouse warehouse{
+      WarehouseId{NewUuid()}, input.name,           ctx.tenant,
+      input.use_sts,          input.storage_config, input.vending_strategy_json};
   RETURN_IF_ERROR(store_.CreateWarehouse(warehouse));
   return warehouse;
 }
@@ -65,8 +67,8 @@ Result<catalog::Warehouse> TenancyService::UpdateWarehouse(const Context& ctx,
                                                            const WarehouseInput& input) {
   ASSIGN_OR_RETURN(catalog::Warehouse current, store_.GetWarehouse(ctx.tenant, name));
   RETURN_IF_ERROR(ValidateWarehouse(input));
-  catalog::Warehouse updated{current.id, input.name, ctx.tenant, input.use_sts,
-                             input.storage_config, input.vending_strategy_json};
+  catalog::Warehouse updated{current.id,    input.name,           ctx.tenant,
+                             input.use_sts, input.storage_config, input.vending_strategy_json};
   RETURN_IF_ERROR(store_.UpdateWarehouse(ctx.tenant, name, updated));
   return updated;
 }
@@ -75,17 +77,18 @@ Status TenancyService::DeleteWarehouse(const Context& ctx, std::string_view name
   return store_.DeleteWarehouse(ctx.tenant, name);
 }
 
-Status TenancyService::ValidateCatalogLocation(const Context& ctx, const catalog::Catalog& catalog) {
+Status TenancyService::ValidateCatalogLocation(const Context& ctx,
+                                               const catalog::Catalog& catalog) {
   const catalog::Warehouse* warehouse = nullptr;
   catalog::Warehouse loaded;
   if (catalog.warehouse_name) {
     ASSIGN_OR_RETURN(loaded, store_.GetWarehouse(ctx.tenant, *catalog.warehouse_name));
     warehouse = &loaded;
   }
-  ASSIGN_OR_RETURN(std::string base, catalog::CatalogBaseLocation(catalog, warehouse)
-                                         .map_error([](Error e) {
-                                           return Error{ErrorCode::kBadRequest, e.message};
-                                         }));
+  ASSIGN_OR_RETURN(std::string base,
+                   catalog::CatalogBaseLocation(catalog, warehouse).map_error([](Error e) {
+                     return Error{ErrorCode::kBadRequest, e.message};
+                   }));
   if (warehouse) {
     auto root = warehouse->storage_config.find("root");
     if (root != warehouse->storage_config.end()) {
@@ -100,7 +103,8 @@ Result<catalog::Catalog> TenancyService::CreateCatalog(const Context& ctx,
                                                        const CatalogInput& input) {
   RETURN_IF_ERROR(catalog::ValidateName("catalog name", input.name));
   if (input.name.find('@') != std::string::npos) {
-    return Err(ErrorCode::kBadRequest, "Invalid catalog name '{}': '@' selects a branch", input.name);
+    return Err(ErrorCode::kBadRequest, "Invalid catalog name '{}': '@' selects a branch",
+               input.name);
   }
   if (input.catalog_type != catalog::CatalogType::kLocal) {
     return Err(ErrorCode::kBadRequest, "Unsupported catalog_type: this server supports Local");
@@ -108,8 +112,9 @@ Result<catalog::Catalog> TenancyService::CreateCatalog(const Context& ctx,
   if (!input.warehouse_name) {
     return Err(ErrorCode::kBadRequest, "A Local catalog needs warehouse_name");
   }
-  catalog::Catalog created{CatalogId{NewUuid()}, input.name, ctx.tenant, input.catalog_type,
-                           input.warehouse_name, input.storage_location, input.properties};
+  catalog::Catalog created{CatalogId{NewUuid()}, input.name,           ctx.tenant,
+                           input.catalog_type,   input.warehouse_name, input.storage_location,
+                           input.properties};
   RETURN_IF_ERROR(ValidateCatalogLocation(ctx, created));
   RETURN_IF_ERROR(store_.CreateCatalog(created));
   return created;
@@ -120,7 +125,7 @@ Result<catalog::Catalog> TenancyService::GetCatalog(const Context& ctx, std::str
 }
 
 Result<store::Page<catalog::Catalog>> TenancyService::ListCatalogs(const Context& ctx,
-                                                                  const store::PageRequest& page) {
+                                                                   const store::PageRequest& page) {
   return store_.ListCatalogs(ctx.tenant, page);
 }
 

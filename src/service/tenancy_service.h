@@ -45,7 +45,7 @@ class TenancyService {
   Result<catalog::Warehouse> CreateWarehouse(const Context& ctx, const WarehouseInput& input);
   Result<catalog::Warehouse> GetWarehouse(const Context& ctx, std::string_view name);
   Result<store::Page<catalog::Warehouse>> ListWarehouses(const Context& ctx,
-                                                        const store::PageRequest& page);
+                                                         const store::PageRequest& page);
   // Replaces name/storage settings; validated and probed like a create.
   Result<catalog::Warehouse> UpdateWarehouse(const Context& ctx, std::string_view name,
                                              const WarehouseInput& input);
@@ -56,7 +56,7 @@ class TenancyService {
   Result<catalog::Catalog> CreateCatalog(const Context& ctx, const CatalogInput& input);
   Result<catalog::Catalog> GetCatalog(const Context& ctx, std::string_view name);
   Result<store::Page<catalog::Catalog>> ListCatalogs(const Context& ctx,
-                                                    const store::PageRequest& page);
+                                                     const store::PageRequest& page);
   Result<catalog::Catalog> UpdateCatalog(const Context& ctx, std::string_view name,
                                          const CatalogPatch& patch);
   Status DeleteCatalog(const Context& ctx, std::string_view name);

@@ -94,7 +94,8 @@ class MetadataStore {
   virtual Status CreateWarehouse(const Warehouse& warehouse) = 0;
   // Errors: kNoSuchWarehouse.
   virtual Result<Warehouse> GetWarehouse(const TenantId& tenant, std::string_view name) = 0;
-  virtual Result<Page<Warehouse>> ListWarehouses(const TenantId& tenant, const PageRequest& page) = 0;
+  virtual Result<Page<Warehouse>> ListWarehouses(const TenantId& tenant,
+                                                 const PageRequest& page) = 0;
   // Replaces the warehouse named `name` (the id and tenant are kept; the name may change, and
   // catalogs using it then report the new name). Errors: kNoSuchWarehouse; kAlreadyExists.
   virtual Status UpdateWarehouse(const TenantId& tenant, std::string_view name,
@@ -123,10 +124,10 @@ class MetadataStore {
                                                     const ContentKey& key) = 0;
   // Entries in `space` whose parent is exactly `parent`, ordered by name, optionally only those
   // of `type` (the filter applies before the page is cut). Errors: kNotFound; kBadRequest (token).
-  virtual Result<Page<Entry>> ListContent(
-      const TenantId& tenant, const CatalogId& catalog, std::string_view branch,
-      ContentKey::Space space, const Namespace& parent, std::optional<ContentType> type,
-      const PageRequest& page) = 0;
+  virtual Result<Page<Entry>> ListContent(const TenantId& tenant, const CatalogId& catalog,
+                                          std::string_view branch, ContentKey::Space space,
+                                          const Namespace& parent, std::optional<ContentType> type,
+                                          const PageRequest& page) = 0;
   // Checks every precondition, then applies every operation, atomically, and records a commit.
   // Operations apply in order; deleting a missing key is not an error (guard it with kEquals).
   // Returns the commit's id. Errors: kCommitFailed (a precondition does not hold; nothing

@@ -30,15 +30,14 @@ MATCHER_P2(IsErrorWithMessage, code, substring,
     return false;
   }
   *result_listener << "error " << ErrorCodeName(arg.error().code) << ": " << arg.error().message;
-  return arg.error().code == code &&
-         arg.error().message.find(substring) != std::string::npos;
+  return arg.error().code == code && arg.error().message.find(substring) != std::string::npos;
 }
 
 }  // namespace pangolin::testing
 
 // Unwraps a Result in a test, failing the test (and aborting it) on error.
-#define ASSERT_OK_AND_ASSIGN(lhs, expr)                                                  \
-  auto PANGOLIN_CONCAT(test_result_, __LINE__) = (expr);                                \
-  ASSERT_TRUE(PANGOLIN_CONCAT(test_result_, __LINE__))                                  \
-      << PANGOLIN_CONCAT(test_result_, __LINE__).error().message;                       \
+#define ASSERT_OK_AND_ASSIGN(lhs, expr)                           \
+  auto PANGOLIN_CONCAT(test_result_, __LINE__) = (expr);          \
+  ASSERT_TRUE(PANGOLIN_CONCAT(test_result_, __LINE__))            \
+      << PANGOLIN_CONCAT(test_result_, __LINE__).error().message; \
   lhs = std::move(*PANGOLIN_CONCAT(test_result_, __LINE__))

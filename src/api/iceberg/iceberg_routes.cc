@@ -77,22 +77,24 @@ Response Status(int status) {
 
 void AddNamespaceRoutes(Registrar& r) {
   IcebergService& s = r.service();
-  r.Add("GET", "/namespaces", [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
-                                   const PathParams&) -> Result<Response> {
-    catalog::Namespace parent;
-    if (auto text = req.Query("parent"); text && !text->empty()) {
-      ASSIGN_OR_RETURN(parent, ParseNamespace(*text));
-    }
-    ASSIGN_OR_RETURN(Paging paging, ParsePaging(req));
-    ASSIGN_OR_RETURN(auto page, s.ListNamespaces(ctx, cat, parent, paging.page));
-    return Json(serde::NamespacesResponseJson(page.items, page.next_token, paging.paged));
-  });
-  r.Add("POST", "/namespaces", [&s](const Request& req, const Context& ctx,
-                                    const CatalogHandle& cat, const PathParams&) -> Result<Response> {
-    ASSIGN_OR_RETURN(auto body, serde::ParseCreateNamespaceRequest(req.body));
-    ASSIGN_OR_RETURN(auto properties, s.CreateNamespace(ctx, cat, body.ns, body.properties));
-    return Json(serde::NamespaceResponseJson(body.ns, properties));
-  });
+  r.Add("GET", "/namespaces",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams&) -> Result<Response> {
+          catalog::Namespace parent;
+          if (auto text = req.Query("parent"); text && !text->empty()) {
+            ASSIGN_OR_RETURN(parent, ParseNamespace(*text));
+          }
+          ASSIGN_OR_RETURN(Paging paging, ParsePaging(req));
+          ASSIGN_OR_RETURN(auto page, s.ListNamespaces(ctx, cat, parent, paging.page));
+          return Json(serde::NamespacesResponseJson(page.items, page.next_token, paging.paged));
+        });
+  r.Add("POST", "/namespaces",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams&) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto body, serde::ParseCreateNamespaceRequest(req.body));
+          ASSIGN_OR_RETURN(auto properties, s.CreateNamespace(ctx, cat, body.ns, body.properties));
+          return Json(serde::NamespaceResponseJson(body.ns, properties));
+        });
   r.Add("GET", "/namespaces/{namespace}",
         [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
@@ -121,8 +123,8 @@ void AddNamespaceRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(auto body, serde::ParseUpdateNamespacePropertiesRequest(req.body));
           ASSIGN_OR_RETURN(auto result,
                            s.UpdateNamespaceProperties(ctx, cat, ns, body.removals, body.updates));
-          return Json(serde::UpdatePropertiesResponseJson(result.updated, result.removed,
-                                                          result.missing));
+          return Json(
+              serde::UpdatePropertiesResponseJson(result.updated, result.removed, result.missing));
         });
 }
 
@@ -136,37 +138,40 @@ void AddTableRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(auto page, s.ListTables(ctx, cat, ns, paging.page));
           return Json(serde::TablesResponseJson(page.items, page.next_token, paging.paged));
         });
-  r.Add("POST", "/namespaces/{namespace}/tables",
-        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
-             const PathParams& params) -> Result<Response> {
-          ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
-          ASSIGN_OR_RETURN(auto body, serde::ParseCreateTableRequest(req.body));
-          ASSIGN_OR_RETURN(auto table, s.CreateTable(ctx, cat, ns, body));
-          return Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json, {}));
-        });
-  r.Add("GET", "/namespaces/{namespace}/tables/{table}",
-        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
-             const PathParams& params) -> Result<Response> {
-          ASSIGN_OR_RETURN(auto id, TableId(params));
-          auto mode = service::SnapshotMode::kAll;
-          if (auto snapshots = req.Query("snapshots"); snapshots && *snapshots != "all") {
-            if (*snapshots != "refs") {
-              return Err(ErrorCode::kBadRequest, "Invalid snapshots mode '{}': use all or refs",
-                         *snapshots);
-            }
-            mode = service::SnapshotMode::kRefs;
+  r.Add(
+      "POST", "/namespaces/{namespace}/tables",
+      [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+           const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
+        ASSIGN_OR_RETURN(auto body, serde::ParseCreateTableRequest(req.body));
+        ASSIGN_OR_RETURN(auto table, s.CreateTable(ctx, cat, ns, body));
+        return Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json, {}));
+      });
+  r.Add(
+      "GET", "/namespaces/{namespace}/tables/{table}",
+      [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+           const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto id, TableId(params));
+        auto mode = service::SnapshotMode::kAll;
+        if (auto snapshots = req.Query("snapshots"); snapshots && *snapshots != "all") {
+          if (*snapshots != "refs") {
+            return Err(ErrorCode::kBadRequest, "Invalid snapshots mode '{}': use all or refs",
+                       *snapshots);
           }
-          ASSIGN_OR_RETURN(auto table, s.LoadTable(ctx, cat, id, mode));
-          return Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json, {}));
-        });
-  r.Add("POST", "/namespaces/{namespace}/tables/{table}",
-        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
-             const PathParams& params) -> Result<Response> {
-          ASSIGN_OR_RETURN(auto id, TableId(params));
-          ASSIGN_OR_RETURN(auto body, serde::ParseCommitTableRequest(req.body));
-          ASSIGN_OR_RETURN(auto table, s.CommitTable(ctx, cat, id, body));
-          return Json(serde::CommitTableResponseJson(*table.metadata_location, table.metadata->json));
-        });
+          mode = service::SnapshotMode::kRefs;
+        }
+        ASSIGN_OR_RETURN(auto table, s.LoadTable(ctx, cat, id, mode));
+        return Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json, {}));
+      });
+  r.Add(
+      "POST", "/namespaces/{namespace}/tables/{table}",
+      [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+           const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto id, TableId(params));
+        ASSIGN_OR_RETURN(auto body, serde::ParseCommitTableRequest(req.body));
+        ASSIGN_OR_RETURN(auto table, s.CommitTable(ctx, cat, id, body));
+        return Json(serde::CommitTableResponseJson(*table.metadata_location, table.metadata->json));
+      });
   r.Add("DELETE", "/namespaces/{namespace}/tables/{table}",
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
@@ -187,14 +192,14 @@ void AddTableRoutes(Registrar& r) {
           RETURN_IF_ERROR(s.TableExists(ctx, cat, id));
           return Status(204);
         });
-  r.Add("POST", "/tables/rename", [&s](const Request& req, const Context& ctx,
-                                       const CatalogHandle& cat,
-                                       const PathParams&) -> Result<Response> {
-    ASSIGN_OR_RETURN(auto body, serde::ParseRenameTableRequest(req.body));
-    RETURN_IF_ERROR(catalog::ValidateNamespace(body.destination.ns));
-    RETURN_IF_ERROR(s.RenameTable(ctx, cat, body.source, body.destination));
-    return Status(204);
-  });
+  r.Add("POST", "/tables/rename",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams&) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto body, serde::ParseRenameTableRequest(req.body));
+          RETURN_IF_ERROR(catalog::ValidateNamespace(body.destination.ns));
+          RETURN_IF_ERROR(s.RenameTable(ctx, cat, body.source, body.destination));
+          return Status(204);
+        });
   r.Add("POST", "/namespaces/{namespace}/tables/{table}/metrics",
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
@@ -213,20 +218,21 @@ void RegisterIcebergRoutes(ApiRouter& router, IcebergService& service,
   AddNamespaceRoutes(*registrar);
   AddTableRoutes(*registrar);
   // The config route lists exactly the endpoints registered above.
-  router.Add("GET", "/v1/config",
-           [registrar](const Request& req, const Context& ctx, const PathParams&) -> Response {
-             catalog::Properties overrides;
-             if (auto warehouse = req.Query("warehouse"); warehouse && !warehouse->empty()) {
-               auto cat = registrar->service().ResolveCatalog(ctx, *warehouse);
-               if (!cat) {
-                 if (cat.error().code != ErrorCode::kNotFound) return IcebergError(cat.error());
-                 return IcebergError(Error{ErrorCode::kNoSuchWarehouse,
-                                           "Warehouse does not exist: " + std::string(*warehouse)});
-               }
-               overrides["prefix"] = std::string(*warehouse);
-             }
-             return Json(serde::ConfigResponseJson({}, overrides, registrar->endpoints()));
-           });
+  router.Add(
+      "GET", "/v1/config",
+      [registrar](const Request& req, const Context& ctx, const PathParams&) -> Response {
+        catalog::Properties overrides;
+        if (auto warehouse = req.Query("warehouse"); warehouse && !warehouse->empty()) {
+          auto cat = registrar->service().ResolveCatalog(ctx, *warehouse);
+          if (!cat) {
+            if (cat.error().code != ErrorCode::kNotFound) return IcebergError(cat.error());
+            return IcebergError(Error{ErrorCode::kNoSuchWarehouse,
+                                      "Warehouse does not exist: " + std::string(*warehouse)});
+          }
+          overrides["prefix"] = std::string(*warehouse);
+        }
+        return Json(serde::ConfigResponseJson({}, overrides, registrar->endpoints()));
+      });
 }
 
 }  // namespace pangolin::api

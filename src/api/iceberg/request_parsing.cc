@@ -27,7 +27,8 @@ Result<Paging> ParsePaging(const http::Request& request) {
   if (size) {
     auto parsed = ParseInt(*size);
     if (!parsed || *parsed < 1) {
-      return Err(ErrorCode::kBadRequest, "Invalid pageSize '{}': must be a positive integer", *size);
+      return Err(ErrorCode::kBadRequest, "Invalid pageSize '{}': must be a positive integer",
+                 *size);
     }
     paging.page.limit = std::min(static_cast<size_t>(*parsed), kMaxPageSize);
   }

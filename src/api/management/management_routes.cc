@@ -20,11 +20,11 @@ using Body = std::function<Result<Response>(const Request&, const Context&, cons
 
 void Add(ApiRouter& router, std::string method, std::string path, Body body) {
   router.Add(std::move(method), std::move(path),
-           [body = std::move(body)](const Request& request, const Context& ctx,
-                                    const PathParams& params) -> Response {
-             auto response = body(request, ctx, params);
-             return response ? std::move(*response) : ManagementError(response.error());
-           });
+             [body = std::move(body)](const Request& request, const Context& ctx,
+                                      const PathParams& params) -> Response {
+               auto response = body(request, ctx, params);
+               return response ? std::move(*response) : ManagementError(response.error());
+             });
 }
 
 struct Window {
@@ -70,11 +70,11 @@ void AddWarehouseRoutes(ApiRouter& router, TenancyService& s) {
   Add(router, "GET", "/api/v1/warehouses",
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
-        ASSIGN_OR_RETURN(auto items, (Slice<catalog::Warehouse>(
-                                         [&](const store::PageRequest& page) {
-                                           return s.ListWarehouses(ctx, page);
-                                         },
-                                         window)));
+        ASSIGN_OR_RETURN(
+            auto items,
+            (Slice<catalog::Warehouse>(
+                [&](const store::PageRequest& page) { return s.ListWarehouses(ctx, page); },
+                window)));
         return Response::Json(200, serde::WarehouseListJson(items));
       });
   Add(router, "POST", "/api/v1/warehouses",
@@ -108,11 +108,11 @@ void AddCatalogRoutes(ApiRouter& router, TenancyService& s) {
   Add(router, "GET", "/api/v1/catalogs",
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
-        ASSIGN_OR_RETURN(auto items, (Slice<catalog::Catalog>(
-                                         [&](const store::PageRequest& page) {
-                                           return s.ListCatalogs(ctx, page);
-                                         },
-                                         window)));
+        ASSIGN_OR_RETURN(
+            auto items,
+            (Slice<catalog::Catalog>(
+                [&](const store::PageRequest& page) { return s.ListCatalogs(ctx, page); },
+                window)));
         return Response::Json(200, serde::CatalogListJson(items));
       });
   Add(router, "POST", "/api/v1/catalogs",
@@ -122,7 +122,8 @@ void AddCatalogRoutes(ApiRouter& router, TenancyService& s) {
         if (body.has_federated_config) {
           return Err(ErrorCode::kBadRequest, "Federated catalogs are not supported by this server");
         }
-        service::CatalogInput input{*body.name, body.catalog_type.value_or(catalog::CatalogType::kLocal),
+        service::CatalogInput input{*body.name,
+                                    body.catalog_type.value_or(catalog::CatalogType::kLocal),
                                     body.warehouse_name, body.storage_location,
                                     body.properties.value_or(catalog::Properties{})};
         ASSIGN_OR_RETURN(auto created, s.CreateCatalog(ctx, input));
