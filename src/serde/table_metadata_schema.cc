@@ -9,6 +9,19 @@ using namespace iceberg;  // NOLINT: model types throughout this file
 
 namespace {
 
+// A partition or sort field names its source column by `source-id`, or (v3 multi-argument
+// transforms) by `source-ids`, whose first entry then serves as `source-id`.
+Status ReadSourceIds(const json::object& object, int* source_id, std::vector<int>* source_ids) {
+  if (Find(object, "source-ids") && !Find(object, "source-id")) {
+    ASSIGN_OR_RETURN(*source_ids, GetInt32List(object, "source-ids"));
+    if (source_ids->empty()) return Err(ErrorCode::kBadRequest, "Invalid field source-ids: empty");
+    *source_id = source_ids->front();
+    return Ok();
+  }
+  ASSIGN_OR_RETURN(*source_id, GetInt32(object, "source-id"));
+  return Ok();
+}
+
 Result<const json::object*> AsObject(const json::value& value, std::string_view what) {
   if (!value.is_object())
     return Err(ErrorCode::kBadRequest, "Invalid {}: expected an object", what);
@@ -80,14 +93,7 @@ Result<PartitionField> PartitionFieldFromJson(const json::value& value) {
   ASSIGN_OR_RETURN(field.transform, GetString(*object, "transform"));
   ASSIGN_OR_RETURN(std::optional<int> field_id, GetOptionalInt32(*object, "field-id"));
   field.field_id = field_id.value_or(0);
-  if (Find(*object, "source-ids") && !Find(*object, "source-id")) {
-    ASSIGN_OR_RETURN(field.source_ids, GetInt32List(*object, "source-ids"));
-    if (field.source_ids.empty())
-      return Err(ErrorCode::kBadRequest, "Invalid field source-ids: empty");
-    field.source_id = field.source_ids.front();
-  } else {
-    ASSIGN_OR_RETURN(field.source_id, GetInt32(*object, "source-id"));
-  }
+  RETURN_IF_ERROR(ReadSourceIds(*object, &field.source_id, &field.source_ids));
   return field;
 }
 
@@ -120,14 +126,7 @@ Result<SortField> SortFieldFromJson(const json::value& value) {
   ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "sort field"));
   SortField field;
   ASSIGN_OR_RETURN(field.transform, GetString(*object, "transform"));
-  if (Find(*object, "source-ids") && !Find(*object, "source-id")) {
-    ASSIGN_OR_RETURN(field.source_ids, GetInt32List(*object, "source-ids"));
-    if (field.source_ids.empty())
-      return Err(ErrorCode::kBadRequest, "Invalid field source-ids: empty");
-    field.source_id = field.source_ids.front();
-  } else {
-    ASSIGN_OR_RETURN(field.source_id, GetInt32(*object, "source-id"));
-  }
+  RETURN_IF_ERROR(ReadSourceIds(*object, &field.source_id, &field.source_ids));
   ASSIGN_OR_RETURN(field.direction, GetString(*object, "direction"));
   ASSIGN_OR_RETURN(field.null_order, GetString(*object, "null-order"));
   RETURN_IF_ERROR(CheckSortField(field));
