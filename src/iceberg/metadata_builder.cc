@@ -162,6 +162,16 @@ bool CompatibleSpecs(const PartitionSpec& a, const PartitionSpec& b) {
                     });
 }
 
+// Java SortOrder.sameOrder: the fields' typed members; unknown JSON members are ignored.
+bool SameSortFields(const SortOrder& a, const SortOrder& b) {
+  return std::equal(a.fields.begin(), a.fields.end(), b.fields.begin(), b.fields.end(),
+                    [](const SortField& x, const SortField& y) {
+                      return x.transform == y.transform && x.source_id == y.source_id &&
+                             x.source_ids == y.source_ids && x.direction == y.direction &&
+                             x.null_order == y.null_order;
+                    });
+}
+
 bool HasSequentialIds(const PartitionSpec& spec) {
   for (size_t i = 0; i < spec.fields.size(); ++i) {
     if (spec.fields[i].field_id != kPartitionDataIdStart + static_cast<int>(i)) return false;
@@ -238,7 +248,7 @@ Status MetadataBuilder::AddSortOrder(const SortOrder& order) {
   if (!order.fields.empty()) {
     new_id = 1;
     for (const auto& existing : md_.sort_orders) {
-      if (existing.fields == order.fields) {
+      if (SameSortFields(existing, order)) {
         new_id = existing.order_id;
         break;
       }

@@ -23,12 +23,14 @@ struct PartitionField {
   int field_id = 0;
   std::string name;
   std::string transform;
+  ExtraFields extra;
   bool operator==(const PartitionField&) const = default;
 };
 
 struct PartitionSpec {
   int spec_id = 0;
   std::vector<PartitionField> fields;
+  ExtraFields extra;
   bool operator==(const PartitionSpec&) const = default;
 };
 // Highest partition field id of `spec`, or 999 when it has none (Java lastAssignedFieldId).
@@ -55,12 +57,14 @@ struct SortField {
   std::vector<int> source_ids;
   std::string direction;   // "asc" | "desc"
   std::string null_order;  // "nulls-first" | "nulls-last"
+  ExtraFields extra;
   bool operator==(const SortField&) const = default;
 };
 
 struct SortOrder {
   int order_id = 0;
   std::vector<SortField> fields;
+  ExtraFields extra;
   bool operator==(const SortOrder&) const = default;
 };
 
@@ -126,12 +130,14 @@ struct EncryptedKey {
 struct SnapshotLogEntry {
   int64_t timestamp_ms = 0;
   int64_t snapshot_id = 0;
+  ExtraFields extra;
   bool operator==(const SnapshotLogEntry&) const = default;
 };
 
 struct MetadataLogEntry {
   int64_t timestamp_ms = 0;
   std::string metadata_file;
+  ExtraFields extra;
   bool operator==(const MetadataLogEntry&) const = default;
 };
 

@@ -91,6 +91,7 @@ Result<SnapshotLogEntry> SnapshotLogFromJson(const json::value& value) {
   SnapshotLogEntry entry;
   ASSIGN_OR_RETURN(entry.timestamp_ms, GetInt(value.as_object(), "timestamp-ms"));
   ASSIGN_OR_RETURN(entry.snapshot_id, GetInt(value.as_object(), "snapshot-id"));
+  entry.extra = CollectExtras(value.as_object(), {"timestamp-ms", "snapshot-id"});
   return entry;
 }
 
@@ -99,6 +100,7 @@ Result<MetadataLogEntry> MetadataLogFromJson(const json::value& value) {
   MetadataLogEntry entry;
   ASSIGN_OR_RETURN(entry.timestamp_ms, GetInt(value.as_object(), "timestamp-ms"));
   ASSIGN_OR_RETURN(entry.metadata_file, GetString(value.as_object(), "metadata-file"));
+  entry.extra = CollectExtras(value.as_object(), {"timestamp-ms", "metadata-file"});
   return entry;
 }
 
@@ -146,13 +148,15 @@ json::array LogsToJson(const TableMetadata& md, bool snapshot_log) {
   json::array out;
   if (snapshot_log) {
     for (const auto& e : md.snapshot_log) {
-      out.emplace_back(
-          json::object{{"timestamp-ms", e.timestamp_ms}, {"snapshot-id", e.snapshot_id}});
+      json::object entry{{"timestamp-ms", e.timestamp_ms}, {"snapshot-id", e.snapshot_id}};
+      AppendExtras(entry, e.extra);
+      out.emplace_back(std::move(entry));
     }
   } else {
     for (const auto& e : md.metadata_log) {
-      out.emplace_back(
-          json::object{{"timestamp-ms", e.timestamp_ms}, {"metadata-file", e.metadata_file}});
+      json::object entry{{"timestamp-ms", e.timestamp_ms}, {"metadata-file", e.metadata_file}};
+      AppendExtras(entry, e.extra);
+      out.emplace_back(std::move(entry));
     }
   }
   return out;

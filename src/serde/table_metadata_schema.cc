@@ -94,6 +94,8 @@ Result<PartitionField> PartitionFieldFromJson(const json::value& value) {
   ASSIGN_OR_RETURN(std::optional<int> field_id, GetOptionalInt32(*object, "field-id"));
   field.field_id = field_id.value_or(0);
   RETURN_IF_ERROR(ReadSourceIds(*object, &field.source_id, &field.source_ids));
+  field.extra =
+      CollectExtras(*object, {"name", "transform", "field-id", "source-id", "source-ids"});
   return field;
 }
 
@@ -109,6 +111,7 @@ json::object PartitionFieldToJson(const PartitionField& field, std::optional<int
     out["source-id"] = field.source_id;
   }
   if (field_id) out["field-id"] = *field_id;
+  AppendExtras(out, field.extra);
   return out;
 }
 
@@ -130,6 +133,8 @@ Result<SortField> SortFieldFromJson(const json::value& value) {
   ASSIGN_OR_RETURN(field.direction, GetString(*object, "direction"));
   ASSIGN_OR_RETURN(field.null_order, GetString(*object, "null-order"));
   RETURN_IF_ERROR(CheckSortField(field));
+  field.extra =
+      CollectExtras(*object, {"transform", "source-id", "source-ids", "direction", "null-order"});
   return field;
 }
 
@@ -246,6 +251,7 @@ Result<PartitionSpec> PartitionSpecFromJson(const json::value& value) {
   const json::value* fields = Find(*object, "fields");
   if (!fields) return Err(ErrorCode::kBadRequest, "Missing field: fields");
   ASSIGN_OR_RETURN(spec.fields, PartitionFieldsFromJson(*fields));
+  spec.extra = CollectExtras(*object, {"spec-id", "fields"});
   return spec;
 }
 
@@ -274,6 +280,7 @@ json::object ToJson(const PartitionSpec& spec) {
   json::object out;
   out["spec-id"] = spec.spec_id;
   out["fields"] = FieldsToJson(spec);
+  AppendExtras(out, spec.extra);
   return out;
 }
 
@@ -299,6 +306,7 @@ Result<SortOrder> SortOrderFromJson(const json::value& value) {
   }
   ASSIGN_OR_RETURN(std::optional<int> id, GetOptionalInt32(*object, "order-id"));
   order.order_id = id.value_or(order.fields.empty() ? 0 : 1);
+  order.extra = CollectExtras(*object, {"order-id", "fields"});
   return order;
 }
 
@@ -318,9 +326,11 @@ json::object ToJson(const SortOrder& order) {
     }
     f["direction"] = field.direction;
     f["null-order"] = field.null_order;
+    AppendExtras(f, field.extra);
     fields.emplace_back(std::move(f));
   }
   out["fields"] = std::move(fields);
+  AppendExtras(out, order.extra);
   return out;
 }
 

@@ -42,7 +42,8 @@ TEST(TableMetadataJsonTest, V2RoundTripKeepsUnknownMembersAndBigIds) {
         "\"x-vendor-tag\":{\"pii\":false}", "\"x-ref-note\":\"keep\"",
         "\"x-engine\":{\"name\":\"spark\",\"version\":[3,5]}", "\"x-stat\":1",
         "\"current-snapshot-id\":9223372036854775000", "\"decimal(12, 2)\"",
-        "\"max-ref-age-ms\":86400000", "\"properties\":{\"ndv\":\"10\"}"}) {
+        "\"max-ref-age-ms\":86400000", "\"properties\":{\"ndv\":\"10\"}", "\"x-pf\":1",
+        "\"x-spec\":\"s\"", "\"x-sf\":true", "\"x-order\":[1]", "\"x-sl\":2", "\"x-ml\":null"}) {
     EXPECT_TRUE(Contains(json, part)) << part << " missing from " << json;
   }
   ASSERT_OK_AND_ASSIGN(auto again, ParseTableMetadata(json));
