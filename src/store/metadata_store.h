@@ -60,6 +60,8 @@ struct Operation {
 
 struct CommitRequest {
   std::string branch{catalog::kMainBranch};
+  // The source head a merge commit brings in (its second parent); unset for ordinary commits.
+  std::optional<std::string> merge_parent_id;
   std::vector<Precondition> preconditions;
   std::vector<Operation> operations;
   std::string author;
@@ -73,13 +75,48 @@ struct Entry {
 };
 
 struct CommitRecord {
-  std::string id;                        // UUID
-  std::optional<std::string> parent_id;  // previous commit on the branch
-  std::string branch;
+  std::string id;                              // UUID
+  std::optional<std::string> parent_id;        // previous commit on the branch, or the fork commit
+  std::optional<std::string> merge_parent_id;  // merge commits: the source head merged in
+  int64_t sequence = 0;  // increases with every commit of the database: orders the commit graph
+  std::string branch;    // the branch it was made on
   std::string author;
   std::string message;
   int64_t time_ms = 0;
   std::vector<Operation> operations;  // as committed
+};
+
+enum class BranchType { kIngest, kExperimental };
+
+struct Branch {
+  std::string name;
+  std::optional<std::string> head_commit_id;  // none on a catalog's fresh main
+  BranchType type = BranchType::kExperimental;
+  std::vector<std::string> assets;  // "ns.table" names the branch was made for (informational)
+  std::optional<std::string> fork_commit_id;  // where it forked; none for main
+  int64_t created_ms = 0;
+};
+
+struct NewBranch {
+  std::string name;
+  std::string from{catalog::kMainBranch};  // a branch, tag or commit id (see ResolveRef)
+  BranchType type = BranchType::kExperimental;
+  std::vector<std::string> assets;
+  int64_t time_ms = 0;
+};
+
+struct Tag {
+  std::string name;
+  std::string commit_id;
+  int64_t created_ms = 0;
+};
+
+// What a reference name resolves to. Branches are writable; tags and commits are read-only.
+struct RefInfo {
+  enum class Kind { kBranch, kTag, kCommit };
+  Kind kind = Kind::kBranch;
+  std::string name;
+  std::optional<std::string> commit_id;  // the head, the tagged or the named commit
 };
 
 class MetadataStore {
@@ -116,29 +153,67 @@ class MetadataStore {
   // Deletes the catalog with all its content and commit history. Errors: kNotFound.
   virtual Status DeleteCatalog(const TenantId& tenant, std::string_view name) = 0;
 
-  // --- Catalog content, on a branch ---
-  // The entry at `key` on `branch`, or nullopt. Errors: kNotFound (catalog or branch).
+  // --- Catalog content ---
+  // Reads take a reference `ref`: a branch name, else a tag name, else a commit id (ResolveRef).
+  // A branch shows every key as it was where the branch forked until the branch changes it; a
+  // tag or commit shows the catalog exactly as of that commit (time travel).
+
+  // The entry at `key` as of `ref`, or nullopt. Errors: kNotFound (catalog or reference).
   virtual Result<std::optional<Content>> GetContent(const TenantId& tenant,
-                                                    const CatalogId& catalog,
-                                                    std::string_view branch,
+                                                    const CatalogId& catalog, std::string_view ref,
                                                     const ContentKey& key) = 0;
   // Entries in `space` whose parent is exactly `parent`, ordered by name, optionally only those
   // of `type` (the filter applies before the page is cut). Errors: kNotFound; kBadRequest (token).
   virtual Result<Page<Entry>> ListContent(const TenantId& tenant, const CatalogId& catalog,
-                                          std::string_view branch, ContentKey::Space space,
+                                          std::string_view ref, ContentKey::Space space,
                                           const Namespace& parent, std::optional<ContentType> type,
                                           const PageRequest& page) = 0;
-  // Checks every precondition, then applies every operation, atomically, and records a commit.
-  // Operations apply in order; deleting a missing key is not an error (guard it with kEquals).
-  // Returns the commit's id. Errors: kCommitFailed (a precondition does not hold; nothing
-  // changed; the message names the key); kNotFound (catalog or branch); kInvalidArgument (a
-  // kPut without content); kUnavailable.
+  // Checks every precondition against `request.branch`, then applies every operation, atomically,
+  // and records a commit whose parent is the branch's head. Operations apply in order; deleting a
+  // missing key is not an error (guard it with kEquals). Returns the commit's id.
+  // Errors: kCommitFailed (a precondition does not hold; nothing changed; the message names the
+  // key); kNotFound (catalog or branch — a tag or commit is not a branch); kInvalidArgument (a
+  // kPut without content, an unknown merge parent); kUnavailable.
   virtual Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
                                      const CommitRequest& request) = 0;
-  // Commits on `branch`, newest first. Errors: kNotFound; kBadRequest (token).
+  // The history of `ref`, newest first, following first parents: the branch's own commits, then
+  // those of the branch it forked from up to the fork, and so on. Errors: kNotFound; kBadRequest.
   virtual Result<Page<CommitRecord>> ListCommits(const TenantId& tenant, const CatalogId& catalog,
-                                                 std::string_view branch,
-                                                 const PageRequest& page) = 0;
+                                                 std::string_view ref, const PageRequest& page) = 0;
+  // One commit with its operations. Errors: kNotFound.
+  virtual Result<CommitRecord> GetCommit(const TenantId& tenant, const CatalogId& catalog,
+                                         std::string_view commit_id) = 0;
+
+  // --- References ---
+  // Resolves `ref` as a branch name, else a tag name, else a commit id. Errors: kNotFound.
+  virtual Result<RefInfo> ResolveRef(const TenantId& tenant, const CatalogId& catalog,
+                                     std::string_view ref) = 0;
+  // Creates a branch at the commit `from` resolves to, in O(1) of the catalog's size: nothing is
+  // copied. Errors: kAlreadyExists (a branch or tag has the name); kNotFound (catalog or `from`).
+  virtual Result<Branch> CreateBranch(const TenantId& tenant, const CatalogId& catalog,
+                                      const NewBranch& branch) = 0;
+  // Errors: kNotFound.
+  virtual Result<Branch> GetBranch(const TenantId& tenant, const CatalogId& catalog,
+                                   std::string_view name) = 0;
+  virtual Result<Page<Branch>> ListBranches(const TenantId& tenant, const CatalogId& catalog,
+                                            const PageRequest& page) = 0;
+  // Removes the name; its commits stay readable through tags and branches forked from it.
+  // Errors: kNotFound; kInvalidArgument for main.
+  virtual Status DeleteBranch(const TenantId& tenant, const CatalogId& catalog,
+                              std::string_view name) = 0;
+  // Tags the commit `target` resolves to (a commit id, branch or tag).
+  // Errors: kAlreadyExists (a branch or tag has the name); kNotFound (catalog or target).
+  virtual Result<Tag> CreateTag(const TenantId& tenant, const CatalogId& catalog,
+                                std::string_view name, std::string_view target,
+                                int64_t time_ms) = 0;
+  // Errors: kNotFound.
+  virtual Result<Tag> GetTag(const TenantId& tenant, const CatalogId& catalog,
+                             std::string_view name) = 0;
+  virtual Result<Page<Tag>> ListTags(const TenantId& tenant, const CatalogId& catalog,
+                                     const PageRequest& page) = 0;
+  // Errors: kNotFound.
+  virtual Status DeleteTag(const TenantId& tenant, const CatalogId& catalog,
+                           std::string_view name) = 0;
 };
 
 }  // namespace pangolin::store

@@ -60,7 +60,7 @@ TYPED_TEST(StoreContract, UnknownCatalogOrBranchIsNotFound) {
               IsError(ErrorCode::kNotFound));
   EXPECT_THAT(
       store.GetContent(kTenantA, id, "dev", ns),
-      ::pangolin::testing::IsErrorWithMessage(ErrorCode::kNotFound, "Branch not found: dev"));
+      ::pangolin::testing::IsErrorWithMessage(ErrorCode::kNotFound, "Reference not found: dev"));
   EXPECT_THAT(store.ListContent(kTenantA, id, "dev", Space::kNamespace, {}, std::nullopt, {}),
               IsError(ErrorCode::kNotFound));
 }

@@ -5,20 +5,21 @@
 #include <map>
 #include <mutex>
 
+#include "common/clock.h"
 #include "common/strings.h"
-#include "store/memory/memory_branch_internal.h"
+#include "store/memory/memory_versions_internal.h"
 
 namespace pangolin::store {
 namespace {
 
-using memory_internal::BranchState;
+using memory_internal::CatalogVersions;
 using memory_internal::DecodeToken;
 using memory_internal::EncodeToken;
 using NameKey = std::pair<TenantId, std::string>;
 
 struct CatalogState {
   Catalog catalog;
-  std::map<std::string, BranchState, std::less<>> branches;
+  CatalogVersions versions;
 };
 
 // One page of a (tenant, name)-keyed map, in name order.
@@ -39,14 +40,12 @@ Result<Page<T>> PageByName(const std::map<NameKey, V>& map, const TenantId& tena
   return page;
 }
 
-Status ValidateOperations(const CommitRequest& request) {
-  for (const auto& op : request.operations) {
-    if (op.kind == Operation::Kind::kPut && !op.content) {
-      return Err(ErrorCode::kInvalidArgument, "Put of {} has no content",
-                 memory_internal::DisplayKey(op.key));
-    }
-  }
-  return Ok();
+Result<std::optional<int64_t>> DecodeSeqToken(const std::string& token) {
+  ASSIGN_OR_RETURN(auto decoded, DecodeToken(token));
+  if (!decoded) return std::optional<int64_t>();
+  auto seq = ParseInt(*decoded);
+  if (!seq) return Err(ErrorCode::kBadRequest, "Invalid page token: {}", token);
+  return std::optional<int64_t>(*seq);
 }
 
 class MemoryStore final : public MetadataStore {
@@ -123,13 +122,12 @@ class MemoryStore final : public MetadataStore {
       return Err(ErrorCode::kAlreadyExists, "Catalog already exists: {}", catalog.name);
     }
     RETURN_IF_ERROR(CheckWarehouseRef(catalog.tenant_id, catalog.warehouse_name));
-    CatalogState state{catalog, {}};
+    CatalogState state{catalog, CatalogVersions(SystemClock().NowMs())};
     if (state.catalog.id.value.empty()) state.catalog.id.value = NewUuid();
     if (catalogs_.contains(state.catalog.id)) {
       return Err(ErrorCode::kAlreadyExists, "Catalog id already exists: {}",
                  state.catalog.id.value);
     }
-    state.branches.emplace(std::string(catalog::kMainBranch), BranchState{});
     catalog_names_.emplace(NameKey{catalog.tenant_id, catalog.name}, state.catalog.id);
     catalogs_.emplace(state.catalog.id, std::move(state));
     return Ok();
@@ -170,49 +168,115 @@ class MemoryStore final : public MetadataStore {
   }
 
   Result<std::optional<Content>> GetContent(const TenantId& tenant, const CatalogId& catalog,
-                                            std::string_view branch,
-                                            const ContentKey& key) override {
+                                            std::string_view ref, const ContentKey& key) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(BranchState * state, FindBranch(tenant, catalog, branch));
-    return state->Get(key);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    ASSIGN_OR_RETURN(auto layers, versions->Resolve(ref));
+    return versioning::Get(*versions, layers, key);
   }
 
   Result<Page<Entry>> ListContent(const TenantId& tenant, const CatalogId& catalog,
-                                  std::string_view branch, ContentKey::Space space,
+                                  std::string_view ref, ContentKey::Space space,
                                   const Namespace& parent, std::optional<ContentType> type,
                                   const PageRequest& page) override {
     ASSIGN_OR_RETURN(auto after, DecodeToken(page.token));
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(BranchState * state, FindBranch(tenant, catalog, branch));
-    return state->List(space, parent, type, after, page.limit);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    ASSIGN_OR_RETURN(auto layers, versions->Resolve(ref));
+    ASSIGN_OR_RETURN(Page<Entry> result,
+                     versioning::List(*versions, layers, space, parent, type, after, page.limit));
+    if (result.next_token) result.next_token = EncodeToken(*result.next_token);
+    return result;
   }
 
   Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
                              const CommitRequest& request) override {
-    RETURN_IF_ERROR(ValidateOperations(request));
+    RETURN_IF_ERROR(versioning::ValidateOperations(request));
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(BranchState * state, FindBranch(tenant, catalog, request.branch));
-    RETURN_IF_ERROR(state->Check(request.preconditions));
-    CommitRecord record{NewUuid(),       state->Head(),   request.branch,    request.author,
-                        request.message, request.time_ms, request.operations};
-    std::string id = record.id;
-    state->Apply(next_seq_++, std::move(record));
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    ASSIGN_OR_RETURN(std::string id, versions->Commit(next_seq_, request));
+    ++next_seq_;
     return id;
   }
 
   Result<Page<CommitRecord>> ListCommits(const TenantId& tenant, const CatalogId& catalog,
-                                         std::string_view branch,
-                                         const PageRequest& page) override {
-    ASSIGN_OR_RETURN(auto token, DecodeToken(page.token));
-    std::optional<int64_t> before;
-    if (token) {
-      auto seq = ParseInt(*token);
-      if (!seq) return Err(ErrorCode::kBadRequest, "Invalid page token: {}", page.token);
-      before = *seq;
-    }
+                                         std::string_view ref, const PageRequest& page) override {
+    ASSIGN_OR_RETURN(auto before, DecodeSeqToken(page.token));
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(BranchState * state, FindBranch(tenant, catalog, branch));
-    return state->Commits(before, page.limit);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->History(ref, before, page.limit);
+  }
+
+  Result<CommitRecord> GetCommit(const TenantId& tenant, const CatalogId& catalog,
+                                 std::string_view commit_id) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->GetCommit(commit_id);
+  }
+
+  Result<RefInfo> ResolveRef(const TenantId& tenant, const CatalogId& catalog,
+                             std::string_view ref) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->ResolveRef(ref);
+  }
+
+  Result<Branch> CreateBranch(const TenantId& tenant, const CatalogId& catalog,
+                              const NewBranch& branch) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->CreateBranch(branch);
+  }
+
+  Result<Branch> GetBranch(const TenantId& tenant, const CatalogId& catalog,
+                           std::string_view name) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->GetBranch(name);
+  }
+
+  Result<Page<Branch>> ListBranches(const TenantId& tenant, const CatalogId& catalog,
+                                    const PageRequest& page) override {
+    ASSIGN_OR_RETURN(auto after, DecodeToken(page.token));
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->ListBranches(after, page.limit);
+  }
+
+  Status DeleteBranch(const TenantId& tenant, const CatalogId& catalog,
+                      std::string_view name) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->DeleteBranch(name);
+  }
+
+  Result<Tag> CreateTag(const TenantId& tenant, const CatalogId& catalog, std::string_view name,
+                        std::string_view target, int64_t time_ms) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->CreateTag(name, target, time_ms);
+  }
+
+  Result<Tag> GetTag(const TenantId& tenant, const CatalogId& catalog,
+                     std::string_view name) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->GetTag(name);
+  }
+
+  Result<Page<Tag>> ListTags(const TenantId& tenant, const CatalogId& catalog,
+                             const PageRequest& page) override {
+    ASSIGN_OR_RETURN(auto after, DecodeToken(page.token));
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->ListTags(after, page.limit);
+  }
+
+  Status DeleteTag(const TenantId& tenant, const CatalogId& catalog,
+                   std::string_view name) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return versions->DeleteTag(name);
   }
 
  private:
@@ -235,17 +299,12 @@ class MemoryStore final : public MetadataStore {
     return &catalogs_.at(it->second);
   }
 
-  Result<BranchState*> FindBranch(const TenantId& tenant, const CatalogId& catalog,
-                                  std::string_view branch) {
+  Result<CatalogVersions*> FindVersions(const TenantId& tenant, const CatalogId& catalog) {
     auto it = catalogs_.find(catalog);
     if (it == catalogs_.end() || it->second.catalog.tenant_id != tenant) {
       return Err(ErrorCode::kNotFound, "Catalog not found: {}", catalog.value);
     }
-    auto branch_it = it->second.branches.find(branch);
-    if (branch_it == it->second.branches.end()) {
-      return Err(ErrorCode::kNotFound, "Branch not found: {}", branch);
-    }
-    return &branch_it->second;
+    return &it->second.versions;
   }
 
   std::mutex mu_;

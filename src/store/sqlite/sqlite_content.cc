@@ -1,5 +1,6 @@
-// Versioned catalog content in the SQLite store: branch resolution, current-state reads and
-// listings, precondition checks, and commits (commit row + content log + current state + head).
+// Versioned catalog content in the SQLite store: one branch's own entries (current rows, or the
+// content log as of an older commit), layer resolution, commits and history.
+#include <algorithm>
 #include <limits>
 
 #include "common/ids.h"
@@ -9,7 +10,9 @@
 namespace pangolin::store::sqlite_internal {
 namespace {
 
-constexpr char kContentColumns[] = "type, content_id, metadata_location, properties";
+using versioning::Layer;
+using versioning::NamedVersion;
+using versioning::Version;
 
 int64_t SpaceCode(ContentKey::Space space) { return space == ContentKey::Space::kObject ? 1 : 0; }
 
@@ -44,11 +47,6 @@ Namespace DecodeParent(std::string_view text) {
   return ns;
 }
 
-std::string DisplayKey(const ContentKey& key) {
-  if (key.space == ContentKey::Space::kNamespace) return catalog::ToString(KeyNamespacePath(key));
-  return catalog::ToString(catalog::TableIdentifier{key.parent, key.name});
-}
-
 // Reads type, content_id, metadata_location, properties starting at column `first`.
 Result<Content> ReadContent(const Statement& stmt, int first) {
   Content content;
@@ -63,70 +61,27 @@ Result<Content> ReadContent(const Statement& stmt, int first) {
   return content;
 }
 
-Result<bool> HasChildren(Connection& conn, int64_t branch_pk, const Namespace& ns) {
-  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("SELECT 1 FROM content WHERE branch_pk = ?1 AND "
-                                                "space IN (0, 1) AND parent = ?2 LIMIT 1"));
-  return stmt.BindAll(branch_pk, EncodeParent(ns)).Step();
+// A tombstone when column `flag` is set (1 = deleted), else the content from column `flag` + 1.
+Result<Version> ReadVersion(const Statement& stmt, int flag) {
+  if (stmt.Int(flag) == 1) return Version();
+  ASSIGN_OR_RETURN(Content content, ReadContent(stmt, flag + 1));
+  return Version(std::move(content));
 }
 
-Result<bool> Holds(Connection& conn, int64_t branch_pk, const Precondition& pre) {
-  switch (pre.kind) {
-    case Precondition::Kind::kEquals: {
-      ASSIGN_OR_RETURN(auto current, SelectContent(conn, branch_pk, pre.key));
-      return current == pre.expected;
-    }
-    case Precondition::Kind::kNamespaceExists: {
-      if (pre.key.space != ContentKey::Space::kNamespace) return false;
-      ASSIGN_OR_RETURN(auto current, SelectContent(conn, branch_pk, pre.key));
-      return current.has_value();
-    }
-    case Precondition::Kind::kNamespaceEmpty: {
-      ASSIGN_OR_RETURN(bool children, HasChildren(conn, branch_pk, KeyNamespacePath(pre.key)));
-      return !children;
-    }
-  }
-  return false;
-}
-
-Status ApplyOperation(Connection& conn, int64_t branch_pk, int64_t seq, int64_t ordinal,
-                      const Operation& op) {
-  std::string parent = EncodeParent(op.key.parent);
-  int64_t space = SpaceCode(op.key.space);
-  if (op.kind == Operation::Kind::kDelete) {
-    ASSIGN_OR_RETURN(
-        Statement log,
-        conn.Prepare(
-            "INSERT INTO content_log (commit_seq, ordinal, branch_pk, space, parent, name, op) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)"));
-    RETURN_IF_ERROR(log.BindAll(seq, ordinal, branch_pk, space, parent, op.key.name).Run());
-    ASSIGN_OR_RETURN(Statement del, conn.Prepare("DELETE FROM content WHERE branch_pk = ?1 AND "
-                                                 "space = ?2 AND parent = ?3 AND name = ?4"));
-    return del.BindAll(branch_pk, space, parent, op.key.name).Run();
-  }
-  const Content& c = *op.content;
-  std::string properties = serde::PropertiesToJson(c.properties);
-  ASSIGN_OR_RETURN(
-      Statement log,
-      conn.Prepare(
-          "INSERT INTO content_log (commit_seq, ordinal, branch_pk, space, parent, name, op, type, "
-          "content_id, metadata_location, properties) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10)"));
-  RETURN_IF_ERROR(log.BindAll(seq, ordinal, branch_pk, space, parent, op.key.name, TypeCode(c.type),
-                              c.id, c.metadata_location, properties)
-                      .Run());
-  ASSIGN_OR_RETURN(
-      Statement put,
-      conn.Prepare(
-          "INSERT INTO content (branch_pk, space, parent, name, type, content_id, "
-          "metadata_location, "
-          "properties) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-          "ON CONFLICT (branch_pk, space, parent, name) DO UPDATE SET type = excluded.type, "
-          "content_id = excluded.content_id, metadata_location = excluded.metadata_location, "
-          "properties = excluded.properties"));
-  return put
-      .BindAll(branch_pk, space, parent, op.key.name, TypeCode(c.type), c.id, c.metadata_location,
-               properties)
-      .Run();
+// The key's state in the branch's log as of `bound`, or nullopt when the log has none by then.
+Result<std::optional<Version>> LogAsOf(Connection& conn, int64_t branch_pk, int64_t space,
+                                       const std::string& parent, const std::string& name,
+                                       int64_t bound) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("SELECT op, type, content_id, metadata_location, properties "
+                                "FROM content_log WHERE branch_pk = ?1 AND space = ?2 AND "
+                                "parent = ?3 AND name = ?4 AND commit_seq <= ?5 "
+                                "ORDER BY commit_seq DESC, ordinal DESC LIMIT 1"));
+  stmt.BindAll(branch_pk, space, parent, name, bound);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<Version>();
+  ASSIGN_OR_RETURN(Version version, ReadVersion(stmt, 0));
+  return std::optional<Version>(std::move(version));
 }
 
 Result<std::vector<Operation>> SelectOperations(Connection& conn, int64_t seq) {
@@ -152,104 +107,198 @@ Result<std::vector<Operation>> SelectOperations(Connection& conn, int64_t seq) {
   }
 }
 
-Status ValidateOperations(const CommitRequest& request) {
-  for (const auto& op : request.operations) {
-    if (op.kind == Operation::Kind::kPut && !op.content) {
-      return Err(ErrorCode::kInvalidArgument, "Put of {} has no content", DisplayKey(op.key));
+Status ApplyOperation(Connection& conn, const BranchRow& branch, int64_t seq, int64_t ordinal,
+                      const Operation& op) {
+  std::string parent = EncodeParent(op.key.parent);
+  int64_t space = SpaceCode(op.key.space);
+  if (op.kind == Operation::Kind::kDelete) {
+    ASSIGN_OR_RETURN(
+        Statement log,
+        conn.Prepare(
+            "INSERT INTO content_log (commit_seq, ordinal, branch_pk, space, parent, name, op) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)"));
+    RETURN_IF_ERROR(log.BindAll(seq, ordinal, branch.branch_pk, space, parent, op.key.name).Run());
+    if (branch.has_parent) {
+      ASSIGN_OR_RETURN(Statement tombstone,
+                       conn.Prepare("INSERT OR REPLACE INTO content (branch_pk, space, parent, "
+                                    "name, deleted, mod_seq) VALUES (?1, ?2, ?3, ?4, 1, ?5)"));
+      return tombstone.BindAll(branch.branch_pk, space, parent, op.key.name, seq).Run();
     }
+    ASSIGN_OR_RETURN(Statement del, conn.Prepare("DELETE FROM content WHERE branch_pk = ?1 AND "
+                                                 "space = ?2 AND parent = ?3 AND name = ?4"));
+    return del.BindAll(branch.branch_pk, space, parent, op.key.name).Run();
   }
-  return Ok();
+  const Content& c = *op.content;
+  std::string properties = serde::PropertiesToJson(c.properties);
+  ASSIGN_OR_RETURN(
+      Statement log,
+      conn.Prepare(
+          "INSERT INTO content_log (commit_seq, ordinal, branch_pk, space, parent, name, op, type, "
+          "content_id, metadata_location, properties) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9, ?10)"));
+  RETURN_IF_ERROR(log.BindAll(seq, ordinal, branch.branch_pk, space, parent, op.key.name,
+                              TypeCode(c.type), c.id, c.metadata_location, properties)
+                      .Run());
+  ASSIGN_OR_RETURN(Statement put, conn.Prepare("INSERT OR REPLACE INTO content (branch_pk, space, "
+                                               "parent, name, deleted, mod_seq, type, content_id, "
+                                               "metadata_location, properties) "
+                                               "VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9)"));
+  return put
+      .BindAll(branch.branch_pk, space, parent, op.key.name, seq, TypeCode(c.type), c.id,
+               c.metadata_location, properties)
+      .Run();
+}
+
+constexpr char kCommitColumns[] =
+    "SELECT seq, id, parent_id, merge_parent_id, branch_name, author, message, time_ms "
+    "FROM commits ";
+
+CommitRecord ReadCommit(const Statement& stmt) {
+  CommitRecord record;
+  record.sequence = stmt.Int(0);
+  record.id = stmt.Text(1);
+  record.parent_id = stmt.OptText(2);
+  record.merge_parent_id = stmt.OptText(3);
+  record.branch = stmt.Text(4);
+  record.author = stmt.Text(5);
+  record.message = stmt.Text(6);
+  record.time_ms = stmt.Int(7);
+  return record;
 }
 
 }  // namespace
 
-Result<BranchRef> ResolveBranch(Connection& conn, const TenantId& tenant, const CatalogId& catalog,
-                                std::string_view branch) {
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn.Prepare("SELECT c.pk, b.pk, b.head_commit_id FROM catalogs c LEFT JOIN branches b "
-                   "ON b.catalog_pk = c.pk AND b.name = ?3 WHERE c.id = ?1 AND c.tenant_id = ?2"));
-  ASSIGN_OR_RETURN(bool row, stmt.BindAll(catalog.value, tenant.value, branch).Step());
-  if (!row) return Err(ErrorCode::kNotFound, "Catalog not found: {}", catalog.value);
-  if (stmt.IsNull(1)) return Err(ErrorCode::kNotFound, "Branch not found: {}", branch);
-  return BranchRef{stmt.Int(0), stmt.Int(1), stmt.OptText(2)};
-}
-
-Result<std::optional<Content>> SelectContent(Connection& conn, int64_t branch_pk,
-                                             const ContentKey& key) {
+Result<int64_t> CatalogPk(Connection& conn, const TenantId& tenant, const CatalogId& catalog) {
   ASSIGN_OR_RETURN(Statement stmt,
-                   conn.Prepare(fmt::format("SELECT {} FROM content WHERE branch_pk = ?1 AND space "
-                                            "= ?2 AND parent = ?3 AND name = ?4",
-                                            kContentColumns)));
-  stmt.BindAll(branch_pk, SpaceCode(key.space), EncodeParent(key.parent), key.name);
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return std::optional<Content>();
-  ASSIGN_OR_RETURN(Content content, ReadContent(stmt, 0));
-  return std::optional<Content>(std::move(content));
+                   conn.Prepare("SELECT pk FROM catalogs WHERE id = ?1 AND tenant_id = ?2"));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(catalog.value, tenant.value).Step());
+  if (!row) return Err(ErrorCode::kNotFound, "Catalog not found: {}", catalog.value);
+  return stmt.Int(0);
 }
 
-Result<Page<Entry>> SelectChildren(Connection& conn, int64_t branch_pk, ContentKey::Space space,
-                                   const Namespace& parent, std::optional<ContentType> type,
-                                   const std::optional<std::string>& after, size_t limit) {
-  std::string sql = fmt::format(
-      "SELECT name, {} FROM content WHERE branch_pk = ?1 AND space = ?2 AND parent = ?3 AND "
-      "name {} ?4{} ORDER BY name LIMIT ?5",
-      kContentColumns, after ? ">" : ">=", type ? " AND type = ?6" : "");
-  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
-  stmt.BindAll(branch_pk, SpaceCode(space), EncodeParent(parent), after.value_or(""),
-               SqlLimit(limit));
-  if (type) stmt.Bind(6, TypeCode(*type));
-  Page<Entry> page;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (limit != 0 && page.items.size() == limit) {
-      page.next_token = EncodeToken(page.items.back().key.name);
-      break;
-    }
-    ASSIGN_OR_RETURN(Content content, ReadContent(stmt, 1));
-    page.items.push_back(Entry{ContentKey{space, parent, stmt.Text(0)}, std::move(content)});
-  }
-  return page;
+Result<BranchRow> SelectLiveBranch(Connection& conn, int64_t catalog_pk, std::string_view name) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("SELECT pk, head_commit_id, parent_pk IS NOT NULL FROM branches "
+                                "WHERE catalog_pk = ?1 AND name = ?2 AND deleted = 0"));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(catalog_pk, name).Step());
+  if (!row) return Err(ErrorCode::kNotFound, "Branch not found: {}", name);
+  return BranchRow{catalog_pk, stmt.Int(0), stmt.OptText(1), stmt.Int(2) == 1};
 }
 
-Status CheckPreconditions(Connection& conn, int64_t branch_pk,
-                          const std::vector<Precondition>& preconditions) {
-  for (const auto& pre : preconditions) {
-    ASSIGN_OR_RETURN(bool holds, Holds(conn, branch_pk, pre));
-    if (holds) continue;
-    switch (pre.kind) {
-      case Precondition::Kind::kEquals:
-        return Err(ErrorCode::kCommitFailed, "Precondition failed: {} has changed",
-                   DisplayKey(pre.key));
-      case Precondition::Kind::kNamespaceExists:
-        return Err(ErrorCode::kCommitFailed, "Precondition failed: namespace {} does not exist",
-                   DisplayKey(pre.key));
-      case Precondition::Kind::kNamespaceEmpty:
-        return Err(ErrorCode::kCommitFailed, "Precondition failed: namespace {} is not empty",
-                   DisplayKey(pre.key));
-    }
-  }
-  return Ok();
-}
-
-Result<std::string> WriteCommit(Connection& conn, const BranchRef& branch,
-                                const CommitRequest& request) {
-  RETURN_IF_ERROR(ValidateOperations(request));
-  std::string id = NewUuid();
+Result<std::vector<Layer>> LayersFor(Connection& conn, int64_t catalog_pk, std::string_view ref) {
+  // The top layer: a live branch (unbounded), else the commit a tag or commit id names.
   ASSIGN_OR_RETURN(
-      Statement commit,
-      conn.Prepare(
-          "INSERT INTO commits (id, catalog_pk, branch_pk, parent_id, author, message, time_ms) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+      Statement top,
+      conn.Prepare("SELECT pk, NULL FROM branches WHERE catalog_pk = ?1 AND name = ?2 AND "
+                   "deleted = 0 "
+                   "UNION ALL SELECT * FROM (SELECT c.branch_pk, c.seq FROM tags t JOIN commits c "
+                   "ON c.id = t.commit_id WHERE t.catalog_pk = ?1 AND t.name = ?2) "
+                   "UNION ALL SELECT * FROM (SELECT branch_pk, seq FROM commits "
+                   "WHERE catalog_pk = ?1 AND id = ?2) LIMIT 1"));
+  ASSIGN_OR_RETURN(bool row, top.BindAll(catalog_pk, ref).Step());
+  if (!row) return Err(ErrorCode::kNotFound, "Reference not found: {}", ref);
+  std::vector<Layer> layers{
+      Layer{top.Int(0), top.IsNull(1) ? std::nullopt : std::optional<int64_t>(top.Int(1))}};
+  ASSIGN_OR_RETURN(Statement parent,
+                   conn.Prepare("SELECT parent_pk, fork_seq FROM branches WHERE pk = ?1"));
+  for (int64_t branch = layers.back().branch;;) {
+    parent.Reset();
+    ASSIGN_OR_RETURN(bool found, parent.BindAll(branch).Step());
+    if (!found || parent.IsNull(0)) return layers;
+    branch = parent.Int(0);
+    layers.push_back(Layer{branch, parent.Int(1)});
+  }
+}
+
+Result<std::optional<Version>> SqliteLayers::Get(const Layer& layer, const ContentKey& key) {
+  std::string parent = EncodeParent(key.parent);
+  int64_t space = SpaceCode(key.space);
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare("SELECT mod_seq, deleted, type, content_id, metadata_location, "
+                                 "properties FROM content WHERE branch_pk = ?1 AND space = ?2 AND "
+                                 "parent = ?3 AND name = ?4"));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(layer.branch, space, parent, key.name).Step());
+  if (row && (!layer.bound || stmt.Int(0) <= *layer.bound)) {
+    ASSIGN_OR_RETURN(Version version, ReadVersion(stmt, 1));
+    return std::optional<Version>(std::move(version));
+  }
+  if (!layer.bound) return std::optional<Version>();
+  return LogAsOf(conn_, layer.branch, space, parent, key.name, *layer.bound);
+}
+
+Result<std::vector<NamedVersion>> SqliteLayers::List(const Layer& layer, ContentKey::Space space,
+                                                     const Namespace& parent,
+                                                     const std::optional<std::string>& after,
+                                                     size_t limit) {
+  std::string encoded = EncodeParent(parent);
+  int64_t space_code = SpaceCode(space);
+  int64_t bound = layer.bound.value_or(std::numeric_limits<int64_t>::max());
+  // Rows unchanged since the bound are current; names changed after it come from the log.
+  ASSIGN_OR_RETURN(
+      Statement rows,
+      conn_.Prepare(fmt::format(
+          "SELECT name, deleted, type, content_id, metadata_location, properties FROM content "
+          "WHERE branch_pk = ?1 AND space = ?2 AND parent = ?3 AND name {} ?4 AND mod_seq <= ?5 "
+          "ORDER BY name LIMIT ?6",
+          after ? ">" : ">=")));
+  rows.BindAll(layer.branch, space_code, encoded, after.value_or(""), bound,
+               static_cast<int64_t>(limit));
+  std::vector<NamedVersion> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, rows.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(Version version, ReadVersion(rows, 1));
+    out.push_back(NamedVersion{rows.Text(0), std::move(version)});
+  }
+  if (!layer.bound) return out;
+  ASSIGN_OR_RETURN(Statement changed,
+                   conn_.Prepare(fmt::format(
+                       "SELECT DISTINCT name FROM content_log WHERE branch_pk = ?1 AND space = ?2 "
+                       "AND parent = ?3 AND commit_seq > ?4 AND name {} ?5",
+                       after ? ">" : ">=")));
+  changed.BindAll(layer.branch, space_code, encoded, bound, after.value_or(""));
+  std::vector<std::string> names;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, changed.Step());
+    if (!row) break;
+    names.push_back(changed.Text(0));
+  }
+  for (const auto& name : names) {
+    ASSIGN_OR_RETURN(std::optional<Version> version,
+                     LogAsOf(conn_, layer.branch, space_code, encoded, name, bound));
+    if (version) out.push_back(NamedVersion{name, std::move(*version)});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const NamedVersion& a, const NamedVersion& b) { return a.name < b.name; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+Result<std::string> WriteCommit(Connection& conn, const BranchRow& branch,
+                                const CommitRequest& request) {
+  RETURN_IF_ERROR(versioning::ValidateOperations(request));
+  if (request.merge_parent_id) {
+    ASSIGN_OR_RETURN(Statement known,
+                     conn.Prepare("SELECT 1 FROM commits WHERE catalog_pk = ?1 AND id = ?2"));
+    ASSIGN_OR_RETURN(bool row, known.BindAll(branch.catalog_pk, *request.merge_parent_id).Step());
+    if (!row) {
+      return Err(ErrorCode::kInvalidArgument, "Unknown merge parent: {}", *request.merge_parent_id);
+    }
+  }
+  std::string id = NewUuid();
+  ASSIGN_OR_RETURN(Statement commit,
+                   conn.Prepare("INSERT INTO commits (id, catalog_pk, branch_pk, branch_name, "
+                                "parent_id, merge_parent_id, author, message, time_ms) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   RETURN_IF_ERROR(commit
-                      .BindAll(id, branch.catalog_pk, branch.branch_pk, branch.head_commit_id,
-                               request.author, request.message, request.time_ms)
+                      .BindAll(id, branch.catalog_pk, branch.branch_pk, request.branch,
+                               branch.head_commit_id, request.merge_parent_id, request.author,
+                               request.message, request.time_ms)
                       .Run());
   int64_t seq = conn.LastInsertRowId();
   for (size_t i = 0; i < request.operations.size(); ++i) {
-    RETURN_IF_ERROR(ApplyOperation(conn, branch.branch_pk, seq, static_cast<int64_t>(i),
-                                   request.operations[i]));
+    RETURN_IF_ERROR(
+        ApplyOperation(conn, branch, seq, static_cast<int64_t>(i), request.operations[i]));
   }
   ASSIGN_OR_RETURN(Statement head,
                    conn.Prepare("UPDATE branches SET head_commit_id = ?2 WHERE pk = ?1"));
@@ -257,35 +306,43 @@ Result<std::string> WriteCommit(Connection& conn, const BranchRef& branch,
   return id;
 }
 
-Result<Page<CommitRecord>> SelectCommits(Connection& conn, int64_t branch_pk,
-                                         std::string_view branch_name,
+Result<Page<CommitRecord>> SelectHistory(Connection& conn, const std::vector<Layer>& layers,
                                          std::optional<int64_t> before, size_t limit) {
   ASSIGN_OR_RETURN(Statement stmt,
-                   conn.Prepare("SELECT seq, id, parent_id, author, message, time_ms FROM commits "
-                                "WHERE branch_pk = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3"));
-  stmt.BindAll(branch_pk, before.value_or(std::numeric_limits<int64_t>::max()), SqlLimit(limit));
+                   conn.Prepare(std::string(kCommitColumns) +
+                                "WHERE branch_pk = ?1 AND seq <= ?2 ORDER BY seq DESC LIMIT ?3"));
   Page<CommitRecord> page;
-  std::vector<int64_t> seqs;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    if (limit != 0 && page.items.size() == limit) {
-      page.next_token = EncodeToken(std::to_string(seqs.back()));
-      break;
+  for (const auto& layer : layers) {
+    int64_t below = before.value_or(std::numeric_limits<int64_t>::max());
+    if (!page.items.empty()) below = page.items.back().sequence;
+    int64_t bound = std::min(layer.bound.value_or(std::numeric_limits<int64_t>::max()), below - 1);
+    stmt.Reset();
+    stmt.BindAll(layer.branch, bound, SqlLimit(limit == 0 ? 0 : limit - page.items.size()));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      if (limit != 0 && page.items.size() == limit) {
+        page.next_token = EncodeToken(std::to_string(page.items.back().sequence));
+        break;
+      }
+      page.items.push_back(ReadCommit(stmt));
     }
-    seqs.push_back(stmt.Int(0));
-    page.items.push_back(CommitRecord{stmt.Text(1),
-                                      stmt.OptText(2),
-                                      std::string(branch_name),
-                                      stmt.Text(3),
-                                      stmt.Text(4),
-                                      stmt.Int(5),
-                                      {}});
+    if (page.next_token) break;
   }
-  for (size_t i = 0; i < seqs.size(); ++i) {
-    ASSIGN_OR_RETURN(page.items[i].operations, SelectOperations(conn, seqs[i]));
+  for (auto& record : page.items) {
+    ASSIGN_OR_RETURN(record.operations, SelectOperations(conn, record.sequence));
   }
   return page;
+}
+
+Result<CommitRecord> SelectCommit(Connection& conn, int64_t catalog_pk, std::string_view id) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare(std::string(kCommitColumns) + "WHERE catalog_pk = ?1 AND id = ?2"));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(catalog_pk, id).Step());
+  if (!row) return Err(ErrorCode::kNotFound, "Commit not found: {}", id);
+  CommitRecord record = ReadCommit(stmt);
+  ASSIGN_OR_RETURN(record.operations, SelectOperations(conn, record.sequence));
+  return record;
 }
 
 }  // namespace pangolin::store::sqlite_internal

@@ -60,6 +60,8 @@ class Statement {
   Result<bool> Step();
   // Steps to completion, expecting no rows.
   Status Run();
+  // Rewinds and clears the bindings, to run the statement again.
+  void Reset();
 
   bool IsNull(int column) const;
   int64_t Int(int column) const;
@@ -154,7 +156,8 @@ class ReaderPool {
 
 // The newest schema version this binary knows.
 int KnownSchemaVersion();
-// Applies pending migrations in one write transaction. Errors: kUnsupported (newer schema).
-Status Migrate(Connection& conn);
+// Applies pending migrations up to `target` (tests stop early to build an old database) in one
+// write transaction. Errors: kUnsupported (newer schema).
+Status Migrate(Connection& conn, int target = KnownSchemaVersion());
 
 }  // namespace pangolin::store::sqlite_internal

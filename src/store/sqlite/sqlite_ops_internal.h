@@ -1,12 +1,14 @@
 // Row-level operations of the SQLite store, each on a connection already inside a transaction
 // (the store decides which). Tenancy rows live in sqlite_tenancy.cc, versioned content and
-// commits in sqlite_content.cc.
+// commits in sqlite_content.cc, branches and tags in sqlite_refs.cc.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "store/layered_view.h"
 #include "store/metadata_store.h"
 #include "store/sqlite/sqlite_db_internal.h"
 
@@ -36,29 +38,57 @@ Status ReplaceCatalog(Connection& conn, const TenantId& tenant, std::string_view
                       const Catalog& catalog);
 Status RemoveCatalog(Connection& conn, const TenantId& tenant, std::string_view name);
 
-// --- content and commits (sqlite_content.cc) ---
-struct BranchRef {
+// --- versioned content and commits (sqlite_content.cc) ---
+struct BranchRow {
   int64_t catalog_pk = 0;
   int64_t branch_pk = 0;
   std::optional<std::string> head_commit_id;
+  bool has_parent = false;  // deletions must leave tombstones that shadow the parent
 };
-// Errors: kNotFound (catalog not in `tenant`, or no such branch).
-Result<BranchRef> ResolveBranch(Connection& conn, const TenantId& tenant, const CatalogId& catalog,
-                                std::string_view branch);
-Result<std::optional<Content>> SelectContent(Connection& conn, int64_t branch_pk,
-                                             const ContentKey& key);
-Result<Page<Entry>> SelectChildren(Connection& conn, int64_t branch_pk, ContentKey::Space space,
-                                   const Namespace& parent, std::optional<ContentType> type,
-                                   const std::optional<std::string>& after, size_t limit);
-// Errors: kCommitFailed naming the first precondition that does not hold.
-Status CheckPreconditions(Connection& conn, int64_t branch_pk,
-                          const std::vector<Precondition>& preconditions);
+// Errors: kNotFound (no such catalog in `tenant`).
+Result<int64_t> CatalogPk(Connection& conn, const TenantId& tenant, const CatalogId& catalog);
+// A live branch by name. Errors: kNotFound.
+Result<BranchRow> SelectLiveBranch(Connection& conn, int64_t catalog_pk, std::string_view name);
+// The layers through which `ref` (branch, tag or commit id) is read. Errors: kNotFound.
+Result<std::vector<versioning::Layer>> LayersFor(Connection& conn, int64_t catalog_pk,
+                                                 std::string_view ref);
+
+// One branch's own entries, from `content` (current rows) and `content_log` (history).
+class SqliteLayers final : public versioning::LayerSource {
+ public:
+  explicit SqliteLayers(Connection& conn) : conn_(conn) {}
+  Result<std::optional<versioning::Version>> Get(const versioning::Layer& layer,
+                                                 const ContentKey& key) override;
+  Result<std::vector<versioning::NamedVersion>> List(const versioning::Layer& layer,
+                                                     ContentKey::Space space,
+                                                     const Namespace& parent,
+                                                     const std::optional<std::string>& after,
+                                                     size_t limit) override;
+
+ private:
+  Connection& conn_;
+};
+
 // Records the commit, applies its operations and moves the branch head. Returns the commit id.
-Result<std::string> WriteCommit(Connection& conn, const BranchRef& branch,
+Result<std::string> WriteCommit(Connection& conn, const BranchRow& branch,
                                 const CommitRequest& request);
-// Commits on the branch, newest first, with seq below `before` when set.
-Result<Page<CommitRecord>> SelectCommits(Connection& conn, int64_t branch_pk,
-                                         std::string_view branch_name,
+// First-parent history through `layers`, newest first, with seq below `before` when set.
+Result<Page<CommitRecord>> SelectHistory(Connection& conn,
+                                         const std::vector<versioning::Layer>& layers,
                                          std::optional<int64_t> before, size_t limit);
+// Errors: kNotFound.
+Result<CommitRecord> SelectCommit(Connection& conn, int64_t catalog_pk, std::string_view id);
+
+// --- branches, tags and reference names (sqlite_refs.cc) ---
+Result<RefInfo> SelectRef(Connection& conn, int64_t catalog_pk, std::string_view ref);
+Result<Branch> InsertBranch(Connection& conn, int64_t catalog_pk, const NewBranch& branch);
+Result<Branch> SelectBranch(Connection& conn, int64_t catalog_pk, std::string_view name);
+Result<Page<Branch>> SelectBranches(Connection& conn, int64_t catalog_pk, const PageRequest& page);
+Status RemoveBranch(Connection& conn, int64_t catalog_pk, std::string_view name);
+Result<Tag> InsertTag(Connection& conn, int64_t catalog_pk, std::string_view name,
+                      std::string_view target, int64_t time_ms);
+Result<Tag> SelectTag(Connection& conn, int64_t catalog_pk, std::string_view name);
+Result<Page<Tag>> SelectTags(Connection& conn, int64_t catalog_pk, const PageRequest& page);
+Status RemoveTag(Connection& conn, int64_t catalog_pk, std::string_view name);
 
 }  // namespace pangolin::store::sqlite_internal

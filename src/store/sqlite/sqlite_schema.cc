@@ -88,6 +88,55 @@ CREATE TABLE content_log (
 ) WITHOUT ROWID;
 CREATE INDEX content_log_by_key ON content_log (branch_pk, space, parent, name, commit_seq DESC);
 )sql",
+    // v2: branches fork in O(1) and tags. A branch stores only its own changes; reads fall
+    // through to (parent_pk as of fork_seq), see store/layered_view.h. A branch with a parent keeps
+    // its deletions as tombstone rows (deleted = 1) so they shadow the parent; content.mod_seq
+    // (the commit that last changed the row) lets a read as of an older commit use the current
+    // row when it has not changed since, and the content log otherwise. A deleted branch keeps
+    // its rows (tags and forks may still read them) and gives up its name (name || U+001F || pk).
+    R"sql(
+ALTER TABLE branches ADD COLUMN parent_pk INTEGER;
+ALTER TABLE branches ADD COLUMN fork_seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE branches ADD COLUMN fork_commit_id TEXT;
+ALTER TABLE branches ADD COLUMN branch_type INTEGER NOT NULL DEFAULT 1;  -- 0 ingest, 1 experimental
+ALTER TABLE branches ADD COLUMN assets TEXT NOT NULL DEFAULT '';  -- names joined by U+001F
+ALTER TABLE branches ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE branches ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+UPDATE branches SET branch_type = 0 WHERE name = 'main';
+ALTER TABLE commits ADD COLUMN merge_parent_id TEXT;
+ALTER TABLE commits ADD COLUMN branch_name TEXT NOT NULL DEFAULT '';
+UPDATE commits SET branch_name = (SELECT name FROM branches b WHERE b.pk = commits.branch_pk);
+CREATE TABLE tags (
+  pk               INTEGER PRIMARY KEY,
+  catalog_pk       INTEGER NOT NULL REFERENCES catalogs (pk) ON DELETE CASCADE,
+  name             TEXT NOT NULL,
+  commit_id        TEXT NOT NULL,
+  created_ms       INTEGER NOT NULL,
+  UNIQUE (catalog_pk, name)
+);
+CREATE TABLE content_v2 (
+  branch_pk         INTEGER NOT NULL REFERENCES branches (pk) ON DELETE CASCADE,
+  space             INTEGER NOT NULL CHECK (space IN (0, 1)),
+  parent            TEXT NOT NULL,
+  name              TEXT NOT NULL,
+  deleted           INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+  mod_seq           INTEGER NOT NULL,
+  type              INTEGER CHECK (type IN (0, 1, 2)),  -- NULL for a tombstone
+  content_id        TEXT,
+  metadata_location TEXT,
+  properties        TEXT,
+  PRIMARY KEY (branch_pk, space, parent, name)
+) WITHOUT ROWID;
+INSERT INTO content_v2
+  SELECT branch_pk, space, parent, name, 0,
+         COALESCE((SELECT MAX(l.commit_seq) FROM content_log l WHERE l.branch_pk = c.branch_pk
+                   AND l.space = c.space AND l.parent = c.parent AND l.name = c.name), 0),
+         type, content_id, metadata_location, properties
+  FROM content c;
+DROP TABLE content;
+ALTER TABLE content_v2 RENAME TO content;
+CREATE INDEX content_log_by_parent ON content_log (branch_pk, space, parent, commit_seq);
+)sql",
 };
 
 Result<int> CurrentVersion(Connection& conn) {
@@ -116,8 +165,8 @@ Status Apply(Connection& conn, int version) {
 
 int KnownSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
-Status Migrate(Connection& conn) {
-  return InWriteTxn(conn, [](Connection& c) -> Status {
+Status Migrate(Connection& conn, int target) {
+  return InWriteTxn(conn, [target](Connection& c) -> Status {
     ASSIGN_OR_RETURN(int current, CurrentVersion(c));
     if (current > KnownSchemaVersion()) {
       return Err(ErrorCode::kUnsupported,
@@ -125,7 +174,7 @@ Status Migrate(Connection& conn) {
                  "Pangolin",
                  current, KnownSchemaVersion());
     }
-    for (int version = current + 1; version <= KnownSchemaVersion(); ++version) {
+    for (int version = current + 1; version <= target; ++version) {
       RETURN_IF_ERROR(Apply(c, version));
     }
     return Ok();

@@ -69,45 +69,126 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<std::optional<Content>> GetContent(const TenantId& tenant, const CatalogId& catalog,
-                                            std::string_view branch,
-                                            const ContentKey& key) override {
+                                            std::string_view ref, const ContentKey& key) override {
     return Read([&](Connection& c) -> Result<std::optional<Content>> {
-      ASSIGN_OR_RETURN(BranchRef ref, ResolveBranch(c, tenant, catalog, branch));
-      return SelectContent(c, ref.branch_pk, key);
+      ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
+      ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, ref));
+      SqliteLayers source(c);
+      return versioning::Get(source, layers, key);
     });
   }
 
   Result<Page<Entry>> ListContent(const TenantId& tenant, const CatalogId& catalog,
-                                  std::string_view branch, ContentKey::Space space,
+                                  std::string_view ref, ContentKey::Space space,
                                   const Namespace& parent, std::optional<ContentType> type,
                                   const PageRequest& page) override {
     ASSIGN_OR_RETURN(auto after, DecodeToken(page.token));
     return Read([&](Connection& c) -> Result<Page<Entry>> {
-      ASSIGN_OR_RETURN(BranchRef ref, ResolveBranch(c, tenant, catalog, branch));
-      return SelectChildren(c, ref.branch_pk, space, parent, type, after, page.limit);
+      ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
+      ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, ref));
+      SqliteLayers source(c);
+      ASSIGN_OR_RETURN(Page<Entry> result,
+                       versioning::List(source, layers, space, parent, type, after, page.limit));
+      if (result.next_token) result.next_token = EncodeToken(*result.next_token);
+      return result;
     });
   }
 
   Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
                              const CommitRequest& request) override {
     return Write([&](Connection& c) -> Result<std::string> {
-      ASSIGN_OR_RETURN(BranchRef ref, ResolveBranch(c, tenant, catalog, request.branch));
-      RETURN_IF_ERROR(CheckPreconditions(c, ref.branch_pk, request.preconditions));
-      return WriteCommit(c, ref, request);
+      ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
+      ASSIGN_OR_RETURN(BranchRow branch, SelectLiveBranch(c, catalog_pk, request.branch));
+      ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, request.branch));
+      SqliteLayers source(c);
+      RETURN_IF_ERROR(versioning::CheckPreconditions(source, layers, request.preconditions));
+      return WriteCommit(c, branch, request);
     });
   }
 
   Result<Page<CommitRecord>> ListCommits(const TenantId& tenant, const CatalogId& catalog,
-                                         std::string_view branch,
-                                         const PageRequest& page) override {
+                                         std::string_view ref, const PageRequest& page) override {
     ASSIGN_OR_RETURN(auto before, DecodeSeqToken(page.token));
     return Read([&](Connection& c) -> Result<Page<CommitRecord>> {
-      ASSIGN_OR_RETURN(BranchRef ref, ResolveBranch(c, tenant, catalog, branch));
-      return SelectCommits(c, ref.branch_pk, branch, before, page.limit);
+      ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
+      ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, ref));
+      return SelectHistory(c, layers, before, page.limit);
     });
   }
 
+  Result<CommitRecord> GetCommit(const TenantId& tenant, const CatalogId& catalog,
+                                 std::string_view commit_id) override {
+    return InCatalog(tenant, catalog, false,
+                     [&](Connection& c, int64_t pk) { return SelectCommit(c, pk, commit_id); });
+  }
+
+  Result<RefInfo> ResolveRef(const TenantId& tenant, const CatalogId& catalog,
+                             std::string_view ref) override {
+    return InCatalog(tenant, catalog, false,
+                     [&](Connection& c, int64_t pk) { return SelectRef(c, pk, ref); });
+  }
+
+  Result<Branch> CreateBranch(const TenantId& tenant, const CatalogId& catalog,
+                              const NewBranch& branch) override {
+    return InCatalog(tenant, catalog, true,
+                     [&](Connection& c, int64_t pk) { return InsertBranch(c, pk, branch); });
+  }
+
+  Result<Branch> GetBranch(const TenantId& tenant, const CatalogId& catalog,
+                           std::string_view name) override {
+    return InCatalog(tenant, catalog, false,
+                     [&](Connection& c, int64_t pk) { return SelectBranch(c, pk, name); });
+  }
+
+  Result<Page<Branch>> ListBranches(const TenantId& tenant, const CatalogId& catalog,
+                                    const PageRequest& page) override {
+    return InCatalog(tenant, catalog, false,
+                     [&](Connection& c, int64_t pk) { return SelectBranches(c, pk, page); });
+  }
+
+  Status DeleteBranch(const TenantId& tenant, const CatalogId& catalog,
+                      std::string_view name) override {
+    return InCatalog(tenant, catalog, true,
+                     [&](Connection& c, int64_t pk) { return RemoveBranch(c, pk, name); });
+  }
+
+  Result<Tag> CreateTag(const TenantId& tenant, const CatalogId& catalog, std::string_view name,
+                        std::string_view target, int64_t time_ms) override {
+    return InCatalog(tenant, catalog, true, [&](Connection& c, int64_t pk) {
+      return InsertTag(c, pk, name, target, time_ms);
+    });
+  }
+
+  Result<Tag> GetTag(const TenantId& tenant, const CatalogId& catalog,
+                     std::string_view name) override {
+    return InCatalog(tenant, catalog, false,
+                     [&](Connection& c, int64_t pk) { return SelectTag(c, pk, name); });
+  }
+
+  Result<Page<Tag>> ListTags(const TenantId& tenant, const CatalogId& catalog,
+                             const PageRequest& page) override {
+    return InCatalog(tenant, catalog, false,
+                     [&](Connection& c, int64_t pk) { return SelectTags(c, pk, page); });
+  }
+
+  Status DeleteTag(const TenantId& tenant, const CatalogId& catalog,
+                   std::string_view name) override {
+    return InCatalog(tenant, catalog, true,
+                     [&](Connection& c, int64_t pk) { return RemoveTag(c, pk, name); });
+  }
+
  private:
+  // Runs `body(connection, catalog_pk)` in a read or write transaction.
+  template <typename Body>
+  auto InCatalog(const TenantId& tenant, const CatalogId& catalog, bool write, Body&& body)
+      -> decltype(body(std::declval<Connection&>(), int64_t{})) {
+    auto run = [&](Connection& c) -> decltype(body(c, int64_t{})) {
+      ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
+      return body(c, catalog_pk);
+    };
+    return write ? Write(run) : Read(run);
+  }
+
   template <typename Body>
   auto Read(Body&& body) -> decltype(body(std::declval<Connection&>())) {
     auto lease = readers_.Acquire();

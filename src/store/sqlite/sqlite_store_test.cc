@@ -92,6 +92,43 @@ TEST_F(SqliteStoreTest, RecordsSchemaVersionAndUsesWal) {
   EXPECT_EQ(RawQuery(Path(), "PRAGMA journal_mode"), "wal");
 }
 
+TEST_F(SqliteStoreTest, UpgradesAVersionOneDatabaseKeepingContentAndHistory) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto conn, sqlite_internal::Connection::Open(Path(), 5000, true));
+    ASSERT_THAT(sqlite_internal::Migrate(*conn, 1), IsOk());
+    ASSERT_THAT(conn->Exec(R"sql(
+      INSERT INTO catalogs (pk, id, tenant_id, name, catalog_type, properties)
+        VALUES (1, '7d0c5a4e-0000-4000-8000-000000000001',
+                '00000000-0000-0000-0000-000000000000', 'old', 0, '{}');
+      INSERT INTO branches (pk, catalog_pk, name, head_commit_id) VALUES (1, 1, 'main', 'c2');
+      INSERT INTO commits (seq, id, catalog_pk, branch_pk, parent_id, author, message, time_ms)
+        VALUES (1, 'c1', 1, 1, NULL, 'a', 'm', 1), (2, 'c2', 1, 1, 'c1', 'a', 'm', 2);
+      INSERT INTO content_log VALUES (1, 0, 1, 1, '', 't', 0, 1, 'tid', 'loc1', '{}'),
+                                     (2, 0, 1, 1, '', 't', 0, 1, 'tid', 'loc2', '{}');
+      INSERT INTO content VALUES (1, 1, '', 't', 1, 'tid', 'loc2', '{}');
+    )sql"),
+                IsOk());
+  }
+  ASSERT_OK_AND_ASSIGN(auto store, Open());
+  CatalogId id{"7d0c5a4e-0000-4000-8000-000000000001"};
+  ContentKey t = catalog::ObjectKey({{}, "t"});
+  ASSERT_OK_AND_ASSIGN(auto now, store->GetContent(kDefaultTenant, id, "main", t));
+  ASSERT_TRUE(now.has_value());
+  EXPECT_EQ(now->metadata_location, "loc2");
+  ASSERT_OK_AND_ASSIGN(auto then, store->GetContent(kDefaultTenant, id, "c1", t));
+  ASSERT_TRUE(then.has_value());
+  EXPECT_EQ(then->metadata_location, "loc1");
+  ASSERT_OK_AND_ASSIGN(auto history, store->ListCommits(kDefaultTenant, id, "main", {}));
+  ASSERT_EQ(history.items.size(), 2u);
+  EXPECT_EQ(history.items[0].branch, "main");
+  ASSERT_OK_AND_ASSIGN(Branch main, store->GetBranch(kDefaultTenant, id, "main"));
+  EXPECT_EQ(main.type, BranchType::kIngest);
+  ASSERT_THAT(store->CreateBranch(kDefaultTenant, id, NewBranch{"dev", "c1"}), IsOk());
+  ASSERT_OK_AND_ASSIGN(auto on_dev, store->GetContent(kDefaultTenant, id, "dev", t));
+  ASSERT_TRUE(on_dev.has_value());
+  EXPECT_EQ(on_dev->metadata_location, "loc1");
+}
+
 TEST_F(SqliteStoreTest, RefusesANewerSchema) {
   { ASSERT_OK_AND_ASSIGN(auto store, Open()); }
   RawQuery(Path(), "INSERT INTO schema_version (version, applied_ms) VALUES (999, 0)");

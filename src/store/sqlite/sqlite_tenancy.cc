@@ -1,5 +1,6 @@
 // Warehouse and catalog rows of the SQLite store. Catalogs reference their warehouse by id, so a
 // renamed warehouse stays attached to its catalogs.
+#include "common/clock.h"
 #include "common/ids.h"
 #include "common/strings.h"
 #include "serde/properties.h"
@@ -177,8 +178,9 @@ Status InsertCatalog(Connection& conn, const Catalog& c) {
                       .Run());
   int64_t catalog_pk = conn.LastInsertRowId();
   ASSIGN_OR_RETURN(Statement branch,
-                   conn.Prepare("INSERT INTO branches (catalog_pk, name) VALUES (?1, ?2)"));
-  return branch.BindAll(catalog_pk, catalog::kMainBranch).Run();
+                   conn.Prepare("INSERT INTO branches (catalog_pk, name, "
+                                "branch_type, created_ms) VALUES (?1, ?2, 0, ?3)"));
+  return branch.BindAll(catalog_pk, catalog::kMainBranch, SystemClock().NowMs()).Run();
 }
 
 Result<Catalog> SelectCatalog(Connection& conn, const TenantId& tenant, std::string_view name) {
