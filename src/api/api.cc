@@ -8,6 +8,7 @@
 #include "api/errors.h"
 #include "api/iceberg/iceberg_routes.h"
 #include "api/management/management_routes.h"
+#include "api/management/versioning_routes.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/strings.h"
@@ -77,6 +78,7 @@ class Pipeline {
     AddHealthRoutes(router_, deps_, options_.metrics_enabled);
     RegisterIcebergRoutes(router_, deps_.iceberg, {options_.default_catalog});
     RegisterManagementRoutes(router_, deps_.tenancy);
+    RegisterVersioningRoutes(router_, deps_.versioning);
   }
 
   Response Handle(Request request) {

@@ -11,6 +11,7 @@
 #include "http/server.h"
 #include "service/iceberg_service.h"
 #include "service/tenancy_service.h"
+#include "service/versioning_service.h"
 #include "store/metadata_store.h"
 
 namespace pangolin::api {
@@ -20,6 +21,7 @@ enum class ServerState { kStarting, kReady, kDraining };
 struct ApiDependencies {
   service::IcebergService& iceberg;
   service::TenancyService& tenancy;
+  service::VersioningService& versioning;
   store::MetadataStore& store;  // for readiness
   Metrics& metrics;
   const std::atomic<ServerState>& state;

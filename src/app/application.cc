@@ -14,6 +14,7 @@
 #include "http/server.h"
 #include "service/iceberg_service.h"
 #include "service/tenancy_service.h"
+#include "service/versioning_service.h"
 #include "storage/local/local_file_io.h"
 #include "store/memory/memory_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -86,6 +87,7 @@ int RunServer(const Config& config) {
   std::atomic<api::ServerState> state{api::ServerState::kStarting};
   service::IcebergService iceberg(**store, **file_io, SystemClock());
   service::TenancyService tenancy(**store, **file_io);
+  service::VersioningService versioning(**store, SystemClock());
   api::ApiOptions api_options{config.no_auth, config.default_catalog, config.metrics_enabled};
   http::ServerOptions server_options;
   server_options.bind_address = config.bind_address;
@@ -96,7 +98,7 @@ int RunServer(const Config& config) {
   server_options.write_timeout = config.request_timeout;
   http::Server server(
       server_options,
-      api::MakeApiHandler({iceberg, tenancy, **store, metrics, state}, api_options));
+      api::MakeApiHandler({iceberg, tenancy, versioning, **store, metrics, state}, api_options));
   if (auto started = server.Start(); !started) {
     log::Error("cannot start the server").With("error", started.error().message);
     return 1;

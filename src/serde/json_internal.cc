@@ -1,6 +1,8 @@
 // Typed JSON field access with errors that name the field.
 #include "serde/json_internal.h"
 
+#include <algorithm>
+
 namespace pangolin::serde::internal {
 
 Result<json::value> ParseJson(std::string_view text) {
@@ -192,6 +194,16 @@ json::array ToJson(const std::vector<std::string>& list) {
   json::array array;
   for (const auto& item : list) array.emplace_back(item);
   return array;
+}
+
+Status RejectUnknownFields(const json::object& object,
+                           std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : object) {
+    if (std::find(known.begin(), known.end(), std::string_view(key)) == known.end()) {
+      return Err(ErrorCode::kUnprocessable, "Unknown field: {}", std::string_view(key));
+    }
+  }
+  return Ok();
 }
 
 }  // namespace pangolin::serde::internal

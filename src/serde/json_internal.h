@@ -58,6 +58,10 @@ std::vector<std::pair<std::string, std::string>> CollectExtras(
 void AppendExtras(json::object& object,
                   const std::vector<std::pair<std::string, std::string>>& extras);
 
+// Management bodies are strict: a member outside `known` is kUnprocessable.
+Status RejectUnknownFields(const json::object& object,
+                           std::initializer_list<std::string_view> known);
+
 json::object ToJson(const std::map<std::string, std::string>& map);
 json::array ToJson(const std::vector<std::string>& list);
 

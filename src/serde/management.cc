@@ -11,13 +11,6 @@ using namespace internal;
 
 namespace {
 
-Status RejectUnknownFields(const json::object& object, const std::set<std::string_view>& known) {
-  for (const auto& [key, value] : object) {
-    if (!known.count(key)) return Err(ErrorCode::kUnprocessable, "Unknown field: {}", key);
-  }
-  return Ok();
-}
-
 json::value OptionalString(const std::optional<std::string>& value) {
   return value ? json::value(*value) : json::value(nullptr);
 }

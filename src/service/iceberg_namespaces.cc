@@ -19,11 +19,11 @@ IcebergService::IcebergService(store::MetadataStore& store, storage::FileIO& fil
 
 Result<CatalogHandle> IcebergService::ResolveCatalog(const Context& ctx, std::string_view prefix) {
   std::string name(prefix);
-  std::string branch(catalog::kMainBranch);
+  std::string ref(catalog::kMainBranch);
   if (size_t at = name.find('@'); at != std::string::npos) {
-    branch = name.substr(at + 1);
+    ref = name.substr(at + 1);
     name.resize(at);
-    if (branch.empty()) return Err(ErrorCode::kBadRequest, "Empty branch name in '{}'", prefix);
+    if (ref.empty()) return Err(ErrorCode::kBadRequest, "Empty branch name in '{}'", prefix);
   }
   auto found = store_.GetCatalog(ctx.tenant, name);
   if (!found) {
@@ -32,13 +32,71 @@ Result<CatalogHandle> IcebergService::ResolveCatalog(const Context& ctx, std::st
     }
     return tl::unexpected(found.error());
   }
-  return CatalogHandle{std::move(*found), std::move(branch)};
+  return CatalogHandle{std::move(*found), std::move(ref)};
+}
+
+Status IcebergService::RequireBranch(const Context& ctx, const CatalogHandle& cat,
+                                     const std::optional<TableIdentifier>& create_for) {
+  if (cat.ref == catalog::kMainBranch) return Ok();  // every catalog has main
+  auto ref = store_.ResolveRef(ctx.tenant, cat.catalog.id, cat.ref);
+  if (ref) {
+    if (ref->kind == store::RefInfo::Kind::kBranch) return Ok();
+    return Err(ErrorCode::kBadRequest,
+               "Cannot change '{}': it is a {}, and tags and commits are read-only; write to a "
+               "branch",
+               cat.ref, ref->kind == store::RefInfo::Kind::kTag ? "tag" : "commit");
+  }
+  if (ref.error().code != ErrorCode::kNotFound) return tl::unexpected(ref.error());
+  if (!create_for) return Err(ErrorCode::kNotFound, "Branch does not exist: {}", cat.ref);
+  RETURN_IF_ERROR(catalog::ValidateName("branch", cat.ref));
+  store::NewBranch branch{cat.ref,
+                          std::string(catalog::kMainBranch),
+                          store::BranchType::kExperimental,
+                          {ToString(*create_for)},
+                          clock_.NowMs()};
+  auto created = store_.CreateBranch(ctx.tenant, cat.catalog.id, branch);
+  if (!created && created.error().code != ErrorCode::kAlreadyExists) {
+    return tl::unexpected(created.error());
+  }
+  return Ok();  // created here or, racing, by another request
+}
+
+Result<bool> IcebergService::HasOtherRefs(const Context& ctx, const CatalogHandle& cat) {
+  if (cat.ref != catalog::kMainBranch) return true;
+  ASSIGN_OR_RETURN(auto branches, store_.ListBranches(ctx.tenant, cat.catalog.id, {"", 2}));
+  if (branches.items.size() > 1) return true;
+  ASSIGN_OR_RETURN(auto tags, store_.ListTags(ctx.tenant, cat.catalog.id, {"", 1}));
+  return !tags.items.empty();
+}
+
+Result<bool> IcebergService::SharedWithOtherRefs(const Context& ctx, const CatalogHandle& cat,
+                                                 const ContentKey& key,
+                                                 const std::string& content_id) {
+  std::vector<std::string> refs;
+  for (store::PageRequest page;;) {
+    ASSIGN_OR_RETURN(auto branches, store_.ListBranches(ctx.tenant, cat.catalog.id, page));
+    for (auto& branch : branches.items) refs.push_back(std::move(branch.name));
+    if (!branches.next_token) break;
+    page.token = *branches.next_token;
+  }
+  for (store::PageRequest page;;) {
+    ASSIGN_OR_RETURN(auto tags, store_.ListTags(ctx.tenant, cat.catalog.id, page));
+    for (auto& tag : tags.items) refs.push_back(std::move(tag.name));
+    if (!tags.next_token) break;
+    page.token = *tags.next_token;
+  }
+  for (const auto& ref : refs) {
+    if (ref == cat.ref) continue;
+    ASSIGN_OR_RETURN(auto entry, store_.GetContent(ctx.tenant, cat.catalog.id, ref, key));
+    if (entry && entry->id == content_id) return true;
+  }
+  return false;
 }
 
 Result<std::optional<catalog::Content>> IcebergService::GetEntry(const Context& ctx,
                                                                  const CatalogHandle& cat,
                                                                  const ContentKey& key) {
-  return store_.GetContent(ctx.tenant, cat.catalog.id, cat.branch, key);
+  return store_.GetContent(ctx.tenant, cat.catalog.id, cat.ref, key);
 }
 
 Status IcebergService::RequireNamespace(const Context& ctx, const CatalogHandle& cat,
@@ -51,7 +109,7 @@ Status IcebergService::RequireNamespace(const Context& ctx, const CatalogHandle&
 
 Result<std::string> IcebergService::Commit(const Context& ctx, const CatalogHandle& cat,
                                            store::CommitRequest request, std::string message) {
-  request.branch = cat.branch;
+  request.branch = cat.ref;
   request.author = ctx.principal;
   request.message = std::move(message);
   request.time_ms = clock_.NowMs();
@@ -64,7 +122,7 @@ Result<store::Page<Namespace>> IcebergService::ListNamespaces(const Context& ctx
                                                               const store::PageRequest& page) {
   if (!parent.empty()) RETURN_IF_ERROR(RequireNamespace(ctx, cat, parent));
   ASSIGN_OR_RETURN(auto entries,
-                   store_.ListContent(ctx.tenant, cat.catalog.id, cat.branch,
+                   store_.ListContent(ctx.tenant, cat.catalog.id, cat.ref,
                                       ContentKey::Space::kNamespace, parent, std::nullopt, page));
   store::Page<Namespace> out;
   out.next_token = std::move(entries.next_token);
@@ -76,6 +134,7 @@ Result<Properties> IcebergService::CreateNamespace(const Context& ctx, const Cat
                                                    const Namespace& ns,
                                                    const Properties& properties) {
   RETURN_IF_ERROR(catalog::ValidateNamespace(ns));
+  RETURN_IF_ERROR(RequireBranch(ctx, cat));
   ContentKey key = NamespaceKey(ns);
   store::CommitRequest request;
   request.preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
@@ -109,6 +168,7 @@ Result<Properties> IcebergService::LoadNamespace(const Context& ctx, const Catal
 Status IcebergService::DropNamespace(const Context& ctx, const CatalogHandle& cat,
                                      const Namespace& ns) {
   RETURN_IF_ERROR(catalog::ValidateNamespace(ns));
+  RETURN_IF_ERROR(RequireBranch(ctx, cat));
   ContentKey key = NamespaceKey(ns);
   ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, key));
   if (!entry) return Err(ErrorCode::kNoSuchNamespace, "Namespace does not exist: {}", ToString(ns));
@@ -130,6 +190,7 @@ Result<PropertiesUpdateResult> IcebergService::UpdateNamespaceProperties(
     const Context& ctx, const CatalogHandle& cat, const Namespace& ns,
     const std::vector<std::string>& removals, const Properties& updates) {
   RETURN_IF_ERROR(catalog::ValidateNamespace(ns));
+  RETURN_IF_ERROR(RequireBranch(ctx, cat));
   for (const auto& key : removals) {
     if (updates.count(key)) {
       return Err(ErrorCode::kUnprocessable,

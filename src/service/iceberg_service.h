@@ -27,10 +27,12 @@ using catalog::Namespace;
 using catalog::Properties;
 using catalog::TableIdentifier;
 
-// The catalog a request addresses: `{prefix}` = "<catalog>[@<branch>]".
+// The catalog a request addresses and the version of it: `ref` is a branch (read and written), a
+// tag or a commit id (read only). `{prefix}` = "<catalog>[@<ref>]"; the API may narrow `ref`
+// with `namespace@ref`, `table@ref` or `?branch=`.
 struct CatalogHandle {
   catalog::Catalog catalog;
-  std::string branch;
+  std::string ref{catalog::kMainBranch};
 };
 
 struct PropertiesUpdateResult {
@@ -96,6 +98,17 @@ class IcebergService {
     std::shared_ptr<const CachedMetadata> metadata;
   };
 
+  // Writes need a branch: a tag or commit is refused (kBadRequest), a missing branch is
+  // kNotFound unless `create_for` names the asset being created, which creates the branch
+  // (experimental, from main, tracking that asset) as the reference's auto-add does.
+  Status RequireBranch(const Context& ctx, const CatalogHandle& cat,
+                       const std::optional<TableIdentifier>& create_for = std::nullopt);
+  // Whether a branch or tag other than `cat.ref` sees the content `content_id` at `key`: its files
+  // are shared and must not be purged.
+  Result<bool> SharedWithOtherRefs(const Context& ctx, const CatalogHandle& cat,
+                                   const catalog::ContentKey& key, const std::string& content_id);
+  // Whether the catalog has any reference besides main (then old metadata files may be shared).
+  Result<bool> HasOtherRefs(const Context& ctx, const CatalogHandle& cat);
   Result<std::optional<catalog::Content>> GetEntry(const Context& ctx, const CatalogHandle& cat,
                                                    const catalog::ContentKey& key);
   Status RequireNamespace(const Context& ctx, const CatalogHandle& cat, const Namespace& ns);

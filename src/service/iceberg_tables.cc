@@ -83,7 +83,7 @@ void IcebergService::DeleteQuietly(const std::string& location) {
 }
 
 std::mutex& IcebergService::TableLock(const CatalogHandle& cat, const TableIdentifier& id) {
-  size_t hash = std::hash<std::string>{}(cat.catalog.id.value + '\x1f' + cat.branch + '\x1f' +
+  size_t hash = std::hash<std::string>{}(cat.catalog.id.value + '\x1f' + cat.ref + '\x1f' +
                                          Join(id.ns, "\x1f") + '\x1f' + id.name);
   return table_locks_[hash % table_locks_.size()];
 }
@@ -93,7 +93,7 @@ Result<store::Page<TableIdentifier>> IcebergService::ListTables(const Context& c
                                                                 const Namespace& ns,
                                                                 const store::PageRequest& page) {
   RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
-  ASSIGN_OR_RETURN(auto entries, store_.ListContent(ctx.tenant, cat.catalog.id, cat.branch,
+  ASSIGN_OR_RETURN(auto entries, store_.ListContent(ctx.tenant, cat.catalog.id, cat.ref,
                                                     ContentKey::Space::kObject, ns,
                                                     ContentType::kIcebergTable, page));
   store::Page<TableIdentifier> out;
@@ -117,8 +117,10 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
                                                 const Namespace& ns,
                                                 const iceberg::CreateTableRequest& request) {
   RETURN_IF_ERROR(catalog::ValidateName("table name", request.name));
-  RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
+  RETURN_IF_ERROR(catalog::ValidateNamespace(ns));
   TableIdentifier id{ns, request.name};
+  RETURN_IF_ERROR(RequireBranch(ctx, cat, id));
+  RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
   ContentKey key = ObjectKey(id);
   ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, key));
   if (existing) return Err(ErrorCode::kAlreadyExists, "Table already exists: {}", ToString(id));
@@ -186,9 +188,19 @@ Status IcebergService::TableExists(const Context& ctx, const CatalogHandle& cat,
 
 Status IcebergService::DropTable(const Context& ctx, const CatalogHandle& cat,
                                  const TableIdentifier& id, bool purge) {
+  RETURN_IF_ERROR(RequireBranch(ctx, cat));
   std::lock_guard lock(TableLock(cat, id));
   ASSIGN_OR_RETURN(TableState state, LoadTableState(ctx, cat, id));
   ContentKey key = ObjectKey(id);
+  if (purge) {
+    ASSIGN_OR_RETURN(bool shared, SharedWithOtherRefs(ctx, cat, key, state.content.id));
+    if (shared) {
+      return Err(ErrorCode::kConflict,
+                 "Cannot purge table {}: another branch or tag still reads its files; drop it "
+                 "without purge, or drop it there first",
+                 ToString(id));
+    }
+  }
   store::CommitRequest commit;
   commit.preconditions.push_back({Precondition::Kind::kEquals, key, state.content});
   commit.operations.push_back({Operation::Kind::kDelete, key, std::nullopt});
@@ -220,6 +232,7 @@ Status IcebergService::DropTable(const Context& ctx, const CatalogHandle& cat,
 Status IcebergService::RenameTable(const Context& ctx, const CatalogHandle& cat,
                                    const TableIdentifier& from, const TableIdentifier& to) {
   RETURN_IF_ERROR(catalog::ValidateName("table name", to.name));
+  RETURN_IF_ERROR(RequireBranch(ctx, cat));
   std::lock_guard lock(TableLock(cat, from));
   ASSIGN_OR_RETURN(TableState state, LoadTableState(ctx, cat, from));
   RETURN_IF_ERROR(RequireNamespace(ctx, cat, to.ns));

@@ -69,6 +69,8 @@ Result<LoadedTable> IcebergService::CompleteStagedCreate(const Context& ctx,
 Result<LoadedTable> IcebergService::CommitTable(const Context& ctx, const CatalogHandle& cat,
                                                 const TableIdentifier& id,
                                                 const serde::CommitTableRequest& request) {
+  RETURN_IF_ERROR(RequireBranch(
+      ctx, cat, IsCreate(request) ? std::optional<TableIdentifier>(id) : std::nullopt));
   std::lock_guard lock(TableLock(cat, id));
   if (IsCreate(request)) return CompleteStagedCreate(ctx, cat, id, request);
   std::optional<std::string> base;
@@ -102,8 +104,14 @@ Result<LoadedTable> IcebergService::CommitTable(const Context& ctx, const Catalo
     if (committed) {
       auto enabled =
           written->metadata.properties.find("write.metadata.delete-after-commit.enabled");
-      if (enabled != written->metadata.properties.end() && enabled->second == "true") {
-        for (const auto& file : removed) DeleteQuietly(file);
+      // Old metadata files may be what another branch or tag reads: only delete on a catalog
+      // that has nothing but main.
+      if (enabled != written->metadata.properties.end() && enabled->second == "true" &&
+          !removed.empty()) {
+        auto shared = HasOtherRefs(ctx, cat);
+        if (shared && !*shared) {
+          for (const auto& file : removed) DeleteQuietly(file);
+        }
       }
       return LoadedTable{location, std::move(written), next.id};
     }

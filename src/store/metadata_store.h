@@ -14,15 +14,22 @@
 #include <vector>
 
 #include "catalog/model.h"
+#include "catalog/versioning.h"
 #include "common/result.h"
 
 namespace pangolin::store {
 
+using catalog::Branch;
+using catalog::BranchType;
 using catalog::Catalog;
+using catalog::CommitRecord;
 using catalog::Content;
 using catalog::ContentKey;
 using catalog::ContentType;
 using catalog::Namespace;
+using catalog::Operation;
+using catalog::RefInfo;
+using catalog::Tag;
 using catalog::Warehouse;
 
 // Keyset pagination: `token` is opaque and comes from a previous page's `next_token` ("" = first
@@ -51,13 +58,6 @@ struct Precondition {
   std::optional<Content> expected;
 };
 
-struct Operation {
-  enum class Kind { kPut, kDelete };
-  Kind kind = Kind::kPut;
-  ContentKey key;
-  std::optional<Content> content;  // kPut only
-};
-
 struct CommitRequest {
   std::string branch{catalog::kMainBranch};
   // The source head a merge commit brings in (its second parent); unset for ordinary commits.
@@ -74,49 +74,12 @@ struct Entry {
   Content content;
 };
 
-struct CommitRecord {
-  std::string id;                              // UUID
-  std::optional<std::string> parent_id;        // previous commit on the branch, or the fork commit
-  std::optional<std::string> merge_parent_id;  // merge commits: the source head merged in
-  int64_t sequence = 0;  // increases with every commit of the database: orders the commit graph
-  std::string branch;    // the branch it was made on
-  std::string author;
-  std::string message;
-  int64_t time_ms = 0;
-  std::vector<Operation> operations;  // as committed
-};
-
-enum class BranchType { kIngest, kExperimental };
-
-struct Branch {
-  std::string name;
-  std::optional<std::string> head_commit_id;  // none on a catalog's fresh main
-  BranchType type = BranchType::kExperimental;
-  std::vector<std::string> assets;  // "ns.table" names the branch was made for (informational)
-  std::optional<std::string> fork_commit_id;  // where it forked; none for main
-  int64_t created_ms = 0;
-};
-
 struct NewBranch {
   std::string name;
   std::string from{catalog::kMainBranch};  // a branch, tag or commit id (see ResolveRef)
   BranchType type = BranchType::kExperimental;
   std::vector<std::string> assets;
   int64_t time_ms = 0;
-};
-
-struct Tag {
-  std::string name;
-  std::string commit_id;
-  int64_t created_ms = 0;
-};
-
-// What a reference name resolves to. Branches are writable; tags and commits are read-only.
-struct RefInfo {
-  enum class Kind { kBranch, kTag, kCommit };
-  Kind kind = Kind::kBranch;
-  std::string name;
-  std::optional<std::string> commit_id;  // the head, the tagged or the named commit
 };
 
 class MetadataStore {

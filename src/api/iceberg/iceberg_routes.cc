@@ -33,7 +33,11 @@ class Registrar {
                                 const PathParams& params) -> Response {
       auto cat = Resolve(ctx, params);
       if (!cat) return IcebergError(cat.error());
-      auto response = body(request, ctx, *cat, params);
+      PathParams names = params;
+      if (auto narrowed = NarrowRef(request, &names, &*cat); !narrowed) {
+        return IcebergError(narrowed.error());
+      }
+      auto response = body(request, ctx, *cat, names);
       return response ? std::move(*response) : IcebergError(response.error());
     };
     router_.Add(method, "/v1/{prefix}" + suffix, handler);
@@ -55,6 +59,23 @@ class Registrar {
     return service_.ResolveCatalog(ctx, *options_.default_catalog);
   }
 
+  // Applies the version selectors, most specific last: `?branch=`, `{namespace}@ref`,
+  // `{table}@ref`; strips them from the path parameters the handler sees.
+  static Status NarrowRef(const Request& request, PathParams* params, CatalogHandle* cat) {
+    if (auto branch = request.Query("branch"); branch && !branch->empty()) {
+      cat->ref = std::string(*branch);
+    }
+    for (const char* name : {"namespace", "table"}) {
+      auto it = params->find(name);
+      if (it == params->end()) continue;
+      ASSIGN_OR_RETURN(RefName split, SplitRef(it->second));
+      if (!split.ref) continue;
+      it->second = std::move(split.name);
+      cat->ref = std::move(*split.ref);
+    }
+    return Ok();
+  }
+
   ApiRouter& router_;
   IcebergService& service_;
   IcebergRoutesOptions options_;
@@ -64,6 +85,16 @@ class Registrar {
 Result<catalog::TableIdentifier> TableId(const PathParams& params) {
   ASSIGN_OR_RETURN(catalog::Namespace ns, ParseNamespace(Param(params, "namespace")));
   return catalog::TableIdentifier{std::move(ns), Param(params, "table")};
+}
+
+// A `name@ref` in a request body: strips the selector from `name` and applies it to `cat`.
+Status TakeRef(std::string* name, CatalogHandle* cat) {
+  ASSIGN_OR_RETURN(RefName split, SplitRef(*name));
+  if (split.ref) {
+    *name = std::move(split.name);
+    cat->ref = std::move(*split.ref);
+  }
+  return Ok();
 }
 
 Response Json(std::string body) { return Response::Json(200, std::move(body)); }
@@ -92,7 +123,10 @@ void AddNamespaceRoutes(Registrar& r) {
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams&) -> Result<Response> {
           ASSIGN_OR_RETURN(auto body, serde::ParseCreateNamespaceRequest(req.body));
-          ASSIGN_OR_RETURN(auto properties, s.CreateNamespace(ctx, cat, body.ns, body.properties));
+          CatalogHandle target = cat;
+          if (!body.ns.empty()) RETURN_IF_ERROR(TakeRef(&body.ns.back(), &target));
+          ASSIGN_OR_RETURN(auto properties,
+                           s.CreateNamespace(ctx, target, body.ns, body.properties));
           return Json(serde::NamespaceResponseJson(body.ns, properties));
         });
   r.Add("GET", "/namespaces/{namespace}",
@@ -144,7 +178,9 @@ void AddTableRoutes(Registrar& r) {
            const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
         ASSIGN_OR_RETURN(auto body, serde::ParseCreateTableRequest(req.body));
-        ASSIGN_OR_RETURN(auto table, s.CreateTable(ctx, cat, ns, body));
+        CatalogHandle target = cat;
+        RETURN_IF_ERROR(TakeRef(&body.name, &target));
+        ASSIGN_OR_RETURN(auto table, s.CreateTable(ctx, target, ns, body));
         return Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json, {}));
       });
   r.Add(
@@ -197,7 +233,16 @@ void AddTableRoutes(Registrar& r) {
              const PathParams&) -> Result<Response> {
           ASSIGN_OR_RETURN(auto body, serde::ParseRenameTableRequest(req.body));
           RETURN_IF_ERROR(catalog::ValidateNamespace(body.destination.ns));
-          RETURN_IF_ERROR(s.RenameTable(ctx, cat, body.source, body.destination));
+          CatalogHandle source = cat;
+          CatalogHandle destination = cat;
+          RETURN_IF_ERROR(TakeRef(&body.source.name, &source));
+          RETURN_IF_ERROR(TakeRef(&body.destination.name, &destination));
+          if (source.ref != destination.ref) {
+            return Err(ErrorCode::kBadRequest,
+                       "Cannot rename across references: '{}' and '{}'; rename within one branch",
+                       source.ref, destination.ref);
+          }
+          RETURN_IF_ERROR(s.RenameTable(ctx, source, body.source, body.destination));
           return Status(204);
         });
   r.Add("POST", "/namespaces/{namespace}/tables/{table}/metrics",

@@ -35,6 +35,16 @@ Result<Paging> ParsePaging(const http::Request& request) {
   return paging;
 }
 
+Result<RefName> SplitRef(std::string_view text) {
+  size_t at = text.rfind('@');
+  if (at == std::string_view::npos) return RefName{std::string(text), std::nullopt};
+  if (at == 0 || at + 1 == text.size()) {
+    return Err(ErrorCode::kBadRequest,
+               "Invalid reference '{}': expected <name>@<branch, tag or commit>", text);
+  }
+  return RefName{std::string(text.substr(0, at)), std::string(text.substr(at + 1))};
+}
+
 const std::string& Param(const http::PathParams& params, std::string_view name) {
   static const std::string kEmpty;
   auto it = params.find(name);

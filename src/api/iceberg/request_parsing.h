@@ -1,5 +1,5 @@
 // Decoding of Iceberg path and query parameters: namespaces joined by the unit separator,
-// pagination, and the catalog named by {prefix}.
+// pagination, and `name@ref` version selectors.
 #pragma once
 
 #include <optional>
@@ -22,6 +22,14 @@ struct Paging {
 };
 // Errors: kBadRequest for a pageSize that is not a positive integer.
 Result<Paging> ParsePaging(const http::Request& request);
+
+// A name that may select a catalog version: "name@ref" (a branch, tag or commit id).
+struct RefName {
+  std::string name;
+  std::optional<std::string> ref;
+};
+// Splits at the last '@'. Errors: kBadRequest when either side is empty.
+Result<RefName> SplitRef(std::string_view text);
 
 // The value of a path parameter (always present when the route matched).
 const std::string& Param(const http::PathParams& params, std::string_view name);

@@ -17,8 +17,8 @@ def connect(pangolin_server: PangolinServer, lake) -> Callable[..., RestCatalog]
     """Returns a factory for new RestCatalog clients; keyword arguments become catalog properties."""
 
     def make(**properties: str) -> RestCatalog:
-        cat = load_catalog("pangolin", uri=pangolin_server.base_url, warehouse=lake.name,
-                           **properties)
+        properties = {"warehouse": lake.name, **properties}
+        cat = load_catalog("pangolin", uri=pangolin_server.base_url, **properties)
         assert isinstance(cat, RestCatalog)
         return cat
 

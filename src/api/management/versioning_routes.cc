@@ -1,0 +1,108 @@
+// Management API: branches, tags and commits (the reference's §1.11, without merges yet).
+// `catalog` is a query parameter on reads and deletes, a body member on creates.
+#include "api/management/versioning_routes.h"
+
+#include "api/iceberg/request_parsing.h"
+#include "api/management/management_internal.h"
+#include "serde/versioning.h"
+
+namespace pangolin::api {
+namespace {
+
+using namespace management_internal;
+using service::VersioningService;
+
+Result<std::string> CatalogParam(const Request& request) {
+  auto catalog = request.Query("catalog");
+  if (!catalog || catalog->empty()) {
+    return Err(ErrorCode::kBadRequest, "Missing query parameter: catalog");
+  }
+  return std::string(*catalog);
+}
+
+void AddBranchRoutes(ApiRouter& router, VersioningService& s) {
+  Add(router, "GET", "/api/v1/branches",
+      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+        ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        ASSIGN_OR_RETURN(Window window, ParseWindow(req));
+        ASSIGN_OR_RETURN(
+            auto items,
+            (Slice<catalog::Branch>(
+                [&](const store::PageRequest& page) { return s.ListBranches(ctx, catalog, page); },
+                window)));
+        return Response::Json(200, serde::BranchListJson(items));
+      });
+  Add(router, "POST", "/api/v1/branches",
+      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto body, serde::ParseBranchRequest(req.body));
+        service::BranchInput input{body.catalog, body.name, body.type, body.from, body.assets};
+        ASSIGN_OR_RETURN(auto branch, s.CreateBranch(ctx, input));
+        return Response::Json(201, serde::BranchJson(branch));
+      });
+  Add(router, "GET", "/api/v1/branches/{name}",
+      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        ASSIGN_OR_RETURN(auto branch, s.GetBranch(ctx, catalog, Param(params, "name")));
+        return Response::Json(200, serde::BranchJson(branch));
+      });
+  Add(router, "DELETE", "/api/v1/branches/{name}",
+      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        RETURN_IF_ERROR(s.DeleteBranch(ctx, catalog, Param(params, "name")));
+        return Response::NoContent();
+      });
+  // History of a branch; the name may also be a tag or a commit id.
+  Add(router, "GET", "/api/v1/branches/{name}/commits",
+      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        ASSIGN_OR_RETURN(Window window, ParseWindow(req));
+        ASSIGN_OR_RETURN(auto items, (Slice<catalog::CommitRecord>(
+                                         [&](const store::PageRequest& page) {
+                                           return s.ListCommits(ctx, catalog, Param(params, "name"),
+                                                                page);
+                                         },
+                                         window)));
+        return Response::Json(200, serde::CommitListJson(items));
+      });
+  Add(router, "GET", "/api/v1/commits/{id}",
+      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        ASSIGN_OR_RETURN(auto diff, s.GetCommit(ctx, catalog, Param(params, "id")));
+        return Response::Json(200, serde::CommitDiffJson(diff.commit, diff.before));
+      });
+}
+
+void AddTagRoutes(ApiRouter& router, VersioningService& s) {
+  Add(router, "GET", "/api/v1/tags",
+      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+        ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        ASSIGN_OR_RETURN(Window window, ParseWindow(req));
+        ASSIGN_OR_RETURN(
+            auto items,
+            (Slice<catalog::Tag>(
+                [&](const store::PageRequest& page) { return s.ListTags(ctx, catalog, page); },
+                window)));
+        return Response::Json(200, serde::TagListJson(items));
+      });
+  Add(router, "POST", "/api/v1/tags",
+      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto body, serde::ParseTagRequest(req.body));
+        ASSIGN_OR_RETURN(auto tag, s.CreateTag(ctx, body.catalog, body.name, body.target));
+        return Response::Json(201, serde::TagJson(tag));
+      });
+  Add(router, "DELETE", "/api/v1/tags/{name}",
+      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        RETURN_IF_ERROR(s.DeleteTag(ctx, catalog, Param(params, "name")));
+        return Response::NoContent();
+      });
+}
+
+}  // namespace
+
+void RegisterVersioningRoutes(ApiRouter& router, VersioningService& service) {
+  AddBranchRoutes(router, service);
+  AddTagRoutes(router, service);
+}
+
+}  // namespace pangolin::api

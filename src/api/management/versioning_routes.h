@@ -1,0 +1,11 @@
+// The management API's versioning routes (/api/v1/branches, /api/v1/tags, /api/v1/commits).
+#pragma once
+
+#include "api/api_handler.h"
+#include "service/versioning_service.h"
+
+namespace pangolin::api {
+
+void RegisterVersioningRoutes(ApiRouter& router, service::VersioningService& service);
+
+}  // namespace pangolin::api
