@@ -202,84 +202,77 @@ class MemoryStore final : public MetadataStore {
   Result<Page<CommitRecord>> ListCommits(const TenantId& tenant, const CatalogId& catalog,
                                          std::string_view ref, const PageRequest& page) override {
     ASSIGN_OR_RETURN(auto before, DecodeSeqToken(page.token));
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->History(ref, before, page.limit);
+    return InCatalog(tenant, catalog,
+                     [&](CatalogVersions& v) { return v.History(ref, before, page.limit); });
   }
 
   Result<CommitRecord> GetCommit(const TenantId& tenant, const CatalogId& catalog,
                                  std::string_view commit_id) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->GetCommit(commit_id);
+    return InCatalog(tenant, catalog, [&](CatalogVersions& v) { return v.GetCommit(commit_id); });
   }
 
   Result<RefInfo> ResolveRef(const TenantId& tenant, const CatalogId& catalog,
                              std::string_view ref) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->ResolveRef(ref);
+    return InCatalog(tenant, catalog, [&](CatalogVersions& v) { return v.ResolveRef(ref); });
   }
 
   Result<Branch> CreateBranch(const TenantId& tenant, const CatalogId& catalog,
                               const NewBranch& branch) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->CreateBranch(branch);
+    return InCatalog(tenant, catalog, [&](CatalogVersions& v) { return v.CreateBranch(branch); });
   }
 
   Result<Branch> GetBranch(const TenantId& tenant, const CatalogId& catalog,
                            std::string_view name) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->GetBranch(name);
+    return InCatalog(tenant, catalog, [&](CatalogVersions& v) { return v.GetBranch(name); });
   }
 
   Result<Page<Branch>> ListBranches(const TenantId& tenant, const CatalogId& catalog,
                                     const PageRequest& page) override {
     ASSIGN_OR_RETURN(auto after, DecodeToken(page.token));
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->ListBranches(after, page.limit);
+    return InCatalog(tenant, catalog, [&](CatalogVersions& v) -> Result<Page<Branch>> {
+      return v.ListBranches(after, page.limit);
+    });
   }
 
   Status DeleteBranch(const TenantId& tenant, const CatalogId& catalog,
                       std::string_view name) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->DeleteBranch(name);
+    return InCatalog(tenant, catalog, [&](CatalogVersions& v) { return v.DeleteBranch(name); });
   }
 
   Result<Tag> CreateTag(const TenantId& tenant, const CatalogId& catalog, std::string_view name,
                         std::string_view target, int64_t time_ms) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->CreateTag(name, target, time_ms);
+    return InCatalog(tenant, catalog,
+                     [&](CatalogVersions& v) { return v.CreateTag(name, target, time_ms); });
   }
 
   Result<Tag> GetTag(const TenantId& tenant, const CatalogId& catalog,
                      std::string_view name) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->GetTag(name);
+    return InCatalog(tenant, catalog, [&](CatalogVersions& v) { return v.GetTag(name); });
   }
 
   Result<Page<Tag>> ListTags(const TenantId& tenant, const CatalogId& catalog,
                              const PageRequest& page) override {
     ASSIGN_OR_RETURN(auto after, DecodeToken(page.token));
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->ListTags(after, page.limit);
+    return InCatalog(tenant, catalog, [&](CatalogVersions& v) -> Result<Page<Tag>> {
+      return v.ListTags(after, page.limit);
+    });
   }
 
   Status DeleteTag(const TenantId& tenant, const CatalogId& catalog,
                    std::string_view name) override {
-    std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
-    return versions->DeleteTag(name);
+    return InCatalog(tenant, catalog, [&](CatalogVersions& v) { return v.DeleteTag(name); });
   }
 
  private:
+  // Runs `body` on the catalog's versions under the store's lock.
+  template <typename Body>
+  auto InCatalog(const TenantId& tenant, const CatalogId& catalog, Body&& body)
+      -> decltype(body(std::declval<CatalogVersions&>())) {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    return body(*versions);
+  }
+
   Result<Warehouse*> FindWarehouse(const TenantId& tenant, std::string_view name) {
     auto it = warehouses_.find({tenant, std::string(name)});
     if (it == warehouses_.end()) {

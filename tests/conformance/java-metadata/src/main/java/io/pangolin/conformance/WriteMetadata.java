@@ -620,7 +620,7 @@ public final class WriteMetadata {
             NestedField.optional(4, "event_ts", Types.TimestampNanoType.withoutZone()),
             NestedField.optional(5, "event_tstz", Types.TimestampNanoType.withZone()),
             NestedField.optional(6, "doc", Types.VariantType.get()),
-            NestedField.optional(7, "placeholder", Types.UnknownType.get()),
+            NestedField.optional(7, "untyped", Types.UnknownType.get()),
             NestedField.optional(8, "shape", Types.GeometryType.crs84()),
             NestedField.optional(9, "shape_3857", Types.GeometryType.of("EPSG:3857")),
             NestedField.optional(10, "area", Types.GeographyType.crs84()),
@@ -679,7 +679,7 @@ public final class WriteMetadata {
                     Map.of("algorithm", "AES_GCM_256")))
             .build());
 
-    // Since v2 a removed partition field is dropped from the new spec (no void placeholder).
+    // Since v2 a removed partition field is dropped from the new spec (v1 would keep it as a void transform).
     r.commit(t.updateSpec().removeField("id_bucket").addField(Expressions.truncate("region", 2)));
     r.commit(t.updateStatistics().removeStatistics(head));
   }
