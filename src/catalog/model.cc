@@ -80,4 +80,9 @@ Namespace KeyNamespacePath(const ContentKey& key) {
   return ns;
 }
 
+std::string ToString(const ContentKey& key) {
+  if (key.space == ContentKey::Space::kNamespace) return ToString(KeyNamespacePath(key));
+  return ToString(TableIdentifier{key.parent, key.name});
+}
+
 }  // namespace pangolin::catalog

@@ -70,6 +70,7 @@ struct ContentKey {
 ContentKey NamespaceKey(const Namespace& ns);
 ContentKey ObjectKey(const TableIdentifier& id);
 Namespace KeyNamespacePath(const ContentKey& key);  // full levels of a namespace key
+std::string ToString(const ContentKey& key);        // "a.b" (namespace) or "a.b.t" (object)
 
 enum class ContentType { kNamespace, kIcebergTable, kIcebergView };
 

@@ -2,6 +2,7 @@
 #include "store/layered_view.h"
 
 #include <algorithm>
+#include <set>
 
 namespace pangolin::store::versioning {
 namespace {
@@ -45,26 +46,60 @@ class Cursor {
   bool exhausted_ = false;
 };
 
-Result<bool> HasVisibleChild(LayerSource& source, const std::vector<Layer>& layers,
-                             const Namespace& ns) {
-  for (auto space : {ContentKey::Space::kNamespace, ContentKey::Space::kObject}) {
-    ASSIGN_OR_RETURN(Page<Entry> page, List(source, layers, space, ns, std::nullopt, {}, 1));
-    if (!page.items.empty()) return true;
+// What `operations` leave at `key`: the last one on it wins. nullopt when none touches the key,
+// so the view before the commit still decides.
+std::optional<Version> StateAfter(const std::vector<Operation>& operations, const ContentKey& key) {
+  for (auto op = operations.rbegin(); op != operations.rend(); ++op) {
+    if (op->key == key) return op->kind == Operation::Kind::kPut ? op->content : Version();
   }
-  return false;
+  return std::nullopt;
+}
+
+Result<bool> NamespaceExistsAfter(LayerSource& source, const std::vector<Layer>& layers,
+                                  const std::vector<Operation>& operations, const ContentKey& key) {
+  if (key.space != ContentKey::Space::kNamespace) return false;
+  if (std::optional<Version> after = StateAfter(operations, key)) return after->has_value();
+  ASSIGN_OR_RETURN(std::optional<Content> before, Get(source, layers, key));
+  return before.has_value();
+}
+
+// Whether `ns` has a child in `space` once `operations` are applied: one they put, or one of the
+// view's they do not delete. Only (deleted children + 1) of the view's children need reading:
+// if that many exist, at least one of them survives.
+Result<bool> HasChildAfter(LayerSource& source, const std::vector<Layer>& layers,
+                           const std::vector<Operation>& operations, ContentKey::Space space,
+                           const Namespace& ns) {
+  std::set<std::string> decided;  // children whose last operation has been seen
+  std::set<std::string> deleted;
+  for (auto op = operations.rbegin(); op != operations.rend(); ++op) {
+    if (op->key.space != space || op->key.parent != ns) continue;
+    if (!decided.insert(op->key.name).second) continue;
+    if (op->kind == Operation::Kind::kPut) return true;
+    deleted.insert(op->key.name);
+  }
+  ASSIGN_OR_RETURN(Page<Entry> before,
+                   List(source, layers, space, ns, std::nullopt, {}, deleted.size() + 1));
+  return std::any_of(before.items.begin(), before.items.end(),
+                     [&](const Entry& entry) { return !deleted.contains(entry.key.name); });
+}
+
+Result<bool> NamespaceEmptyAfter(LayerSource& source, const std::vector<Layer>& layers,
+                                 const std::vector<Operation>& operations, const ContentKey& key) {
+  Namespace ns = KeyNamespacePath(key);
+  for (auto space : {ContentKey::Space::kNamespace, ContentKey::Space::kObject}) {
+    ASSIGN_OR_RETURN(bool child, HasChildAfter(source, layers, operations, space, ns));
+    if (child) return false;
+  }
+  return true;
 }
 
 }  // namespace
 
-std::string DisplayKey(const ContentKey& key) {
-  if (key.space == ContentKey::Space::kNamespace) return catalog::ToString(KeyNamespacePath(key));
-  return catalog::ToString(catalog::TableIdentifier{key.parent, key.name});
-}
-
 Status ValidateOperations(const CommitRequest& request) {
   for (const auto& op : request.operations) {
     if (op.kind == Operation::Kind::kPut && !op.content) {
-      return Err(ErrorCode::kInvalidArgument, "Put of {} has no content", DisplayKey(op.key));
+      return Err(ErrorCode::kInvalidArgument, "Put of {} has no content",
+                 catalog::ToString(op.key));
     }
   }
   return Ok();
@@ -112,33 +147,31 @@ Result<Page<Entry>> List(LayerSource& source, const std::vector<Layer>& layers,
 }
 
 Status CheckPreconditions(LayerSource& source, const std::vector<Layer>& layers,
-                          const std::vector<Precondition>& preconditions) {
+                          const std::vector<Precondition>& preconditions,
+                          const std::vector<Operation>& operations) {
   for (const auto& pre : preconditions) {
     switch (pre.kind) {
       case Precondition::Kind::kEquals: {
         ASSIGN_OR_RETURN(std::optional<Content> current, Get(source, layers, pre.key));
         if (current != pre.expected) {
           return Err(ErrorCode::kCommitFailed, "Precondition failed: {} has changed",
-                     DisplayKey(pre.key));
+                     catalog::ToString(pre.key));
         }
         break;
       }
       case Precondition::Kind::kNamespaceExists: {
-        std::optional<Content> current;
-        if (pre.key.space == ContentKey::Space::kNamespace) {
-          ASSIGN_OR_RETURN(current, Get(source, layers, pre.key));
-        }
-        if (!current) {
+        ASSIGN_OR_RETURN(bool exists, NamespaceExistsAfter(source, layers, operations, pre.key));
+        if (!exists) {
           return Err(ErrorCode::kCommitFailed, "Precondition failed: namespace {} does not exist",
-                     DisplayKey(pre.key));
+                     catalog::ToString(pre.key));
         }
         break;
       }
       case Precondition::Kind::kNamespaceEmpty: {
-        ASSIGN_OR_RETURN(bool children, HasVisibleChild(source, layers, KeyNamespacePath(pre.key)));
-        if (children) {
+        ASSIGN_OR_RETURN(bool empty, NamespaceEmptyAfter(source, layers, operations, pre.key));
+        if (!empty) {
           return Err(ErrorCode::kCommitFailed, "Precondition failed: namespace {} is not empty",
-                     DisplayKey(pre.key));
+                     catalog::ToString(pre.key));
         }
         break;
       }

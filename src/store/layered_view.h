@@ -57,13 +57,13 @@ Result<Page<Entry>> List(LayerSource& source, const std::vector<Layer>& layers,
                          std::optional<ContentType> type, const std::optional<std::string>& after,
                          size_t limit);
 
-// Checks `preconditions` against the view `layers`. Errors: kCommitFailed naming the first one
+// Checks `preconditions` for a commit of `operations` onto the view `layers` (the branch before
+// the commit), applying nothing: kEquals against the view itself, the namespace conditions
+// against the view as `operations` would leave it. Errors: kCommitFailed naming the first one
 // that does not hold.
 Status CheckPreconditions(LayerSource& source, const std::vector<Layer>& layers,
-                          const std::vector<Precondition>& preconditions);
-
-// "ns.table" or "a.b": how messages name a key.
-std::string DisplayKey(const ContentKey& key);
+                          const std::vector<Precondition>& preconditions,
+                          const std::vector<Operation>& operations);
 
 // Errors: kInvalidArgument when a kPut carries no content.
 Status ValidateOperations(const CommitRequest& request);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/merge.h"
 #include "catalog/model.h"
 #include "catalog/versioning.h"
 #include "common/result.h"
@@ -26,6 +27,7 @@ using catalog::CommitRecord;
 using catalog::Content;
 using catalog::ContentKey;
 using catalog::ContentType;
+using catalog::MergeOperation;
 using catalog::Namespace;
 using catalog::Operation;
 using catalog::RefInfo;
@@ -46,7 +48,9 @@ struct Page {
   std::optional<std::string> next_token;  // absent on the last page
 };
 
-// A condition checked atomically with a commit, against the branch's state before the commit.
+// A condition checked atomically with a commit. kEquals is checked against the branch's state
+// before the commit; the namespace conditions against its state after the commit's operations,
+// so that one commit may delete a namespace together with everything in it.
 struct Precondition {
   enum class Kind {
     kEquals,           // the entry at `key` equals `expected` (nullopt: no entry at `key`)
@@ -62,6 +66,12 @@ struct CommitRequest {
   std::string branch{catalog::kMainBranch};
   // The source head a merge commit brings in (its second parent); unset for ordinary commits.
   std::optional<std::string> merge_parent_id;
+  // The merge operation this commit completes: stored, atomically with the commit, as
+  // UpdateMergeOperation would store it, with `result_commit_id` set to the new commit's id. The
+  // whole commit fails with kCommitFailed when the stored operation's version differs, kNotFound
+  // when there is no such operation in the tenant, kInvalidArgument when it merges another
+  // catalog.
+  std::optional<MergeOperation> completes_merge;
   std::vector<Precondition> preconditions;
   std::vector<Operation> operations;
   std::string author;
@@ -177,6 +187,25 @@ class MetadataStore {
   // Errors: kNotFound.
   virtual Status DeleteTag(const TenantId& tenant, const CatalogId& catalog,
                            std::string_view name) = 0;
+
+  // --- Merge operations (deleted with their catalog) ---
+  // Stores a new operation for `op.catalog_id` with version 1 (whatever `op.version` says).
+  // Errors: kNotFound (catalog); kAlreadyExists (id, unique across tenants); kInvalidArgument
+  // (empty id).
+  virtual Status CreateMergeOperation(const TenantId& tenant, const MergeOperation& op) = 0;
+  // Errors: kNotFound (also for another tenant's operation).
+  virtual Result<MergeOperation> GetMergeOperation(const TenantId& tenant, std::string_view id) = 0;
+  // The catalog's operations, newest first: by `initiated_ms`, equal times the last created
+  // first. Errors: kNotFound (catalog); kBadRequest (token).
+  virtual Result<Page<MergeOperation>> ListMergeOperations(const TenantId& tenant,
+                                                           const CatalogId& catalog,
+                                                           const PageRequest& page) = 0;
+  // Replaces the operation `op.id` when its stored version equals `op.version`, and stores it
+  // with the version incremented; returns what was stored. The catalog (id and name), id and
+  // initiation fields (initiated_by, initiated_ms) are kept as stored.
+  // Errors: kNotFound; kCommitFailed (changed since it was read).
+  virtual Result<MergeOperation> UpdateMergeOperation(const TenantId& tenant,
+                                                      const MergeOperation& op) = 0;
 };
 
 }  // namespace pangolin::store

@@ -1,5 +1,6 @@
-// MemoryStore: every tenant's warehouses, catalogs and versioned catalog content in ordered maps
-// behind one mutex. Semantics match the SQLite store exactly (same contract suite).
+// MemoryStore: every tenant's warehouses, catalogs, versioned catalog content and merge
+// operations in ordered maps behind one mutex. Semantics match the SQLite store exactly (same
+// contract suite).
 #include "store/memory/memory_store.h"
 
 #include <map>
@@ -7,6 +8,7 @@
 
 #include "common/clock.h"
 #include "common/strings.h"
+#include "store/memory/memory_merges_internal.h"
 #include "store/memory/memory_versions_internal.h"
 
 namespace pangolin::store {
@@ -164,6 +166,7 @@ class MemoryStore final : public MetadataStore {
     CatalogId id = state->catalog.id;
     catalog_names_.erase({tenant, std::string(name)});
     catalogs_.erase(id);
+    merges_.EraseCatalog(id);
     return Ok();
   }
 
@@ -194,8 +197,18 @@ class MemoryStore final : public MetadataStore {
     RETURN_IF_ERROR(versioning::ValidateOperations(request));
     std::lock_guard lock(mu_);
     ASSIGN_OR_RETURN(CatalogVersions * versions, FindVersions(tenant, catalog));
+    // Everything that can fail is checked before the commit changes anything.
+    std::optional<MergeOperation> completed;
+    if (request.completes_merge) {
+      ASSIGN_OR_RETURN(completed,
+                       merges_.PrepareCompletion(tenant, catalog, *request.completes_merge));
+    }
     ASSIGN_OR_RETURN(std::string id, versions->Commit(next_seq_, request));
     ++next_seq_;
+    if (completed) {
+      completed->result_commit_id = id;
+      merges_.Complete(std::move(*completed));
+    }
     return id;
   }
 
@@ -263,6 +276,30 @@ class MemoryStore final : public MetadataStore {
     return InCatalog(tenant, catalog, [&](CatalogVersions& v) { return v.DeleteTag(name); });
   }
 
+  Status CreateMergeOperation(const TenantId& tenant, const MergeOperation& op) override {
+    std::lock_guard lock(mu_);
+    RETURN_IF_ERROR(FindVersions(tenant, op.catalog_id));
+    return merges_.Create(tenant, op);
+  }
+
+  Result<MergeOperation> GetMergeOperation(const TenantId& tenant, std::string_view id) override {
+    std::lock_guard lock(mu_);
+    return merges_.Get(tenant, id);
+  }
+
+  Result<Page<MergeOperation>> ListMergeOperations(const TenantId& tenant, const CatalogId& catalog,
+                                                   const PageRequest& page) override {
+    std::lock_guard lock(mu_);
+    RETURN_IF_ERROR(FindVersions(tenant, catalog));
+    return merges_.List(catalog, page);
+  }
+
+  Result<MergeOperation> UpdateMergeOperation(const TenantId& tenant,
+                                              const MergeOperation& op) override {
+    std::lock_guard lock(mu_);
+    return merges_.Update(tenant, op);
+  }
+
  private:
   // Runs `body` on the catalog's versions under the store's lock.
   template <typename Body>
@@ -304,6 +341,7 @@ class MemoryStore final : public MetadataStore {
   std::map<NameKey, Warehouse> warehouses_;
   std::map<CatalogId, CatalogState> catalogs_;
   std::map<NameKey, CatalogId> catalog_names_;
+  memory_internal::MergeOperations merges_;
   int64_t next_seq_ = 1;
 };
 

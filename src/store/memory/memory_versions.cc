@@ -101,8 +101,8 @@ Result<std::vector<Layer>> CatalogVersions::Resolve(std::string_view ref) const 
 
 Result<std::string> CatalogVersions::Commit(int64_t seq, const CommitRequest& request) {
   ASSIGN_OR_RETURN(int64_t handle, LiveBranch(request.branch));
-  RETURN_IF_ERROR(
-      versioning::CheckPreconditions(*this, LayersOf(handle, std::nullopt), request.preconditions));
+  RETURN_IF_ERROR(versioning::CheckPreconditions(*this, LayersOf(handle, std::nullopt),
+                                                 request.preconditions, request.operations));
   if (request.merge_parent_id && !commits_.contains(*request.merge_parent_id)) {
     return Err(ErrorCode::kInvalidArgument, "Unknown merge parent: {}", *request.merge_parent_id);
   }

@@ -1,6 +1,7 @@
 // Row-level operations of the SQLite store, each on a connection already inside a transaction
 // (the store decides which). Tenancy rows live in sqlite_tenancy.cc, versioned content and
-// commits in sqlite_content.cc, branches and tags in sqlite_refs.cc.
+// commits in sqlite_content.cc, branches and tags in sqlite_refs.cc, merge operations in
+// sqlite_merges.cc.
 #pragma once
 
 #include <cstdint>
@@ -90,5 +91,25 @@ Result<Tag> InsertTag(Connection& conn, int64_t catalog_pk, std::string_view nam
 Result<Tag> SelectTag(Connection& conn, int64_t catalog_pk, std::string_view name);
 Result<Page<Tag>> SelectTags(Connection& conn, int64_t catalog_pk, const PageRequest& page);
 Status RemoveTag(Connection& conn, int64_t catalog_pk, std::string_view name);
+
+// --- merge operations (sqlite_merges.cc; rules in store/merge_rules.h) ---
+// Errors: kNotFound (catalog); kAlreadyExists; kInvalidArgument.
+Status InsertMergeOperation(Connection& conn, const TenantId& tenant, const MergeOperation& op);
+// Errors: kNotFound (also another tenant's).
+Result<MergeOperation> SelectMergeOperation(Connection& conn, const TenantId& tenant,
+                                            std::string_view id);
+// Newest first. Errors: kBadRequest (token).
+Result<Page<MergeOperation>> SelectMergeOperations(Connection& conn, int64_t catalog_pk,
+                                                   const PageRequest& page);
+// Version-checked update (merges::ForUpdate); returns what was stored.
+// Errors: kNotFound; kCommitFailed.
+Result<MergeOperation> ReplaceMergeOperation(Connection& conn, const TenantId& tenant,
+                                             const MergeOperation& op);
+// What a commit on `catalog` completing `op` stores (merges::ForCompletion), not yet written.
+// Errors: kNotFound; kCommitFailed; kInvalidArgument.
+Result<MergeOperation> PrepareMergeCompletion(Connection& conn, const TenantId& tenant,
+                                              const CatalogId& catalog, const MergeOperation& op);
+// Overwrites the stored row of `op.id` with `op`, unchecked.
+Status WriteMergeOperation(Connection& conn, const MergeOperation& op);
 
 }  // namespace pangolin::store::sqlite_internal

@@ -137,6 +137,26 @@ DROP TABLE content;
 ALTER TABLE content_v2 RENAME TO content;
 CREATE INDEX content_log_by_parent ON content_log (branch_pk, space, parent, commit_seq);
 )sql",
+    // v3: merge operations. The columns are what queries filter, order and compare on (tenant,
+    // catalog, status, the optimistic-concurrency version, the listing order); `body` holds the
+    // whole operation as a serde/merge_record.h document, so conflicts and resolutions can grow
+    // fields without a migration. The columns win over the body where both hold a field. status
+    // is the catalog's name for it ('Pending', ...), the same word the body and the API use.
+    R"sql(
+CREATE TABLE merge_operations (
+  pk               INTEGER PRIMARY KEY,
+  id               TEXT NOT NULL UNIQUE,
+  tenant_id        TEXT NOT NULL,
+  catalog_pk       INTEGER NOT NULL REFERENCES catalogs (pk) ON DELETE CASCADE,
+  status           TEXT NOT NULL,
+  version          INTEGER NOT NULL,
+  initiated_ms     INTEGER NOT NULL,
+  body             TEXT NOT NULL             -- JSON (serde::MergeOperationRecordJson)
+);
+-- Listing order: (initiated_ms, pk) descending; pk orders equal times by creation.
+CREATE INDEX merge_operations_by_catalog ON merge_operations (catalog_pk, initiated_ms, pk);
+CREATE INDEX merge_operations_by_status ON merge_operations (catalog_pk, status);
+)sql",
 };
 
 Result<int> CurrentVersion(Connection& conn) {

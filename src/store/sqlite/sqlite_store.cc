@@ -96,13 +96,26 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
                              const CommitRequest& request) override {
+    // One transaction: any failure, the merge operation's version check included, rolls back
+    // the commit and the operation together.
     return Write([&](Connection& c) -> Result<std::string> {
       ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
+      std::optional<MergeOperation> completed;
+      if (request.completes_merge) {
+        ASSIGN_OR_RETURN(completed,
+                         PrepareMergeCompletion(c, tenant, catalog, *request.completes_merge));
+      }
       ASSIGN_OR_RETURN(BranchRow branch, SelectLiveBranch(c, catalog_pk, request.branch));
       ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, request.branch));
       SqliteLayers source(c);
-      RETURN_IF_ERROR(versioning::CheckPreconditions(source, layers, request.preconditions));
-      return WriteCommit(c, branch, request);
+      RETURN_IF_ERROR(versioning::CheckPreconditions(source, layers, request.preconditions,
+                                                     request.operations));
+      ASSIGN_OR_RETURN(std::string id, WriteCommit(c, branch, request));
+      if (completed) {
+        completed->result_commit_id = id;
+        RETURN_IF_ERROR(WriteMergeOperation(c, *completed));
+      }
+      return id;
     });
   }
 
@@ -175,6 +188,25 @@ class SqliteStore final : public MetadataStore {
                    std::string_view name) override {
     return InCatalog(tenant, catalog, true,
                      [&](Connection& c, int64_t pk) { return RemoveTag(c, pk, name); });
+  }
+
+  Status CreateMergeOperation(const TenantId& tenant, const MergeOperation& op) override {
+    return Write([&](Connection& c) { return InsertMergeOperation(c, tenant, op); });
+  }
+
+  Result<MergeOperation> GetMergeOperation(const TenantId& tenant, std::string_view id) override {
+    return Read([&](Connection& c) { return SelectMergeOperation(c, tenant, id); });
+  }
+
+  Result<Page<MergeOperation>> ListMergeOperations(const TenantId& tenant, const CatalogId& catalog,
+                                                   const PageRequest& page) override {
+    return InCatalog(tenant, catalog, false,
+                     [&](Connection& c, int64_t pk) { return SelectMergeOperations(c, pk, page); });
+  }
+
+  Result<MergeOperation> UpdateMergeOperation(const TenantId& tenant,
+                                              const MergeOperation& op) override {
+    return Write([&](Connection& c) { return ReplaceMergeOperation(c, tenant, op); });
   }
 
  private:

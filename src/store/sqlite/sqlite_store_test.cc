@@ -129,6 +129,55 @@ TEST_F(SqliteStoreTest, UpgradesAVersionOneDatabaseKeepingContentAndHistory) {
   EXPECT_EQ(on_dev->metadata_location, "loc1");
 }
 
+// v3 adds merge operations beside an existing v2 catalog, which must keep working unchanged and
+// take operations whose rows go away with it.
+TEST_F(SqliteStoreTest, UpgradesAVersionTwoDatabaseToStoreMergeOperations) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto conn, sqlite_internal::Connection::Open(Path(), 5000, true));
+    ASSERT_THAT(sqlite_internal::Migrate(*conn, 2), IsOk());
+    ASSERT_THAT(conn->Exec(R"sql(
+      INSERT INTO catalogs (pk, id, tenant_id, name, catalog_type, properties)
+        VALUES (1, '7d0c5a4e-0000-4000-8000-000000000002',
+                '00000000-0000-0000-0000-000000000000', 'old', 0, '{}');
+      INSERT INTO branches (pk, catalog_pk, name, head_commit_id, branch_type)
+        VALUES (1, 1, 'main', 'c1', 0);
+      INSERT INTO commits (seq, id, catalog_pk, branch_pk, parent_id, author, message, time_ms,
+                           branch_name) VALUES (1, 'c1', 1, 1, NULL, 'a', 'm', 1, 'main');
+      INSERT INTO content_log VALUES (1, 0, 1, 1, '', 't', 0, 1, 'tid', 'loc1', '{}');
+      INSERT INTO content VALUES (1, 1, '', 't', 0, 1, 1, 'tid', 'loc1', '{}');
+    )sql"),
+                IsOk());
+  }
+  CatalogId id{"7d0c5a4e-0000-4000-8000-000000000002"};
+  catalog::MergeOperation op;
+  op.id = NewUuid();
+  op.catalog_id = id;
+  op.source_branch = "dev";
+  op.target_branch = "main";
+  std::string merged;
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, Open());
+    ASSERT_OK_AND_ASSIGN(
+        auto content, store->GetContent(kDefaultTenant, id, "main", catalog::ObjectKey({{}, "t"})));
+    ASSERT_TRUE(content.has_value());
+    EXPECT_EQ(content->metadata_location, "loc1");
+    ASSERT_THAT(store->CreateMergeOperation(kDefaultTenant, op), IsOk());
+    op.version = 1;
+    op.status = catalog::MergeStatus::kCompleted;
+    CommitRequest request;
+    request.completes_merge = op;
+    ASSERT_OK_AND_ASSIGN(merged, store->Commit(kDefaultTenant, id, request));
+  }
+  EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"), "3");
+  ASSERT_OK_AND_ASSIGN(auto store, Open());  // survives a reopen
+  ASSERT_OK_AND_ASSIGN(catalog::MergeOperation stored,
+                       store->GetMergeOperation(kDefaultTenant, op.id));
+  EXPECT_EQ(stored.result_commit_id, merged);
+  EXPECT_EQ(stored.version, 2);
+  ASSERT_THAT(store->DeleteCatalog(kDefaultTenant, "old"), IsOk());
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM merge_operations"), "0");
+}
+
 TEST_F(SqliteStoreTest, RefusesANewerSchema) {
   { ASSERT_OK_AND_ASSIGN(auto store, Open()); }
   RawQuery(Path(), "INSERT INTO schema_version (version, applied_ms) VALUES (999, 0)");

@@ -1,0 +1,114 @@
+// Merge operation rows of the SQLite store (schema v3): the columns queries use, and the whole
+// operation as a JSON body (serde/merge_record.h). Create, update and paging rules come from
+// store/merge_rules.h, shared with the memory store.
+#include <limits>
+
+#include "serde/merge_record.h"
+#include "store/merge_rules.h"
+#include "store/sqlite/sqlite_ops_internal.h"
+
+namespace pangolin::store::sqlite_internal {
+namespace {
+
+constexpr char kMergeColumns[] =
+    "SELECT m.pk, m.id, c.id, m.status, m.version, m.initiated_ms, m.body "
+    "FROM merge_operations m JOIN catalogs c ON c.pk = m.catalog_pk ";
+
+// The operation in the current row: its body, with the columns' fields over it.
+Result<MergeOperation> ReadMergeOperation(const Statement& stmt) {
+  std::string id = stmt.Text(1);
+  auto op = serde::ParseMergeOperationRecord(stmt.Text(6));
+  if (!op) {
+    return Err(ErrorCode::kInternal, "corrupt merge operation {}: {}", id, op.error().message);
+  }
+  auto status = catalog::ParseMergeStatus(stmt.Text(3));
+  if (!status) return Err(ErrorCode::kInternal, "corrupt merge operation {} status", id);
+  op->id = std::move(id);
+  op->catalog_id.value = stmt.Text(2);
+  op->status = *status;
+  op->version = stmt.Int(4);
+  op->initiated_ms = stmt.Int(5);
+  return op;
+}
+
+Result<bool> MergeIdTaken(Connection& conn, const std::string& id) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("SELECT 1 FROM merge_operations WHERE id = ?1"));
+  return stmt.BindAll(id).Step();
+}
+
+}  // namespace
+
+Status InsertMergeOperation(Connection& conn, const TenantId& tenant, const MergeOperation& op) {
+  ASSIGN_OR_RETURN(MergeOperation stored, merges::ForCreate(op));
+  ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(conn, tenant, stored.catalog_id));
+  ASSIGN_OR_RETURN(bool taken, MergeIdTaken(conn, stored.id));
+  if (taken) return Err(ErrorCode::kAlreadyExists, "Merge operation already exists: {}", op.id);
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("INSERT INTO merge_operations (id, tenant_id, catalog_pk, status, "
+                   "version, initiated_ms, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  return stmt
+      .BindAll(stored.id, tenant.value, catalog_pk, catalog::ToString(stored.status),
+               stored.version, stored.initiated_ms, serde::MergeOperationRecordJson(stored))
+      .Run();
+}
+
+Result<MergeOperation> SelectMergeOperation(Connection& conn, const TenantId& tenant,
+                                            std::string_view id) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(std::string(kMergeColumns) +
+                                                "WHERE m.id = ?1 AND m.tenant_id = ?2"));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(id, tenant.value).Step());
+  if (!row) return Err(ErrorCode::kNotFound, "Merge operation not found: {}", id);
+  return ReadMergeOperation(stmt);
+}
+
+Result<Page<MergeOperation>> SelectMergeOperations(Connection& conn, int64_t catalog_pk,
+                                                   const PageRequest& page) {
+  ASSIGN_OR_RETURN(std::optional<merges::ListPosition> after, merges::DecodeToken(page.token));
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  merges::ListPosition before = after.value_or(merges::ListPosition{kMax, kMax});
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare(std::string(kMergeColumns) +
+                                "WHERE m.catalog_pk = ?1 AND (m.initiated_ms, m.pk) < (?2, ?3) "
+                                "ORDER BY m.initiated_ms DESC, m.pk DESC LIMIT ?4"));
+  stmt.BindAll(catalog_pk, before.initiated_ms, before.created, SqlLimit(page.limit));
+  Page<MergeOperation> result;
+  merges::ListPosition last;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    if (page.limit != 0 && result.items.size() == page.limit) {
+      result.next_token = merges::EncodeToken(last);
+      break;
+    }
+    ASSIGN_OR_RETURN(MergeOperation op, ReadMergeOperation(stmt));
+    last = merges::ListPosition{op.initiated_ms, stmt.Int(0)};
+    result.items.push_back(std::move(op));
+  }
+  return result;
+}
+
+Status WriteMergeOperation(Connection& conn, const MergeOperation& op) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("UPDATE merge_operations SET status = ?2, version = ?3, body = ?4 "
+                                "WHERE id = ?1"));
+  return stmt
+      .BindAll(op.id, catalog::ToString(op.status), op.version, serde::MergeOperationRecordJson(op))
+      .Run();
+}
+
+Result<MergeOperation> ReplaceMergeOperation(Connection& conn, const TenantId& tenant,
+                                             const MergeOperation& op) {
+  ASSIGN_OR_RETURN(MergeOperation stored, SelectMergeOperation(conn, tenant, op.id));
+  ASSIGN_OR_RETURN(MergeOperation next, merges::ForUpdate(stored, op));
+  RETURN_IF_ERROR(WriteMergeOperation(conn, next));
+  return next;
+}
+
+Result<MergeOperation> PrepareMergeCompletion(Connection& conn, const TenantId& tenant,
+                                              const CatalogId& catalog, const MergeOperation& op) {
+  ASSIGN_OR_RETURN(MergeOperation stored, SelectMergeOperation(conn, tenant, op.id));
+  return merges::ForCompletion(stored, op, catalog);
+}
+
+}  // namespace pangolin::store::sqlite_internal
