@@ -8,6 +8,7 @@
 #include "api/errors.h"
 #include "api/iceberg/iceberg_routes.h"
 #include "api/management/management_routes.h"
+#include "api/management/merge_routes.h"
 #include "api/management/versioning_routes.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -79,6 +80,7 @@ class Pipeline {
     RegisterIcebergRoutes(router_, deps_.iceberg, {options_.default_catalog});
     RegisterManagementRoutes(router_, deps_.tenancy);
     RegisterVersioningRoutes(router_, deps_.versioning);
+    RegisterMergeRoutes(router_, deps_.merges);
   }
 
   Response Handle(Request request) {

@@ -10,6 +10,7 @@
 #include "common/metrics.h"
 #include "http/server.h"
 #include "service/iceberg_service.h"
+#include "service/merge_service.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
 #include "store/metadata_store.h"
@@ -22,6 +23,7 @@ struct ApiDependencies {
   service::IcebergService& iceberg;
   service::TenancyService& tenancy;
   service::VersioningService& versioning;
+  service::MergeService& merges;
   store::MetadataStore& store;  // for readiness
   Metrics& metrics;
   const std::atomic<ServerState>& state;

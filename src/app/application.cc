@@ -13,6 +13,7 @@
 #include "common/metrics.h"
 #include "http/server.h"
 #include "service/iceberg_service.h"
+#include "service/merge_service.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
 #include "storage/local/local_file_io.h"
@@ -85,9 +86,11 @@ int RunServer(const Config& config) {
   }
   Metrics metrics;
   std::atomic<api::ServerState> state{api::ServerState::kStarting};
-  service::IcebergService iceberg(**store, **file_io, SystemClock());
+  service::TableFiles table_files(**file_io);
+  service::IcebergService iceberg(**store, table_files, SystemClock());
   service::TenancyService tenancy(**store, **file_io);
   service::VersioningService versioning(**store, SystemClock());
+  service::MergeService merges(**store, table_files, SystemClock());
   api::ApiOptions api_options{config.no_auth, config.default_catalog, config.metrics_enabled};
   http::ServerOptions server_options;
   server_options.bind_address = config.bind_address;
@@ -96,9 +99,9 @@ int RunServer(const Config& config) {
   server_options.max_body_bytes = config.max_body_bytes;
   server_options.read_timeout = config.request_timeout;
   server_options.write_timeout = config.request_timeout;
-  http::Server server(
-      server_options,
-      api::MakeApiHandler({iceberg, tenancy, versioning, **store, metrics, state}, api_options));
+  http::Server server(server_options, api::MakeApiHandler({iceberg, tenancy, versioning, merges,
+                                                           **store, metrics, state},
+                                                          api_options));
   if (auto started = server.Start(); !started) {
     log::Error("cannot start the server").With("error", started.error().message);
     return 1;

@@ -2,7 +2,7 @@
 #include "serde/versioning.h"
 
 #include "common/strings.h"
-#include "serde/json_internal.h"
+#include "serde/asset_internal.h"
 
 namespace pangolin::serde {
 using namespace internal;
@@ -29,13 +29,6 @@ json::object TagObject(const catalog::Tag& tag) {
       {"name", tag.name}, {"commit_id", tag.commit_id}, {"created_at", tag.created_ms}};
 }
 
-std::string KeyName(const ContentKey& key) {
-  if (key.space == ContentKey::Space::kNamespace) {
-    return catalog::ToString(catalog::KeyNamespacePath(key));
-  }
-  return catalog::ToString(catalog::TableIdentifier{key.parent, key.name});
-}
-
 const char* KindName(catalog::ContentType type) {
   switch (type) {
     case catalog::ContentType::kNamespace:
@@ -48,27 +41,14 @@ const char* KindName(catalog::ContentType type) {
   return "OTHER";
 }
 
-json::object AssetObject(const ContentKey& key, const catalog::Content& content) {
-  json::array ns;
-  for (const auto& level : key.parent) ns.emplace_back(level);
-  json::object properties = ToJson(content.properties);
-  if (!content.metadata_location.empty()) {
-    properties["metadata_location"] = content.metadata_location;
-  }
-  return json::object{{"id", content.id},
-                      {"name", key.name},
-                      {"namespace", std::move(ns)},
-                      {"kind", KindName(content.type)},
-                      {"properties", std::move(properties)}};
-}
-
 // {"Put": {"asset": Asset}} | {"Delete": {"name": "ns.t", "kind": "NAMESPACE"|"OBJECT"}}
 json::object OperationObject(const catalog::Operation& op) {
   if (op.kind == catalog::Operation::Kind::kPut) {
     return json::object{{"Put", json::object{{"asset", AssetObject(op.key, *op.content)}}}};
   }
   const char* space = op.key.space == ContentKey::Space::kNamespace ? "NAMESPACE" : "OBJECT";
-  return json::object{{"Delete", json::object{{"name", KeyName(op.key)}, {"kind", space}}}};
+  return json::object{
+      {"Delete", json::object{{"name", catalog::ToString(op.key)}, {"kind", space}}}};
 }
 
 json::object CommitObject(const catalog::CommitRecord& commit) {
@@ -93,6 +73,20 @@ std::string ListJson(const std::vector<T>& items, ToObject to_object) {
 }
 
 }  // namespace
+
+json::object internal::AssetObject(const ContentKey& key, const catalog::Content& content) {
+  json::array ns;
+  for (const auto& level : key.parent) ns.emplace_back(level);
+  json::object properties = ToJson(content.properties);
+  if (!content.metadata_location.empty()) {
+    properties["metadata_location"] = content.metadata_location;
+  }
+  return json::object{{"id", content.id},
+                      {"name", key.name},
+                      {"namespace", std::move(ns)},
+                      {"kind", KindName(content.type)},
+                      {"properties", std::move(properties)}};
+}
 
 Result<BranchBody> ParseBranchRequest(std::string_view text) {
   ASSIGN_OR_RETURN(json::object object, ParseObject(text, "branch request"));
@@ -149,7 +143,7 @@ std::string CommitDiffJson(const catalog::CommitRecord& commit,
     json::value now = nullptr;
     if (op.content) now = AssetObject(op.key, *op.content);
     changes.emplace_back(json::object{
-        {"key", KeyName(op.key)}, {"before", std::move(old)}, {"after", std::move(now)}});
+        {"key", catalog::ToString(op.key)}, {"before", std::move(old)}, {"after", std::move(now)}});
   }
   out["diff"] = std::move(changes);
   return json::serialize(out);

@@ -13,9 +13,8 @@ using catalog::NamespaceKey;
 using catalog::ToString;
 using store::Precondition;
 
-IcebergService::IcebergService(store::MetadataStore& store, storage::FileIO& file_io,
-                               const Clock& clock, size_t metadata_cache_bytes)
-    : store_(store), file_io_(file_io), clock_(clock), cache_(metadata_cache_bytes) {}
+IcebergService::IcebergService(store::MetadataStore& store, TableFiles& files, const Clock& clock)
+    : store_(store), files_(files), clock_(clock) {}
 
 Result<CatalogHandle> IcebergService::ResolveCatalog(const Context& ctx, std::string_view prefix) {
   std::string name(prefix);

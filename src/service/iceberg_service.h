@@ -17,8 +17,7 @@
 #include "iceberg/table_metadata.h"
 #include "serde/table_requests.h"
 #include "service/context.h"
-#include "service/metadata_cache.h"
-#include "storage/file_io.h"
+#include "service/table_files.h"
 #include "store/metadata_store.h"
 
 namespace pangolin::service {
@@ -51,8 +50,7 @@ enum class SnapshotMode { kAll, kRefs };
 
 class IcebergService {
  public:
-  IcebergService(store::MetadataStore& store, storage::FileIO& file_io, const Clock& clock,
-                 size_t metadata_cache_bytes = 256u << 20);
+  IcebergService(store::MetadataStore& store, TableFiles& files, const Clock& clock);
 
   // Errors: kNotFound (no such catalog or branch), kBadRequest (malformed prefix).
   Result<CatalogHandle> ResolveCatalog(const Context& ctx, std::string_view prefix);
@@ -114,10 +112,6 @@ class IcebergService {
   Status RequireNamespace(const Context& ctx, const CatalogHandle& cat, const Namespace& ns);
   Result<TableState> LoadTableState(const Context& ctx, const CatalogHandle& cat,
                                     const TableIdentifier& id);
-  Result<std::shared_ptr<const CachedMetadata>> ReadMetadata(const std::string& location);
-  Result<std::shared_ptr<const CachedMetadata>> WriteMetadata(
-      iceberg::TableMetadata metadata, const std::optional<std::string>& previous_location,
-      std::string* location);
   Result<std::string> BaseLocation(const Context& ctx, const CatalogHandle& cat);
   Status CheckTableLocations(const iceberg::TableMetadata& metadata, const std::string& base);
   Result<std::string> Commit(const Context& ctx, const CatalogHandle& cat,
@@ -125,13 +119,11 @@ class IcebergService {
   Result<LoadedTable> CompleteStagedCreate(const Context& ctx, const CatalogHandle& cat,
                                            const TableIdentifier& id,
                                            const serde::CommitTableRequest& request);
-  void DeleteQuietly(const std::string& location);
   std::mutex& TableLock(const CatalogHandle& cat, const TableIdentifier& id);
 
   store::MetadataStore& store_;
-  storage::FileIO& file_io_;
+  TableFiles& files_;
   const Clock& clock_;
-  MetadataCache cache_;
   // Serializes commits to one table within this process, so concurrent writers queue instead of
   // wasting metadata writes on lost compare-and-swaps; the store's CAS still decides across nodes.
   std::array<std::mutex, 64> table_locks_;

@@ -27,7 +27,8 @@ class IcebergServiceTest : public ::testing::Test {
   void SetUp() override {
     store_ = std::move(*store::MakeMemoryStore());
     file_io_ = std::move(*storage::MakeLocalFileIO());
-    service_ = std::make_unique<IcebergService>(*store_, *file_io_, clock_);
+    files_ = std::make_unique<TableFiles>(*file_io_);
+    service_ = std::make_unique<IcebergService>(*store_, *files_, clock_);
     catalog::Warehouse warehouse{WarehouseId{"w1"},
                                  "wh",
                                  kDefaultTenant,
@@ -73,6 +74,7 @@ class IcebergServiceTest : public ::testing::Test {
   Context ctx_;
   std::unique_ptr<store::MetadataStore> store_;
   std::unique_ptr<storage::FileIO> file_io_;
+  std::unique_ptr<TableFiles> files_;
   std::unique_ptr<IcebergService> service_;
   CatalogHandle handle_;
 };

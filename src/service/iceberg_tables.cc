@@ -1,5 +1,5 @@
 // IcebergService: table listing, creation, loading, dropping and renaming, and the metadata-file
-// plumbing (read through the cache, write new files) that commits share.
+// checks that commits share.
 #include "catalog/locations.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -7,7 +7,6 @@
 #include "iceberg/metadata_files.h"
 #include "iceberg/new_table.h"
 #include "iceberg/table_update.h"
-#include "serde/gzip.h"
 #include "serde/table_metadata.h"
 #include "service/iceberg_service.h"
 
@@ -46,42 +45,6 @@ Status IcebergService::CheckTableLocations(const iceberg::TableMetadata& metadat
   return Ok();
 }
 
-Result<std::shared_ptr<const CachedMetadata>> IcebergService::ReadMetadata(
-    const std::string& location) {
-  if (auto cached = cache_.Get(location)) return cached;
-  ASSIGN_OR_RETURN(std::string bytes, file_io_.Read(location));
-  if (EndsWith(location, ".gz.metadata.json") || EndsWith(location, ".metadata.json.gz")) {
-    ASSIGN_OR_RETURN(bytes, serde::Gunzip(bytes));
-  }
-  ASSIGN_OR_RETURN(iceberg::TableMetadata metadata, serde::ParseTableMetadata(bytes));
-  auto entry = std::make_shared<CachedMetadata>();
-  entry->json = serde::SerializeTableMetadata(metadata);
-  entry->metadata = std::move(metadata);
-  cache_.Put(location, entry);
-  return std::shared_ptr<const CachedMetadata>(std::move(entry));
-}
-
-Result<std::shared_ptr<const CachedMetadata>> IcebergService::WriteMetadata(
-    iceberg::TableMetadata metadata, const std::optional<std::string>& previous_location,
-    std::string* location) {
-  *location = iceberg::NewMetadataFileLocation(metadata, previous_location, NewUuid());
-  auto entry = std::make_shared<CachedMetadata>();
-  entry->json = serde::SerializeTableMetadata(metadata);
-  entry->metadata = std::move(metadata);
-  bool gzip = EndsWith(*location, ".gz.metadata.json");
-  RETURN_IF_ERROR(file_io_.WriteNew(*location, gzip ? serde::Gzip(entry->json) : entry->json));
-  cache_.Put(*location, entry);
-  return std::shared_ptr<const CachedMetadata>(std::move(entry));
-}
-
-void IcebergService::DeleteQuietly(const std::string& location) {
-  if (auto deleted = file_io_.Delete(location); !deleted) {
-    log::Warn("could not delete metadata file")
-        .With("location", location)
-        .With("error", deleted.error().message);
-  }
-}
-
 std::mutex& IcebergService::TableLock(const CatalogHandle& cat, const TableIdentifier& id) {
   size_t hash = std::hash<std::string>{}(cat.catalog.id.value + '\x1f' + cat.ref + '\x1f' +
                                          Join(id.ns, "\x1f") + '\x1f' + id.name);
@@ -109,7 +72,7 @@ Result<IcebergService::TableState> IcebergService::LoadTableState(const Context&
   RETURN_IF_ERROR(catalog::ValidateName("table name", id.name));
   ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, ObjectKey(id)));
   if (!entry || entry->type != ContentType::kIcebergTable) return tl::unexpected(NoSuchTable(id));
-  ASSIGN_OR_RETURN(auto metadata, ReadMetadata(entry->metadata_location));
+  ASSIGN_OR_RETURN(auto metadata, files_.Read(entry->metadata_location));
   return TableState{std::move(*entry), std::move(metadata)};
 }
 
@@ -147,7 +110,7 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
   }
   std::string metadata_location;
   ASSIGN_OR_RETURN(auto written,
-                   WriteMetadata(std::move(metadata), std::nullopt, &metadata_location));
+                   files_.Write(std::move(metadata), std::nullopt, &metadata_location));
   catalog::Content content{ContentType::kIcebergTable, NewUuid(), metadata_location, {}};
   store::CommitRequest commit;
   commit.preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
@@ -155,7 +118,7 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
   commit.operations.push_back({Operation::Kind::kPut, key, content});
   auto committed = Commit(ctx, cat, std::move(commit), "create table " + ToString(id));
   if (!committed) {
-    DeleteQuietly(metadata_location);
+    files_.DeleteQuietly(metadata_location);
     if (committed.error().code != ErrorCode::kCommitFailed)
       return tl::unexpected(committed.error());
     RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
@@ -218,13 +181,13 @@ Status IcebergService::DropTable(const Context& ctx, const CatalogHandle& cat,
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
   const iceberg::TableMetadata& metadata = state.metadata->metadata;
   if (catalog::IsUnder(metadata.location, base) && metadata.location != base) {
-    RETURN_IF_ERROR(file_io_.DeletePrefix(metadata.location));
+    RETURN_IF_ERROR(files_.io().DeletePrefix(metadata.location));
   }
   for (const auto& entry : metadata.metadata_log) {
-    if (catalog::IsUnder(entry.metadata_file, base)) DeleteQuietly(entry.metadata_file);
+    if (catalog::IsUnder(entry.metadata_file, base)) files_.DeleteQuietly(entry.metadata_file);
   }
   if (catalog::IsUnder(state.content.metadata_location, base)) {
-    DeleteQuietly(state.content.metadata_location);
+    files_.DeleteQuietly(state.content.metadata_location);
   }
   return Ok();
 }

@@ -49,7 +49,7 @@ Result<LoadedTable> IcebergService::CompleteStagedCreate(const Context& ctx,
   RETURN_IF_ERROR(CheckTableLocations(applied.metadata, base));
   std::string location;
   ASSIGN_OR_RETURN(auto written,
-                   WriteMetadata(std::move(applied.metadata), std::nullopt, &location));
+                   files_.Write(std::move(applied.metadata), std::nullopt, &location));
   catalog::Content content{ContentType::kIcebergTable, NewUuid(), location, {}};
   store::CommitRequest commit;
   commit.preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
@@ -57,7 +57,7 @@ Result<LoadedTable> IcebergService::CompleteStagedCreate(const Context& ctx,
   commit.operations.push_back({Operation::Kind::kPut, key, content});
   auto committed = Commit(ctx, cat, std::move(commit), "create table " + ToString(id));
   if (!committed) {
-    DeleteQuietly(location);
+    files_.DeleteQuietly(location);
     if (committed.error().code == ErrorCode::kCommitFailed) {
       return Err(ErrorCode::kAlreadyExists, "Table already exists: {}", ToString(id));
     }
@@ -92,8 +92,8 @@ Result<LoadedTable> IcebergService::CommitTable(const Context& ctx, const Catalo
     RETURN_IF_ERROR(CheckTableLocations(applied.metadata, *base));
     std::vector<std::string> removed = iceberg::RemovedMetadataFiles(current, applied.metadata);
     std::string location;
-    ASSIGN_OR_RETURN(auto written, WriteMetadata(std::move(applied.metadata),
-                                                 state.content.metadata_location, &location));
+    ASSIGN_OR_RETURN(auto written, files_.Write(std::move(applied.metadata),
+                                                state.content.metadata_location, &location));
     catalog::Content next = state.content;
     next.metadata_location = location;
     store::CommitRequest commit;
@@ -110,7 +110,7 @@ Result<LoadedTable> IcebergService::CommitTable(const Context& ctx, const Catalo
           !removed.empty()) {
         auto shared = HasOtherRefs(ctx, cat);
         if (shared && !*shared) {
-          for (const auto& file : removed) DeleteQuietly(file);
+          for (const auto& file : removed) files_.DeleteQuietly(file);
         }
       }
       return LoadedTable{location, std::move(written), next.id};
@@ -119,7 +119,7 @@ Result<LoadedTable> IcebergService::CommitTable(const Context& ctx, const Catalo
     if (committed.error().code == ErrorCode::kCommitStateUnknown) {
       return tl::unexpected(committed.error());
     }
-    DeleteQuietly(location);  // the swap did not happen: the new file is garbage
+    files_.DeleteQuietly(location);  // the swap did not happen: the new file is garbage
     if (committed.error().code != ErrorCode::kCommitFailed)
       return tl::unexpected(committed.error());
     if (attempt >= kMaxCommitAttempts) {

@@ -29,6 +29,15 @@ inline void Add(ApiRouter& router, std::string method, std::string path, Body bo
              });
 }
 
+// The `catalog` query parameter that versioning routes require.
+inline Result<std::string> CatalogParam(const Request& request) {
+  auto catalog = request.Query("catalog");
+  if (!catalog || catalog->empty()) {
+    return Err(ErrorCode::kBadRequest, "Missing query parameter: catalog");
+  }
+  return std::string(*catalog);
+}
+
 struct Window {
   size_t offset = 0;
   size_t limit = 100;

@@ -1,4 +1,4 @@
-// Management API: branches, tags and commits (the reference's §1.11, without merges yet).
+// Management API: branches, tags and commits (the reference's §1.11; merges in merge_routes.cc).
 // `catalog` is a query parameter on reads and deletes, a body member on creates.
 #include "api/management/versioning_routes.h"
 
@@ -11,14 +11,6 @@ namespace {
 
 using namespace management_internal;
 using service::VersioningService;
-
-Result<std::string> CatalogParam(const Request& request) {
-  auto catalog = request.Query("catalog");
-  if (!catalog || catalog->empty()) {
-    return Err(ErrorCode::kBadRequest, "Missing query parameter: catalog");
-  }
-  return std::string(*catalog);
-}
 
 void AddBranchRoutes(ApiRouter& router, VersioningService& s) {
   Add(router, "GET", "/api/v1/branches",

@@ -1,0 +1,39 @@
+// TableFiles: reading and writing Iceberg metadata files through a FileIO, with the parsed files
+// cached by location (a metadata file is never rewritten). Shared by the services that read or
+// write table metadata. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "iceberg/table_metadata.h"
+#include "service/metadata_cache.h"
+#include "storage/file_io.h"
+
+namespace pangolin::service {
+
+class TableFiles {
+ public:
+  explicit TableFiles(storage::FileIO& io, size_t cache_bytes = 256u << 20)
+      : io_(io), cache_(cache_bytes) {}
+
+  storage::FileIO& io() { return io_; }
+
+  // Parses (and caches) the metadata file at `location`; gzip files are recognised by name.
+  Result<std::shared_ptr<const CachedMetadata>> Read(const std::string& location);
+  // Writes `metadata` as a new file next to `previous_location` (or under the table location),
+  // never overwriting; sets `*location`. Errors: FileIO's.
+  Result<std::shared_ptr<const CachedMetadata>> Write(
+      iceberg::TableMetadata metadata, const std::optional<std::string>& previous_location,
+      std::string* location);
+  // Deletes a file nobody references any more; a failure is only logged.
+  void DeleteQuietly(const std::string& location);
+
+ private:
+  storage::FileIO& io_;
+  MetadataCache cache_;
+};
+
+}  // namespace pangolin::service
