@@ -9,12 +9,15 @@ PYTEST_ARGS ?=
 PORT ?= 8080
 
 SERVER_BIN := $(BUILD_DIR)/src/pangolin_api
+BENCH_BIN := $(BUILD_DIR)/bench/branching_bench
+# Arguments for the branching benchmark, e.g. BENCH_ARGS=--quick or BENCH_ARGS="--sizes 1k,100k".
+BENCH_ARGS ?=
 # The server binary the Python suites start (override to test another build).
 PANGOLIN_BIN ?= $(abspath $(SERVER_BIN))
 PY_SUITES := tests/conformance tests/integration
-FORMAT_FILES = $(shell find src tests -type f \( -name '*.h' -o -name '*.cc' \) 2>/dev/null | sort)
+FORMAT_FILES = $(shell find src tests bench -type f \( -name '*.h' -o -name '*.cc' \) 2>/dev/null | sort)
 
-.PHONY: all deps configure build run test test-unit test-py fmt lint tidy clean
+.PHONY: all deps configure build run test test-unit test-py bench fmt lint tidy clean
 
 all: build
 
@@ -43,6 +46,12 @@ test-unit:
 
 test-py:
 	PANGOLIN_BIN=$(PANGOLIN_BIN) $(PYTHON) -m pytest $(PYTEST_ARGS) $(PY_SUITES)
+
+# Branching benchmark (bench/README.md): branch creation and table@branch reads at 1k, 100k and
+# 1M tables, beside raw SQLite and HTTP baselines. A measurement, not a test: not run by `make test`.
+bench: configure
+	ninja -C $(BUILD_DIR) -j $(NINJA_JOBS) branching_bench pangolin_api
+	$(BENCH_BIN) --server $(SERVER_BIN) $(BENCH_ARGS)
 
 fmt:
 	clang-format -i $(FORMAT_FILES)

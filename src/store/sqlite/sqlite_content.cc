@@ -73,8 +73,11 @@ Result<std::optional<Version>> LogAsOf(Connection& conn, int64_t branch_pk, int6
                                        const std::string& parent, const std::string& name,
                                        int64_t bound) {
   ASSIGN_OR_RETURN(Statement stmt,
+                   // The planner prefers content_log_by_parent for the ORDER BY and then walks
+                   // the namespace's whole log; the key index finds the entry directly.
                    conn.Prepare("SELECT op, type, content_id, metadata_location, properties "
-                                "FROM content_log WHERE branch_pk = ?1 AND space = ?2 AND "
+                                "FROM content_log INDEXED BY content_log_by_key "
+                                "WHERE branch_pk = ?1 AND space = ?2 AND "
                                 "parent = ?3 AND name = ?4 AND commit_seq <= ?5 "
                                 "ORDER BY commit_seq DESC, ordinal DESC LIMIT 1"));
   stmt.BindAll(branch_pk, space, parent, name, bound);
@@ -253,7 +256,10 @@ Result<std::vector<NamedVersion>> SqliteLayers::List(const Layer& layer, Content
   if (!layer.bound) return out;
   ASSIGN_OR_RETURN(Statement changed,
                    conn_.Prepare(fmt::format(
-                       "SELECT DISTINCT name FROM content_log WHERE branch_pk = ?1 AND space = ?2 "
+                       // Only the entries after the fork: a name range on content_log_by_key
+                       // would scan the namespace's whole log.
+                       "SELECT DISTINCT name FROM content_log INDEXED BY content_log_by_parent "
+                       "WHERE branch_pk = ?1 AND space = ?2 "
                        "AND parent = ?3 AND commit_seq > ?4 AND name {} ?5",
                        after ? ">" : ">=")));
   changed.BindAll(layer.branch, space_code, encoded, bound, after.value_or(""));
