@@ -47,6 +47,15 @@ std::string_view ToString(ResolutionStrategy strategy) {
 }
 std::string_view ToString(MergeSide side) { return kSideNames[static_cast<size_t>(side)]; }
 
+std::string ConflictId(std::string_view operation_id, size_t n) {
+  return fmt::format("{}-c{}", operation_id, n);
+}
+
+std::string_view OperationIdOf(std::string_view conflict_id) {
+  size_t cut = conflict_id.rfind("-c");
+  return cut == std::string_view::npos ? std::string_view() : conflict_id.substr(0, cut);
+}
+
 Result<MergeStatus> ParseMergeStatus(std::string_view text) {
   return Parse<MergeStatus>(kStatusNames, "merge status", text);
 }

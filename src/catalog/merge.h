@@ -35,6 +35,11 @@ Result<ConflictType> ParseConflictType(std::string_view text);
 Result<ResolutionStrategy> ParseResolutionStrategy(std::string_view text);
 Result<MergeSide> ParseMergeSide(std::string_view text);
 
+// Conflict ids are "<operation id>-c<n>" (n from 1), so that a conflict id alone finds its
+// operation. OperationIdOf returns "" when `conflict_id` has no such suffix.
+std::string ConflictId(std::string_view operation_id, size_t n);
+std::string_view OperationIdOf(std::string_view conflict_id);
+
 // One key's change as the merge completes it: the target is guarded to still hold `expected`
 // (as seen when the merge was analysed) and then set to `result` (nullopt: deleted).
 struct MergeChange {

@@ -6,7 +6,6 @@
 
 #include "catalog/merge_classify.h"
 #include "common/ids.h"
-#include "iceberg/schema.h"
 #include "serde/table_metadata.h"
 #include "service/merge_service.h"
 
@@ -92,7 +91,7 @@ std::string SchemaJson(const iceberg::TableMetadata* table) {
 MergeConflict ToConflict(const MergeOperation& op, const catalog::MergeChange& change,
                          catalog::MergeSide deleted_in, std::string description) {
   MergeConflict conflict;
-  conflict.id = op.id + "-c" + std::to_string(op.conflicts.size() + 1);
+  conflict.id = catalog::ConflictId(op.id, op.conflicts.size() + 1);
   conflict.type = catalog::ConflictType::kDeletionConflict;
   conflict.key = change.key;
   conflict.description = std::move(description);
@@ -214,7 +213,7 @@ Result<MergeOperation> MergeService::Analyse(const Context& ctx, const catalog::
         break;
       case catalog::Classification::Action::kConflict: {
         MergeConflict conflict;
-        conflict.id = op.id + "-c" + std::to_string(op.conflicts.size() + 1);
+        conflict.id = catalog::ConflictId(op.id, op.conflicts.size() + 1);
         conflict.type = verdict.type;
         conflict.key = key;
         conflict.description = verdict.reason;

@@ -3,8 +3,6 @@
 
 #include <set>
 
-#include "catalog/merge_classify.h"
-#include "common/log.h"
 #include "common/strings.h"
 #include "iceberg/table_merge.h"
 
@@ -21,12 +19,6 @@ using store::Precondition;
 
 bool Finished(MergeStatus status) {
   return status == MergeStatus::kCompleted || status == MergeStatus::kAborted;
-}
-
-// Conflict ids are "<operation id>-c<n>", so a conflict alone finds its operation.
-std::string_view OperationIdOf(std::string_view conflict_id) {
-  size_t cut = conflict_id.rfind("-c");
-  return cut == std::string_view::npos ? std::string_view() : conflict_id.substr(0, cut);
 }
 
 // Everything completion writes: the clean changes and the resolved conflicts that change a key.
@@ -193,7 +185,7 @@ Result<MergeChange> MergeService::ThreeWay(const MergeConflict& conflict) {
 
 Result<MergeOperation> MergeService::Resolve(const Context& ctx, std::string_view conflict_id,
                                              const Resolution& resolution) {
-  std::string_view op_id = OperationIdOf(conflict_id);
+  std::string_view op_id = catalog::OperationIdOf(conflict_id);
   auto found = store_.GetMergeOperation(ctx.tenant, op_id);
   if (!found && found.error().code == ErrorCode::kNotFound) {
     return Err(ErrorCode::kNotFound, "Conflict not found: {}", conflict_id);
