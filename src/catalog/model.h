@@ -21,7 +21,7 @@ using Namespace = std::vector<std::string>;
 struct TableIdentifier {
   Namespace ns;
   std::string name;
-  friend bool operator==(const TableIdentifier&, const TableIdentifier&) = default;
+  friend auto operator<=>(const TableIdentifier&, const TableIdentifier&) = default;
 };
 
 // "a.b.t" style display name, as used in the Java client's messages.

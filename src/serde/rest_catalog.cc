@@ -49,6 +49,15 @@ Result<RenameBody> ParseRenameTableRequest(std::string_view text) {
   return body;
 }
 
+Result<RegisterBody> ParseRegisterRequest(std::string_view text) {
+  ASSIGN_OR_RETURN(json::object object, ParseObject(text, "register request"));
+  RegisterBody body;
+  ASSIGN_OR_RETURN(body.name, GetString(object, "name"));
+  ASSIGN_OR_RETURN(body.metadata_location, GetString(object, "metadata-location"));
+  ASSIGN_OR_RETURN(body.overwrite, GetBool(object, "overwrite", false));
+  return body;
+}
+
 Result<std::string> ParseReportMetricsRequest(std::string_view text) {
   ASSIGN_OR_RETURN(json::object object, ParseObject(text, "ReportMetricsRequest"));
   ASSIGN_OR_RETURN(std::string type, GetString(object, "report-type"));

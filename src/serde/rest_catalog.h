@@ -30,6 +30,14 @@ struct RenameBody {
 };
 Result<RenameBody> ParseRenameTableRequest(std::string_view json);
 
+// RegisterTableRequest and RegisterViewRequest (the latter has no `overwrite`).
+struct RegisterBody {
+  std::string name;
+  std::string metadata_location;
+  bool overwrite = false;
+};
+Result<RegisterBody> ParseRegisterRequest(std::string_view json);
+
 // Validates a ReportMetricsRequest and returns its `report-type`.
 Result<std::string> ParseReportMetricsRequest(std::string_view json);
 

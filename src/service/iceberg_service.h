@@ -81,6 +81,17 @@ class IcebergService {
   Result<LoadedTable> CommitTable(const Context& ctx, const CatalogHandle& cat,
                                   const TableIdentifier& id,
                                   const serde::CommitTableRequest& request);
+  // Commits every change (each names its table in `identifier`) in one store commit: all tables
+  // change or none does. Errors: as CommitTable; kBadRequest for a table named twice.
+  Status CommitTransaction(const Context& ctx, const CatalogHandle& cat,
+                           const std::vector<serde::CommitTableRequest>& changes);
+  // Adopts the table whose current metadata file is `metadata_location` (it is read and
+  // validated; it and the table's location must lie under the catalog's location). With
+  // `overwrite`, an existing table's pointer is replaced. Errors: kAlreadyExists, kNoSuchNamespace,
+  // kNotFound (no such file), kForbidden (outside the catalog), parse errors of the file.
+  Result<LoadedTable> RegisterTable(const Context& ctx, const CatalogHandle& cat,
+                                    const TableIdentifier& id, const std::string& metadata_location,
+                                    bool overwrite);
   Status DropTable(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id,
                    bool purge);
   Status TableExists(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id);
@@ -116,9 +127,28 @@ class IcebergService {
   Status CheckTableLocations(const iceberg::TableMetadata& metadata, const std::string& base);
   Result<std::string> Commit(const Context& ctx, const CatalogHandle& cat,
                              store::CommitRequest request, std::string message);
-  Result<LoadedTable> CompleteStagedCreate(const Context& ctx, const CatalogHandle& cat,
-                                           const TableIdentifier& id,
-                                           const serde::CommitTableRequest& request);
+  // One table's part of a commit.
+  struct TableChange {
+    TableIdentifier id;
+    const serde::CommitTableRequest* request;
+  };
+  struct PreparedChange;
+  Result<std::vector<LoadedTable>> CommitTables(const Context& ctx, const CatalogHandle& cat,
+                                                const std::vector<TableChange>& changes);
+  // A staged create's completion (`assert-create`) and an update of an existing table.
+  Result<PreparedChange> PrepareCreate(const Context& ctx, const CatalogHandle& cat,
+                                       const TableChange& change, const std::string& base,
+                                       store::CommitRequest* commit);
+  Result<PreparedChange> PrepareUpdate(const Context& ctx, const CatalogHandle& cat,
+                                       const TableChange& change, const std::string& base,
+                                       store::CommitRequest* commit);
+  // write.metadata.delete-after-commit.enabled: deletes the metadata files the commit dropped.
+  void DeleteRemovedFiles(const Context& ctx, const CatalogHandle& cat,
+                          const std::vector<PreparedChange>& committed);
+  // The 409 for creating a `creating` object where `existing` is: the Java client's messages
+  // ("Table already exists: …", "View with same name already exists: …", …).
+  static Error AlreadyExists(const catalog::Content& existing, const TableIdentifier& id,
+                             catalog::ContentType creating);
   std::mutex& TableLock(const CatalogHandle& cat, const TableIdentifier& id);
 
   store::MetadataStore& store_;

@@ -19,6 +19,32 @@ using ::pangolin::testing::IsError;
 using ::pangolin::testing::IsErrorWithMessage;
 using ::pangolin::testing::IsOk;
 
+// The real local FileIO with one injected fault: writes of locations containing `fail_marker`
+// fail as a full disk would.
+class FaultInjectingFileIO final : public storage::FileIO {
+ public:
+  explicit FaultInjectingFileIO(std::unique_ptr<storage::FileIO> real) : real_(std::move(real)) {}
+  Result<std::string> Read(std::string_view location) override { return real_->Read(location); }
+  Result<bool> Exists(std::string_view location) override { return real_->Exists(location); }
+  Status WriteNew(std::string_view location, std::string_view data) override {
+    if (!fail_marker.empty() && location.find(fail_marker) != std::string_view::npos) {
+      return Err(ErrorCode::kIo, "injected write failure: {}", location);
+    }
+    return real_->WriteNew(location, data);
+  }
+  Status Delete(std::string_view location) override { return real_->Delete(location); }
+  Result<std::vector<storage::FileInfo>> List(std::string_view prefix) override {
+    return real_->List(prefix);
+  }
+  Status DeletePrefix(std::string_view prefix) override { return real_->DeletePrefix(prefix); }
+  bool Handles(std::string_view location) const override { return real_->Handles(location); }
+
+  std::string fail_marker;
+
+ private:
+  std::unique_ptr<storage::FileIO> real_;
+};
+
 constexpr char kSchema[] =
     R"({"type":"struct","schema-id":0,"fields":[{"id":1,"name":"id","required":false,"type":"long"}]})";
 
@@ -26,7 +52,7 @@ class IcebergServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(*store::MakeMemoryStore());
-    file_io_ = std::move(*storage::MakeLocalFileIO());
+    file_io_ = std::make_unique<FaultInjectingFileIO>(std::move(*storage::MakeLocalFileIO()));
     files_ = std::make_unique<TableFiles>(*file_io_);
     service_ = std::make_unique<IcebergService>(*store_, *files_, clock_);
     catalog::Warehouse warehouse{WarehouseId{"w1"},
@@ -61,6 +87,33 @@ class IcebergServiceTest : public ::testing::Test {
     return service_->CommitTable(ctx_, handle_, id, *request);
   }
 
+  // A commitTransaction body setting `key` on each table; `uuid` (if given) is required of the
+  // last.
+  std::vector<serde::CommitTableRequest> SetPropertyOn(const std::vector<std::string>& tables,
+                                                       const std::string& key,
+                                                       const std::string& last_uuid = "") {
+    std::vector<serde::CommitTableRequest> changes;
+    for (const auto& name : tables) {
+      std::string requirements =
+          name == tables.back() && !last_uuid.empty()
+              ? fmt::format(R"([{{"type":"assert-table-uuid","uuid":"{}"}}])", last_uuid)
+              : "[]";
+      auto change = serde::ParseCommitTableRequest(
+          fmt::format(R"({{"identifier":{{"namespace":["n"],"name":"{}"}},"requirements":{},)"
+                      R"("updates":[{{"action":"set-properties","updates":{{"{}":"v"}}}}]}})",
+                      name, requirements, key));
+      EXPECT_THAT(change, IsOk());
+      changes.push_back(*change);
+    }
+    return changes;
+  }
+
+  Properties TableProperties(const std::string& name) {
+    auto loaded = service_->LoadTable(ctx_, handle_, {{"n"}, name}, SnapshotMode::kAll);
+    EXPECT_THAT(loaded, IsOk());
+    return loaded ? loaded->metadata->metadata.properties : Properties{};
+  }
+
   size_t MetadataFiles(const std::string& table_dir) {
     size_t count = 0;
     for (const auto& entry : std::filesystem::directory_iterator(table_dir + "/metadata")) {
@@ -73,7 +126,7 @@ class IcebergServiceTest : public ::testing::Test {
   ManualClock clock_{1700000000000};
   Context ctx_;
   std::unique_ptr<store::MetadataStore> store_;
-  std::unique_ptr<storage::FileIO> file_io_;
+  std::unique_ptr<FaultInjectingFileIO> file_io_;
   std::unique_ptr<TableFiles> files_;
   std::unique_ptr<IcebergService> service_;
   CatalogHandle handle_;
@@ -178,6 +231,72 @@ TEST_F(IcebergServiceTest, RenameMovesTheTableAndPurgeDeletesItsFiles) {
   EXPECT_FALSE(std::filesystem::exists(dir));
   EXPECT_THAT(service_->DropTable(ctx_, handle_, {{"b"}, "t2"}, false),
               IsError(ErrorCode::kNoSuchTable));
+}
+
+TEST_F(IcebergServiceTest, TransactionChangesEveryTableInOneCommit) {
+  ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"n"}, {}), IsOk());
+  CreateTable({"n"}, "t1");
+  CreateTable({"n"}, "t2");
+  auto before = store_->ListCommits(kDefaultTenant, CatalogId{"c1"}, "main", {});
+  ASSERT_THAT(before, IsOk());
+  ASSERT_THAT(service_->CommitTransaction(ctx_, handle_, SetPropertyOn({"t1", "t2"}, "k")), IsOk());
+  EXPECT_TRUE(TableProperties("t1").count("k"));
+  EXPECT_TRUE(TableProperties("t2").count("k"));
+  auto after = store_->ListCommits(kDefaultTenant, CatalogId{"c1"}, "main", {});
+  ASSERT_THAT(after, IsOk());
+  EXPECT_EQ(after->items.size(), before->items.size() + 1);
+  EXPECT_THAT(service_->CommitTransaction(ctx_, handle_, SetPropertyOn({"t1", "t1"}, "k")),
+              IsError(ErrorCode::kBadRequest));
+}
+
+TEST_F(IcebergServiceTest, TransactionFailingOnTheSecondTableChangesNothing) {
+  ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"n"}, {}), IsOk());
+  CreateTable({"n"}, "t1");
+  CreateTable({"n"}, "t2");
+  std::string t1_dir = dir_.path().string() + "/lake/n/t1";
+  // A requirement of the second table fails.
+  EXPECT_THAT(
+      service_->CommitTransaction(ctx_, handle_, SetPropertyOn({"t1", "t2"}, "k", "not-the-uuid")),
+      IsError(ErrorCode::kCommitFailed));
+  // Writing the second table's metadata file fails.
+  file_io_->fail_marker = "/n/t2/";
+  EXPECT_THAT(service_->CommitTransaction(ctx_, handle_, SetPropertyOn({"t1", "t2"}, "k")),
+              IsError(ErrorCode::kIo));
+  file_io_->fail_marker.clear();
+  EXPECT_FALSE(TableProperties("t1").count("k"));
+  EXPECT_FALSE(TableProperties("t2").count("k"));
+  EXPECT_EQ(MetadataFiles(t1_dir), 1u);  // the first table's new files were removed again
+}
+
+TEST_F(IcebergServiceTest, TableWhoseMetadataFileVanishedIsNotFound) {
+  ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"n"}, {}), IsOk());
+  LoadedTable table = CreateTable({"n"}, "t");
+  ASSERT_TRUE(std::filesystem::remove(table.metadata_location->substr(7)));
+  EXPECT_THAT(service_->LoadTable(ctx_, handle_, {{"n"}, "t"}, SnapshotMode::kAll),
+              IsErrorWithMessage(ErrorCode::kNotFound, "Failed to open input stream for file: " +
+                                                           *table.metadata_location));
+}
+
+TEST_F(IcebergServiceTest, RegisterAdoptsAnExistingMetadataFile) {
+  ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"n"}, {}), IsOk());
+  LoadedTable table = CreateTable({"n"}, "t");
+  ASSERT_THAT(service_->DropTable(ctx_, handle_, {{"n"}, "t"}, /*purge=*/false), IsOk());
+  auto registered =
+      service_->RegisterTable(ctx_, handle_, {{"n"}, "again"}, *table.metadata_location, false);
+  ASSERT_THAT(registered, IsOk());
+  EXPECT_EQ(registered->metadata->metadata.table_uuid, table.metadata->metadata.table_uuid);
+  EXPECT_THAT(
+      service_->RegisterTable(ctx_, handle_, {{"n"}, "again"}, *table.metadata_location, false),
+      IsErrorWithMessage(ErrorCode::kAlreadyExists, "Table already exists: n.again"));
+  EXPECT_THAT(
+      service_->RegisterTable(ctx_, handle_, {{"n"}, "again"}, *table.metadata_location, true),
+      IsOk());
+  EXPECT_THAT(
+      service_->RegisterTable(ctx_, handle_, {{"n"}, "x"},
+                              "file://" + dir_.path().string() + "/lake/n/none.json", false),
+      IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(service_->RegisterTable(ctx_, handle_, {{"n"}, "x"}, "file:///etc/hosts", false),
+              IsError(ErrorCode::kForbidden));
 }
 
 }  // namespace

@@ -28,6 +28,16 @@ Error NoSuchTable(const TableIdentifier& id) {
 
 }  // namespace
 
+Error IcebergService::AlreadyExists(const catalog::Content& existing, const TableIdentifier& id,
+                                    ContentType creating) {
+  bool same_kind = existing.type == creating;
+  bool existing_view = existing.type == ContentType::kIcebergView;
+  std::string what = existing_view ? "View" : "Table";
+  return Error{
+      ErrorCode::kAlreadyExists,
+      what + (same_kind ? " already exists: " : " with same name already exists: ") + ToString(id)};
+}
+
 Result<std::string> IcebergService::BaseLocation(const Context& ctx, const CatalogHandle& cat) {
   std::optional<catalog::Warehouse> warehouse;
   if (cat.catalog.warehouse_name) {
@@ -86,7 +96,7 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
   RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
   ContentKey key = ObjectKey(id);
   ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, key));
-  if (existing) return Err(ErrorCode::kAlreadyExists, "Table already exists: {}", ToString(id));
+  if (existing) return tl::unexpected(AlreadyExists(*existing, id, ContentType::kIcebergTable));
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
   std::string location;
   if (request.location && !request.location->empty()) {
@@ -122,9 +132,48 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
     if (committed.error().code != ErrorCode::kCommitFailed)
       return tl::unexpected(committed.error());
     RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
-    return Err(ErrorCode::kAlreadyExists, "Table already exists: {}", ToString(id));
+    ASSIGN_OR_RETURN(auto now, GetEntry(ctx, cat, key));
+    if (now) return tl::unexpected(AlreadyExists(*now, id, ContentType::kIcebergTable));
+    return tl::unexpected(committed.error());
   }
   return LoadedTable{metadata_location, std::move(written), content.id};
+}
+
+Result<LoadedTable> IcebergService::RegisterTable(const Context& ctx, const CatalogHandle& cat,
+                                                  const TableIdentifier& id,
+                                                  const std::string& metadata_location,
+                                                  bool overwrite) {
+  RETURN_IF_ERROR(catalog::ValidateNamespace(id.ns));
+  RETURN_IF_ERROR(catalog::ValidateName("table name", id.name));
+  if (metadata_location.empty()) {
+    return Err(ErrorCode::kBadRequest, "Invalid metadata-location: empty");
+  }
+  RETURN_IF_ERROR(RequireBranch(ctx, cat, id));
+  std::lock_guard lock(TableLock(cat, id));
+  RETURN_IF_ERROR(RequireNamespace(ctx, cat, id.ns));
+  // Only files inside the catalog can be adopted: a table elsewhere would give its readers (and a
+  // later purge) reach into storage the catalog does not own.
+  ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
+  ASSIGN_OR_RETURN(std::string location, catalog::CheckLocation(metadata_location, base));
+  ASSIGN_OR_RETURN(auto metadata, files_.Read(location));
+  RETURN_IF_ERROR(CheckTableLocations(metadata->metadata, base));
+  ContentKey key = ObjectKey(id);
+  ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, key));
+  if (existing && !(overwrite && existing->type == ContentType::kIcebergTable)) {
+    return tl::unexpected(AlreadyExists(*existing, id, ContentType::kIcebergTable));
+  }
+  catalog::Content content{ContentType::kIcebergTable, NewUuid(), location, {}};
+  store::CommitRequest commit;
+  commit.preconditions.push_back({Precondition::Kind::kEquals, key, existing});
+  commit.preconditions.push_back({Precondition::Kind::kNamespaceExists, NamespaceKey(id.ns), {}});
+  commit.operations.push_back({Operation::Kind::kPut, key, content});
+  auto committed = Commit(ctx, cat, std::move(commit), "register table " + ToString(id));
+  if (!committed && committed.error().code == ErrorCode::kCommitFailed) {
+    return Err(ErrorCode::kCommitFailed, "Table {} changed while being registered; retry",
+               ToString(id));
+  }
+  RETURN_IF_ERROR(committed);
+  return LoadedTable{location, std::move(metadata), content.id};
 }
 
 Result<LoadedTable> IcebergService::LoadTable(const Context& ctx, const CatalogHandle& cat,
@@ -201,7 +250,11 @@ Status IcebergService::RenameTable(const Context& ctx, const CatalogHandle& cat,
   RETURN_IF_ERROR(RequireNamespace(ctx, cat, to.ns));
   ContentKey target = ObjectKey(to);
   ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, target));
-  if (existing) return Err(ErrorCode::kAlreadyExists, "Table already exists: {}", ToString(to));
+  if (existing) {
+    return Err(ErrorCode::kAlreadyExists, "Cannot rename {} to {}. {} already exists",
+               ToString(from), ToString(to),
+               existing->type == ContentType::kIcebergView ? "View" : "Table");
+  }
   store::CommitRequest commit;
   commit.preconditions.push_back({Precondition::Kind::kEquals, ObjectKey(from), state.content});
   commit.preconditions.push_back({Precondition::Kind::kEquals, target, std::nullopt});

@@ -10,9 +10,27 @@
 
 namespace pangolin::service {
 
+namespace {
+
+// The Java client's message for a metadata file that is gone (clients match it).
+Error MissingFile(const std::string& location) {
+  return Error{ErrorCode::kNotFound, "Failed to open input stream for file: " + location};
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const CachedMetadata>> TableFiles::Read(const std::string& location) {
-  if (auto cached = cache_.Get(location)) return cached;
-  ASSIGN_OR_RETURN(std::string bytes, io_.Read(location));
+  if (auto cached = cache_.Get(location)) {
+    ASSIGN_OR_RETURN(bool exists, io_.Exists(location));
+    if (!exists) return tl::unexpected(MissingFile(location));
+    return cached;
+  }
+  auto read = io_.Read(location);
+  if (!read) {
+    if (read.error().code == ErrorCode::kNotFound) return tl::unexpected(MissingFile(location));
+    return tl::unexpected(read.error());
+  }
+  std::string bytes = std::move(*read);
   if (EndsWith(location, ".gz.metadata.json") || EndsWith(location, ".metadata.json.gz")) {
     ASSIGN_OR_RETURN(bytes, serde::Gunzip(bytes));
   }

@@ -21,7 +21,9 @@ class TableFiles {
 
   storage::FileIO& io() { return io_; }
 
-  // Parses (and caches) the metadata file at `location`; gzip files are recognised by name.
+  // Parses (and caches) the metadata file at `location`; gzip files are recognised by name. A
+  // cached file is still checked to exist, so a table whose current file was removed from storage
+  // reads as broken (kNotFound, "Failed to open input stream for file: …") instead of stale.
   Result<std::shared_ptr<const CachedMetadata>> Read(const std::string& location);
   // Writes `metadata` as a new file next to `previous_location` (or under the table location),
   // never overwriting; sets `*location`. Errors: FileIO's.

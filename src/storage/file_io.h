@@ -27,6 +27,9 @@ class FileIO {
 
   // Errors: kNotFound (no object); kIo; kInvalidArgument (location not handled by this FileIO).
   virtual Result<std::string> Read(std::string_view location) = 0;
+  // Whether an object exists at `location` (a cheap metadata request, no data transferred).
+  // Errors: kIo; kInvalidArgument.
+  virtual Result<bool> Exists(std::string_view location) = 0;
   // Writes an object that must not exist yet, durably (the data is on stable storage when this
   // returns). Errors: kAlreadyExists; kIo; kInvalidArgument.
   virtual Status WriteNew(std::string_view location, std::string_view data) = 0;

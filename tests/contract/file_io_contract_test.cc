@@ -88,6 +88,8 @@ TYPED_TEST(FileIOContract, WriteNewNeverReplaces) {
 TYPED_TEST(FileIOContract, MissingObjectsAreNotFound) {
   auto& io = *this->io_;
   EXPECT_THAT(io.Read(this->root_ + "/nothing/here"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(io.Exists(this->root_ + "/nothing/here"), ::testing::Optional(false));
+  EXPECT_THAT(io.Exists(this->root_), ::testing::Optional(false));  // a directory is no object
   EXPECT_THAT(io.Delete(this->root_ + "/nothing/here"), IsOk());
   EXPECT_TRUE(this->ListSet(this->root_ + "/nothing/").empty());
   EXPECT_THAT(io.DeletePrefix(this->root_ + "/nothing/"), IsOk());
@@ -97,8 +99,10 @@ TYPED_TEST(FileIOContract, DeleteRemovesOneObject) {
   auto& io = *this->io_;
   ASSERT_THAT(io.WriteNew(this->root_ + "/t/a", "a"), IsOk());
   ASSERT_THAT(io.WriteNew(this->root_ + "/t/b", "b"), IsOk());
+  EXPECT_THAT(io.Exists(this->root_ + "/t/a"), ::testing::Optional(true));
   ASSERT_THAT(io.Delete(this->root_ + "/t/a"), IsOk());
   EXPECT_THAT(io.Read(this->root_ + "/t/a"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(io.Exists(this->root_ + "/t/a"), ::testing::Optional(false));
   EXPECT_THAT(io.Read(this->root_ + "/t/b"), ::testing::Optional(std::string("b")));
   ASSERT_THAT(io.WriteNew(this->root_ + "/t/a", "again"), IsOk());  // the name is free again
 }
@@ -167,6 +171,7 @@ TYPED_TEST(FileIOContract, BadLocationsAreRefused) {
   for (const auto& bad : TypeParam::BadLocations(this->root_)) {
     EXPECT_THAT(io.WriteNew(bad, "x"), IsError(ErrorCode::kInvalidArgument)) << bad;
     EXPECT_THAT(io.Read(bad), IsError(ErrorCode::kInvalidArgument)) << bad;
+    EXPECT_THAT(io.Exists(bad), IsError(ErrorCode::kInvalidArgument)) << bad;
     EXPECT_THAT(io.Delete(bad), IsError(ErrorCode::kInvalidArgument)) << bad;
   }
   EXPECT_TRUE(this->ListSet(this->root_ + "/").empty());

@@ -102,6 +102,14 @@ class LocalFileIO final : public FileIO {
     return data;
   }
 
+  Result<bool> Exists(std::string_view location) override {
+    ASSIGN_OR_RETURN(LocalPath loc, ParseLocation(location));
+    struct stat info {};
+    if (::stat(loc.path.c_str(), &info) == 0) return S_ISREG(info.st_mode);
+    if (errno == ENOENT || errno == ENOTDIR) return false;
+    return MakeError(ErrorCode::kIo, ErrnoError("stat", location).message);
+  }
+
   Status WriteNew(std::string_view location, std::string_view data) override {
     ASSIGN_OR_RETURN(LocalPath loc, ParseLocation(location));
     if (EndsWith(loc.path, "/")) {

@@ -1,0 +1,62 @@
+// api-private: registration of Iceberg REST handlers. Every route is served under "/v1/{prefix}"
+// and under "/v1" (default catalog), its catalog resolved and its version selectors applied
+// before the handler runs, its errors encoded as the spec's ErrorModel, and its template recorded
+// for the config response's `endpoints` list.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "api/api_handler.h"
+#include "api/iceberg/iceberg_routes.h"
+#include "common/result.h"
+#include "http/message.h"
+#include "service/iceberg_service.h"
+
+namespace pangolin::api::iceberg_routes {
+
+using http::PathParams;
+using http::Request;
+using http::Response;
+using service::CatalogHandle;
+using service::Context;
+using service::IcebergService;
+
+// A handler body: gets the resolved catalog; its errors become the spec's ErrorModel.
+using CatalogHandler = std::function<Result<Response>(const Request&, const Context&,
+                                                      const CatalogHandle&, const PathParams&)>;
+
+class Registrar {
+ public:
+  Registrar(ApiRouter& router, IcebergService& service, IcebergRoutesOptions options)
+      : router_(router), service_(service), options_(std::move(options)) {}
+
+  // Registers `suffix` under "/v1/{prefix}" and under "/v1", and records the endpoint.
+  void Add(const std::string& method, const std::string& suffix, CatalogHandler body);
+
+  const std::vector<std::string>& endpoints() const { return endpoints_; }
+  IcebergService& service() { return service_; }
+
+ private:
+  Result<CatalogHandle> Resolve(const Context& ctx, const PathParams& params);
+
+  ApiRouter& router_;
+  IcebergService& service_;
+  IcebergRoutesOptions options_;
+  std::vector<std::string> endpoints_;
+};
+
+// Route groups, each in its own file.
+void AddNamespaceRoutes(Registrar& r);
+void AddTableRoutes(Registrar& r);
+
+// --- Helpers shared by the route groups ---
+
+Result<catalog::TableIdentifier> TableId(const PathParams& params, std::string_view name_param);
+// A `name@ref` in a request body: strips the selector from `name` and applies it to `cat`.
+Status TakeRef(std::string* name, CatalogHandle* cat);
+Response Json(std::string body);
+Response EmptyStatus(int status);
+
+}  // namespace pangolin::api::iceberg_routes

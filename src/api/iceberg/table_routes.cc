@@ -1,0 +1,147 @@
+// Iceberg REST table routes: list, create, load (with ETag), commit, drop, exists, rename,
+// register, metrics, and the multi-table transaction.
+#include "api/iceberg/etag.h"
+#include "api/iceberg/registrar.h"
+#include "api/iceberg/request_parsing.h"
+#include "common/strings.h"
+#include "serde/rest_catalog.h"
+#include "serde/table_requests.h"
+#include "serde/transaction_request.h"
+
+namespace pangolin::api::iceberg_routes {
+namespace {
+
+using service::LoadedTable;
+using service::SnapshotMode;
+
+Result<SnapshotMode> ParseSnapshotMode(const Request& req) {
+  auto snapshots = req.Query("snapshots");
+  if (!snapshots || *snapshots == "all") return SnapshotMode::kAll;
+  if (*snapshots == "refs") return SnapshotMode::kRefs;
+  return Err(ErrorCode::kBadRequest, "Invalid snapshots mode '{}': use all or refs", *snapshots);
+}
+
+std::string ETagOf(const LoadedTable& table, SnapshotMode mode = SnapshotMode::kAll) {
+  return MetadataETag(*table.metadata_location, mode == SnapshotMode::kAll ? "all" : "refs");
+}
+
+// LoadTableResult, with the ETag of the version it shows when it has one.
+Response LoadTableResponse(const LoadedTable& table) {
+  Response response =
+      Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json, {}));
+  if (table.metadata_location) response.headers.emplace_back("ETag", ETagOf(table));
+  return response;
+}
+
+}  // namespace
+
+void AddTableRoutes(Registrar& r) {
+  IcebergService& s = r.service();
+  r.Add("GET", "/namespaces/{namespace}/tables",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
+          ASSIGN_OR_RETURN(Paging paging, ParsePaging(req));
+          ASSIGN_OR_RETURN(auto page, s.ListTables(ctx, cat, ns, paging.page));
+          return Json(serde::TablesResponseJson(page.items, page.next_token, paging.paged));
+        });
+  r.Add("POST", "/namespaces/{namespace}/tables",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
+          ASSIGN_OR_RETURN(auto body, serde::ParseCreateTableRequest(req.body));
+          CatalogHandle target = cat;
+          RETURN_IF_ERROR(TakeRef(&body.name, &target));
+          ASSIGN_OR_RETURN(auto table, s.CreateTable(ctx, target, ns, body));
+          return LoadTableResponse(table);
+        });
+  r.Add("GET", "/namespaces/{namespace}/tables/{table}",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+          ASSIGN_OR_RETURN(SnapshotMode mode, ParseSnapshotMode(req));
+          ASSIGN_OR_RETURN(auto table, s.LoadTable(ctx, cat, id, mode));
+          std::string etag = ETagOf(table, mode);
+          if (IfNoneMatchHits(req, etag)) return NotModified(std::move(etag));
+          Response response =
+              Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json, {}));
+          response.headers.emplace_back("ETag", std::move(etag));
+          return response;
+        });
+  r.Add("POST", "/namespaces/{namespace}/tables/{table}",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+          ASSIGN_OR_RETURN(auto body, serde::ParseCommitTableRequest(req.body));
+          ASSIGN_OR_RETURN(auto table, s.CommitTable(ctx, cat, id, body));
+          Response response =
+              Json(serde::CommitTableResponseJson(*table.metadata_location, table.metadata->json));
+          response.headers.emplace_back("ETag", ETagOf(table));
+          return response;
+        });
+  r.Add("DELETE", "/namespaces/{namespace}/tables/{table}",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+          bool purge = false;
+          if (auto text = req.Query("purgeRequested")) {
+            auto parsed = ParseBool(*text);
+            if (!parsed) return Err(ErrorCode::kBadRequest, "Invalid purgeRequested '{}'", *text);
+            purge = *parsed;
+          }
+          RETURN_IF_ERROR(s.DropTable(ctx, cat, id, purge));
+          return EmptyStatus(204);
+        });
+  r.Add("HEAD", "/namespaces/{namespace}/tables/{table}",
+        [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+          RETURN_IF_ERROR(s.TableExists(ctx, cat, id));
+          return EmptyStatus(204);
+        });
+  r.Add("POST", "/namespaces/{namespace}/register",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
+          ASSIGN_OR_RETURN(auto body, serde::ParseRegisterRequest(req.body));
+          CatalogHandle target = cat;
+          RETURN_IF_ERROR(TakeRef(&body.name, &target));
+          ASSIGN_OR_RETURN(auto table, s.RegisterTable(ctx, target, {ns, body.name},
+                                                       body.metadata_location, body.overwrite));
+          return LoadTableResponse(table);
+        });
+  r.Add("POST", "/tables/rename",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams&) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto body, serde::ParseRenameTableRequest(req.body));
+          RETURN_IF_ERROR(catalog::ValidateNamespace(body.destination.ns));
+          CatalogHandle source = cat;
+          CatalogHandle destination = cat;
+          RETURN_IF_ERROR(TakeRef(&body.source.name, &source));
+          RETURN_IF_ERROR(TakeRef(&body.destination.name, &destination));
+          if (source.ref != destination.ref) {
+            return Err(ErrorCode::kBadRequest,
+                       "Cannot rename across references: '{}' and '{}'; rename within one branch",
+                       source.ref, destination.ref);
+          }
+          RETURN_IF_ERROR(s.RenameTable(ctx, source, body.source, body.destination));
+          return EmptyStatus(204);
+        });
+  r.Add("POST", "/namespaces/{namespace}/tables/{table}/metrics",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+          ASSIGN_OR_RETURN(std::string type, serde::ParseReportMetricsRequest(req.body));
+          RETURN_IF_ERROR(s.ReportMetrics(ctx, cat, id, type));
+          return EmptyStatus(204);
+        });
+  r.Add("POST", "/transactions/commit",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams&) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto changes, serde::ParseCommitTransactionRequest(req.body));
+          RETURN_IF_ERROR(s.CommitTransaction(ctx, cat, changes));
+          return EmptyStatus(204);
+        });
+}
+
+}  // namespace pangolin::api::iceberg_routes
