@@ -77,7 +77,7 @@ class Pipeline {
  public:
   Pipeline(ApiDependencies deps, ApiOptions options) : deps_(deps), options_(std::move(options)) {
     AddHealthRoutes(router_, deps_, options_.metrics_enabled);
-    RegisterIcebergRoutes(router_, deps_.iceberg, {options_.default_catalog});
+    RegisterIcebergRoutes(router_, deps_.iceberg, {options_.default_catalog, &deps_.idempotency});
     RegisterManagementRoutes(router_, deps_.tenancy);
     RegisterVersioningRoutes(router_, deps_.versioning);
     RegisterMergeRoutes(router_, deps_.merges);

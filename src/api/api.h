@@ -10,6 +10,7 @@
 #include "common/metrics.h"
 #include "http/server.h"
 #include "service/iceberg_service.h"
+#include "service/idempotency_service.h"
 #include "service/merge_service.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
@@ -24,6 +25,7 @@ struct ApiDependencies {
   service::TenancyService& tenancy;
   service::VersioningService& versioning;
   service::MergeService& merges;
+  service::IdempotencyService& idempotency;
   store::MetadataStore& store;  // for readiness
   Metrics& metrics;
   const std::atomic<ServerState>& state;

@@ -13,6 +13,7 @@
 #include "common/metrics.h"
 #include "http/server.h"
 #include "service/iceberg_service.h"
+#include "service/idempotency_service.h"
 #include "service/merge_service.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
@@ -91,6 +92,8 @@ int RunServer(const Config& config) {
   service::TenancyService tenancy(**store, **file_io);
   service::VersioningService versioning(**store, SystemClock());
   service::MergeService merges(**store, table_files, SystemClock());
+  service::IdempotencyService idempotency(**store, SystemClock(),
+                                          {.lifetime = config.idempotency_key_lifetime});
   api::ApiOptions api_options{config.no_auth, config.default_catalog, config.metrics_enabled};
   http::ServerOptions server_options;
   server_options.bind_address = config.bind_address;
@@ -100,7 +103,7 @@ int RunServer(const Config& config) {
   server_options.read_timeout = config.request_timeout;
   server_options.write_timeout = config.request_timeout;
   http::Server server(server_options, api::MakeApiHandler({iceberg, tenancy, versioning, merges,
-                                                           **store, metrics, state},
+                                                           idempotency, **store, metrics, state},
                                                           api_options));
   if (auto started = server.Start(); !started) {
     log::Error("cannot start the server").With("error", started.error().message);

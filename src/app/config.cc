@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/strings.h"
+#include "service/idempotency_service.h"
 
 namespace pangolin::app {
 namespace {
@@ -93,6 +94,14 @@ Status ApplyEnvironment(const EnvLookup& env, Config& config) {
     else
       return Err(ErrorCode::kInvalidArgument, "LOG_FORMAT: expected json or pretty, got '{}'",
                  *format);
+  }
+  if (auto lifetime = env("PANGOLIN_IDEMPOTENCY_KEY_LIFETIME")) {
+    auto parsed = service::ParseIsoDuration(*lifetime);
+    if (!parsed) {
+      return Err(ErrorCode::kInvalidArgument, "PANGOLIN_IDEMPOTENCY_KEY_LIFETIME: {}",
+                 parsed.error().message);
+    }
+    config.idempotency_key_lifetime = *parsed;
   }
   if (auto level = env("PANGOLIN_LOG_LEVEL")) {
     auto parsed = log::ParseLevel(*level);

@@ -28,6 +28,10 @@ TEST(ConfigTest, ReadsTheOriginalsEnvironmentVariables) {
   EXPECT_EQ(config->store, StoreKind::kSqlite);
   EXPECT_EQ(config->sqlite_path, "/var/lib/p.db");
   EXPECT_EQ(config->log_format, log::Format::kJson);
+  auto lifetime =
+      Load({{"PANGOLIN_NO_AUTH", "true"}, {"PANGOLIN_IDEMPOTENCY_KEY_LIFETIME", "P1DT1H30M"}});
+  ASSERT_TRUE(lifetime) << lifetime.error().message;
+  EXPECT_EQ(lifetime->idempotency_key_lifetime, std::chrono::minutes(25 * 60 + 30));
 }
 
 TEST(ConfigTest, FlagsWinOverEnvironment) {
@@ -47,6 +51,8 @@ TEST(ConfigTest, BadSettingsAreNamed) {
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "DATABASE_URL"));
   EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"LOG_FORMAT", "xml"}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "LOG_FORMAT"));
+  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"PANGOLIN_IDEMPOTENCY_KEY_LIFETIME", "30m"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_IDEMPOTENCY_KEY_LIFETIME"));
   EXPECT_THAT(Load({}, {"--bogus"}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "command line"));
 }

@@ -1,9 +1,12 @@
 // String helpers.
 #include "common/strings.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 
 namespace pangolin {
 
@@ -141,6 +144,15 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string Fnv1aHex(std::string_view text) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return fmt::format("{:016x}", hash);
 }
 
 }  // namespace pangolin

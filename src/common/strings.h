@@ -23,5 +23,8 @@ std::optional<long long> ParseInt(std::string_view text);
 std::optional<bool> ParseBool(std::string_view text);
 std::string Base64UrlEncode(std::string_view bytes);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
+// FNV-1a 64 of `text` as 16 hex digits: a stable, non-cryptographic digest (the same on every
+// build and replica), for cache validators and request fingerprints.
+std::string Fnv1aHex(std::string_view text);
 
 }  // namespace pangolin

@@ -69,11 +69,13 @@ Result<std::string> ParseReportMetricsRequest(std::string_view text) {
 
 std::string ConfigResponseJson(const catalog::Properties& defaults,
                                const catalog::Properties& overrides,
-                               const std::vector<std::string>& endpoints) {
+                               const std::vector<std::string>& endpoints,
+                               const std::optional<std::string>& idempotency_key_lifetime) {
   json::object object;
   object["defaults"] = ToJson(defaults);
   object["overrides"] = ToJson(overrides);
   object["endpoints"] = ToJson(endpoints);
+  if (idempotency_key_lifetime) object["idempotency-key-lifetime"] = *idempotency_key_lifetime;
   return json::serialize(object);
 }
 

@@ -41,9 +41,11 @@ Result<RegisterBody> ParseRegisterRequest(std::string_view json);
 // Validates a ReportMetricsRequest and returns its `report-type`.
 Result<std::string> ParseReportMetricsRequest(std::string_view json);
 
+// `idempotency_key_lifetime` (ISO-8601) is written when the server honours Idempotency-Key.
 std::string ConfigResponseJson(const catalog::Properties& defaults,
                                const catalog::Properties& overrides,
-                               const std::vector<std::string>& endpoints);
+                               const std::vector<std::string>& endpoints,
+                               const std::optional<std::string>& idempotency_key_lifetime);
 std::string NamespacesResponseJson(const std::vector<catalog::Namespace>& namespaces,
                                    const std::optional<std::string>& next_page_token, bool paged);
 std::string NamespaceResponseJson(const catalog::Namespace& ns,

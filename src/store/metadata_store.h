@@ -92,6 +92,27 @@ struct NewBranch {
   int64_t time_ms = 0;
 };
 
+// A response kept for replay to the retries of a request that carried an Idempotency-Key.
+struct StoredResponse {
+  int status = 0;
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  friend bool operator==(const StoredResponse&, const StoredResponse&) = default;
+};
+
+// An Idempotency-Key's record, per tenant: claimed by the first request carrying the key, then
+// holding that request's final response until it expires.
+struct IdempotencyRecord {
+  std::string key;
+  std::string fingerprint;  // which request the key was used for
+  std::string claim_id;     // unique per claim: guards completion and takeover
+  int64_t claimed_ms = 0;
+  int64_t expires_ms = 0;
+  std::optional<StoredResponse> response;  // absent while the claiming request runs
+  friend bool operator==(const IdempotencyRecord&, const IdempotencyRecord&) = default;
+};
+
 class MetadataStore {
  public:
   virtual ~MetadataStore() = default;
@@ -206,6 +227,21 @@ class MetadataStore {
   // Errors: kNotFound; kCommitFailed (changed since it was read).
   virtual Result<MergeOperation> UpdateMergeOperation(const TenantId& tenant,
                                                       const MergeOperation& op) = 0;
+
+  // --- Idempotency keys (shared by every server on the store) ---
+  // Claims `record.key` (stored as given, without a response) when the tenant has no record for
+  // it, when the record expired (expires_ms <= now_ms), or when `takeover` is the claim_id of the
+  // record's unfinished claim. Returns nullopt when claimed, else the existing record unchanged.
+  virtual Result<std::optional<IdempotencyRecord>> ClaimIdempotencyKey(
+      const TenantId& tenant, const IdempotencyRecord& record, int64_t now_ms,
+      const std::optional<std::string>& takeover) = 0;
+  // Ends the claim `claim_id` of `key`: stores `response` for replay, or with nullopt deletes the
+  // record so that a retry runs again. A claim that was taken over meanwhile is left alone.
+  virtual Status FinishIdempotencyKey(const TenantId& tenant, std::string_view key,
+                                      std::string_view claim_id,
+                                      const std::optional<StoredResponse>& response) = 0;
+  // Deletes every tenant's records with expires_ms <= now_ms; returns how many.
+  virtual Result<size_t> PurgeIdempotencyKeys(int64_t now_ms) = 0;
 };
 
 }  // namespace pangolin::store

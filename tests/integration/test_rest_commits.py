@@ -1,7 +1,12 @@
-"""ETag and If-None-Match on loadTable, registerTable, and atomic multi-table transactions over
-HTTP, each checked against the catalog's state afterwards."""
+"""ETag and If-None-Match on loadTable, registerTable, atomic multi-table transactions and
+Idempotency-Key replay over HTTP, each checked against the catalog's state afterwards."""
 
 from __future__ import annotations
+
+import json
+import socket
+import time
+import uuid
 
 from rest_checks import assert_error, expect_status
 
@@ -85,3 +90,72 @@ def test_transaction_failing_on_second_table_changes_nothing(rest, ns):
         assert_error(rest.post("/transactions/commit", json=no_id), 400, "BadRequestException")
         assert_error(rest.post("/transactions/commit", json={"table-changes": []}), 400,
                      "BadRequestException")
+
+
+def add_snapshot_commit(ns: str, table: str, snapshot_id: int) -> dict:
+    """A commit that is not idempotent by nature: run twice, its requirement fails."""
+    snapshot = {"snapshot-id": snapshot_id, "timestamp-ms": int(time.time() * 1000),
+                "sequence-number": 1,
+                "manifest-list": f"/tmp/{snapshot_id}.avro", "summary": {"operation": "append"},
+                "schema-id": 0}
+    return {"requirements": [{"type": "assert-ref-snapshot-id", "ref": "main", "snapshot-id": None}],
+            "updates": [{"action": "add-snapshot", "snapshot": snapshot},
+                        {"action": "set-snapshot-ref", "ref-name": "main", "type": "branch",
+                         "snapshot-id": snapshot_id}]}
+
+
+def test_config_advertises_idempotency(rest):
+    config = expect_status(rest.http.get("/v1/config", params={"warehouse": rest.prefix}), 200)
+    assert config["idempotency-key-lifetime"] == "PT1800S"
+
+
+def test_retried_commit_whose_response_was_lost_is_applied_once(rest, table):
+    ns, tbl = table
+    key = str(uuid.uuid4())
+    body = json.dumps(add_snapshot_commit(ns, tbl, 101)).encode()
+    path = rest.table_path(ns, tbl)
+    # The first attempt's connection drops as the answer starts to arrive.
+    host, port = rest.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+                     f"Idempotency-Key: {key}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                     + body)
+        assert sock.recv(1) == b"H"
+    # The client retries with the same key: it gets the first answer, not a requirement failure.
+    retry = rest.http.post(path, data=body, headers={"Idempotency-Key": key,
+                                                     "Content-Type": "application/json"})
+    first = expect_status(retry, 200)
+    assert retry.headers.get("Idempotent-Replayed") == "true"
+    assert retry.headers["ETag"]
+    again = rest.http.post(path, data=body, headers={"Idempotency-Key": key,
+                                                     "Content-Type": "application/json"})
+    assert expect_status(again, 200) == first
+    loaded = rest.load_table(ns, tbl)
+    assert loaded["metadata-location"] == first["metadata-location"]
+    assert [s["snapshot-id"] for s in loaded["metadata"]["snapshots"]] == [101]
+    assert len(loaded["metadata"]["metadata-log"]) == 1  # one commit after the create
+
+    # Without the key, the same request runs again and its requirement fails.
+    assert_error(rest.http.post(path, data=body, headers={"Content-Type": "application/json"}),
+                 409, "CommitFailedException")
+
+
+def test_idempotency_key_misuse(rest, table):
+    ns, tbl = table
+    key = str(uuid.uuid4())
+    path = rest.table_path(ns, tbl)
+    first = rest.http.post(path, json=set_property(ns, tbl, "a"), headers={"Idempotency-Key": key})
+    expect_status(first, 200)
+    with rest.unchanged():
+        other = rest.http.post(path, json=set_property(ns, tbl, "b"),
+                               headers={"Idempotency-Key": key})
+        assert_error(other, 422, "UnprocessableEntityException", message_contains=key)
+        bad = rest.http.post(path, json=set_property(ns, tbl, "b"),
+                             headers={"Idempotency-Key": "not-a-uuid"})
+        assert_error(bad, 400, "BadRequestException", message_contains="Idempotency-Key")
+        # Final client errors are replayed too.
+        missing_key = str(uuid.uuid4())
+        for _ in range(2):
+            gone = rest.http.delete(rest.table_path(ns, "nope"),
+                                    headers={"Idempotency-Key": missing_key})
+            assert_error(gone, 404, "NoSuchTableException")

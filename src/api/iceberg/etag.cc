@@ -1,22 +1,10 @@
-// Entity tags: FNV-1a 64 over the metadata location and the variant.
+// Entity tags: a digest of the metadata location and the variant.
 #include "api/iceberg/etag.h"
-
-#include <fmt/format.h>
-
-#include <cstdint>
 
 #include "common/strings.h"
 
 namespace pangolin::api {
 namespace {
-
-uint64_t Fnv1a64(std::string_view text, uint64_t hash = 0xcbf29ce484222325ULL) {
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
 
 std::string_view Trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -27,8 +15,7 @@ std::string_view Trim(std::string_view text) {
 }  // namespace
 
 std::string MetadataETag(std::string_view metadata_location, std::string_view variant) {
-  uint64_t hash = Fnv1a64(variant, Fnv1a64("\x1f", Fnv1a64(metadata_location)));
-  return fmt::format("\"{:016x}\"", hash);
+  return '"' + Fnv1aHex(std::string(metadata_location) + '\x1f' + std::string(variant)) + '"';
 }
 
 bool IfNoneMatchHits(const http::Request& request, std::string_view etag) {

@@ -4,14 +4,15 @@
 #include "api/errors.h"
 #include "api/iceberg/registrar.h"
 #include "api/iceberg/request_parsing.h"
+#include "common/strings.h"
 #include "serde/rest_catalog.h"
 
 namespace pangolin::api {
 namespace iceberg_routes {
 
 void Registrar::Add(const std::string& method, const std::string& suffix, CatalogHandler body) {
-  auto handler = [this, body](const Request& request, const Context& ctx,
-                              const PathParams& params) -> Response {
+  auto run = [this, body](const Request& request, const Context& ctx,
+                          const PathParams& params) -> Response {
     auto cat = Resolve(ctx, params);
     if (!cat) return IcebergError(cat.error());
     PathParams names = params;
@@ -32,6 +33,13 @@ void Registrar::Add(const std::string& method, const std::string& suffix, Catalo
     auto response = body(request, ctx, *cat, names);
     return response ? std::move(*response) : IcebergError(response.error());
   };
+  auto handler = [this, run, mutating = method == "POST" || method == "DELETE"](
+                     const Request& request, const Context& ctx,
+                     const PathParams& params) -> Response {
+    auto key = request.Header("idempotency-key");
+    if (!mutating || !key || !options_.idempotency) return run(request, ctx, params);
+    return RunIdempotent(request, ctx, *key, [&] { return run(request, ctx, params); });
+  };
   router_.Add(method, "/v1/{prefix}" + suffix, handler);
   router_.Add(method, "/v1" + suffix, handler);
   endpoints_.push_back(method + " /v1/{prefix}" + suffix);
@@ -45,6 +53,30 @@ Result<CatalogHandle> Registrar::Resolve(const Context& ctx, const PathParams& p
                "No catalog selected: set the client's 'warehouse' property to a catalog name");
   }
   return service_.ResolveCatalog(ctx, *options_.default_catalog);
+}
+
+Response Registrar::RunIdempotent(const Request& request, const Context& ctx, std::string_view key,
+                                  const std::function<Response()>& handle) {
+  // The same logical request: method, path, query and body.
+  std::string fingerprint = request.method + ' ' + request.path;
+  for (const auto& [name, value] : request.query) fingerprint += ' ' + name + '=' + value;
+  fingerprint += ' ' + Fnv1aHex(request.body);
+  auto begun = options_.idempotency->Begin(ctx, key, fingerprint);
+  if (!begun) return IcebergError(begun.error());
+  if (auto* replay = std::get_if<store::StoredResponse>(&*begun)) {
+    Response response;
+    response.status = replay->status;
+    response.content_type = replay->content_type;
+    response.headers = replay->headers;
+    response.headers.emplace_back("Idempotent-Replayed", "true");
+    response.body = replay->body;
+    return response;
+  }
+  const auto& claim = std::get<service::IdempotencyService::Claim>(*begun);
+  Response response = handle();
+  options_.idempotency->Finish(
+      ctx, claim, {response.status, response.content_type, response.headers, response.body});
+  return response;
 }
 
 Result<catalog::TableIdentifier> TableId(const PathParams& params, std::string_view name_param) {
@@ -92,7 +124,11 @@ void RegisterIcebergRoutes(ApiRouter& router, service::IcebergService& service,
           }
           overrides["prefix"] = std::string(*warehouse);
         }
-        return Json(serde::ConfigResponseJson({}, overrides, registrar->endpoints()));
+        std::optional<std::string> lifetime;
+        if (auto* idempotency = registrar->options().idempotency) {
+          lifetime = idempotency->LifetimeIso8601();
+        }
+        return Json(serde::ConfigResponseJson({}, overrides, registrar->endpoints(), lifetime));
       });
 }
 

@@ -7,12 +7,15 @@
 
 #include "api/api_handler.h"
 #include "service/iceberg_service.h"
+#include "service/idempotency_service.h"
 
 namespace pangolin::api {
 
 struct IcebergRoutesOptions {
   // The catalog served by routes without a {prefix}; absent: such routes answer 400.
   std::optional<std::string> default_catalog;
+  // Honours Idempotency-Key on every mutating route and advertises it in the config response.
+  service::IdempotencyService* idempotency = nullptr;
 };
 
 void RegisterIcebergRoutes(ApiRouter& router, service::IcebergService& service,

@@ -37,9 +37,13 @@ class Registrar {
 
   const std::vector<std::string>& endpoints() const { return endpoints_; }
   IcebergService& service() { return service_; }
+  const IcebergRoutesOptions& options() const { return options_; }
 
  private:
   Result<CatalogHandle> Resolve(const Context& ctx, const PathParams& params);
+  // Runs `handle` once per Idempotency-Key: a retry gets the first final response replayed.
+  Response RunIdempotent(const Request& request, const Context& ctx, std::string_view key,
+                         const std::function<Response()>& handle);
 
   ApiRouter& router_;
   IcebergService& service_;

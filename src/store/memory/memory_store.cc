@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "common/strings.h"
+#include "store/memory/memory_idempotency_internal.h"
 #include "store/memory/memory_merges_internal.h"
 #include "store/memory/memory_versions_internal.h"
 
@@ -300,6 +301,22 @@ class MemoryStore final : public MetadataStore {
     return merges_.Update(tenant, op);
   }
 
+  Result<std::optional<IdempotencyRecord>> ClaimIdempotencyKey(
+      const TenantId& tenant, const IdempotencyRecord& record, int64_t now_ms,
+      const std::optional<std::string>& takeover) override {
+    return idempotency_keys_.Claim(tenant, record, now_ms, takeover);
+  }
+
+  Status FinishIdempotencyKey(const TenantId& tenant, std::string_view key,
+                              std::string_view claim_id,
+                              const std::optional<StoredResponse>& response) override {
+    return idempotency_keys_.Finish(tenant, key, claim_id, response);
+  }
+
+  Result<size_t> PurgeIdempotencyKeys(int64_t now_ms) override {
+    return idempotency_keys_.Purge(now_ms);
+  }
+
  private:
   // Runs `body` on the catalog's versions under the store's lock.
   template <typename Body>
@@ -342,6 +359,7 @@ class MemoryStore final : public MetadataStore {
   std::map<CatalogId, CatalogState> catalogs_;
   std::map<NameKey, CatalogId> catalog_names_;
   memory_internal::MergeOperations merges_;
+  memory_internal::IdempotencyKeys idempotency_keys_;
   int64_t next_seq_ = 1;
 };
 

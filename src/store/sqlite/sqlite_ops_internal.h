@@ -1,7 +1,7 @@
 // Row-level operations of the SQLite store, each on a connection already inside a transaction
 // (the store decides which). Tenancy rows live in sqlite_tenancy.cc, versioned content and
 // commits in sqlite_content.cc, branches and tags in sqlite_refs.cc, merge operations in
-// sqlite_merges.cc.
+// sqlite_merges.cc, Idempotency-Key records in sqlite_idempotency.cc.
 #pragma once
 
 #include <cstdint>
@@ -111,5 +111,14 @@ Result<MergeOperation> PrepareMergeCompletion(Connection& conn, const TenantId& 
                                               const CatalogId& catalog, const MergeOperation& op);
 // Overwrites the stored row of `op.id` with `op`, unchecked.
 Status WriteMergeOperation(Connection& conn, const MergeOperation& op);
+
+// --- idempotency keys (sqlite_idempotency.cc) ---
+Result<std::optional<IdempotencyRecord>> ClaimIdempotencyRow(
+    Connection& conn, const TenantId& tenant, const IdempotencyRecord& record, int64_t now_ms,
+    const std::optional<std::string>& takeover);
+Status FinishIdempotencyRow(Connection& conn, const TenantId& tenant, std::string_view key,
+                            std::string_view claim_id,
+                            const std::optional<StoredResponse>& response);
+Result<size_t> PurgeIdempotencyRows(Connection& conn, int64_t now_ms);
 
 }  // namespace pangolin::store::sqlite_internal

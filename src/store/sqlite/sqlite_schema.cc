@@ -157,6 +157,24 @@ CREATE TABLE merge_operations (
 CREATE INDEX merge_operations_by_catalog ON merge_operations (catalog_pk, initiated_ms, pk);
 CREATE INDEX merge_operations_by_status ON merge_operations (catalog_pk, status);
 )sql",
+    // v4: Idempotency-Key records. `status` is NULL while the claiming request runs; `headers`
+    // holds "name\tvalue\n" lines.
+    R"sql(
+CREATE TABLE idempotency_keys (
+  tenant_id     TEXT NOT NULL,
+  key           TEXT NOT NULL,
+  fingerprint   TEXT NOT NULL,
+  claim_id      TEXT NOT NULL,
+  claimed_ms    INTEGER NOT NULL,
+  expires_ms    INTEGER NOT NULL,
+  status        INTEGER,
+  content_type  TEXT,
+  headers       TEXT,
+  body          TEXT,
+  PRIMARY KEY (tenant_id, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_ms);
+)sql",
 };
 
 Result<int> CurrentVersion(Connection& conn) {

@@ -209,6 +209,24 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return ReplaceMergeOperation(c, tenant, op); });
   }
 
+  Result<std::optional<IdempotencyRecord>> ClaimIdempotencyKey(
+      const TenantId& tenant, const IdempotencyRecord& record, int64_t now_ms,
+      const std::optional<std::string>& takeover) override {
+    return Write(
+        [&](Connection& c) { return ClaimIdempotencyRow(c, tenant, record, now_ms, takeover); });
+  }
+
+  Status FinishIdempotencyKey(const TenantId& tenant, std::string_view key,
+                              std::string_view claim_id,
+                              const std::optional<StoredResponse>& response) override {
+    return Write(
+        [&](Connection& c) { return FinishIdempotencyRow(c, tenant, key, claim_id, response); });
+  }
+
+  Result<size_t> PurgeIdempotencyKeys(int64_t now_ms) override {
+    return Write([&](Connection& c) { return PurgeIdempotencyRows(c, now_ms); });
+  }
+
  private:
   // Runs `body(connection, catalog_pk)` in a read or write transaction.
   template <typename Body>
