@@ -18,9 +18,11 @@ int ParseMetadataFileVersion(const std::string& location) {
   return static_cast<int>(*version);
 }
 
-std::string NewMetadataFileLocation(const TableMetadata& metadata,
-                                    const std::optional<std::string>& previous_location,
-                                    const std::string& uuid) {
+namespace {
+
+template <typename Metadata>
+std::string NextFile(const Metadata& metadata, const std::optional<std::string>& previous_location,
+                     const std::string& uuid, const std::string& default_codec) {
   std::string dir = metadata.Property("write.metadata.path", "");
   if (dir.empty()) {
     std::string location = metadata.location;
@@ -29,9 +31,23 @@ std::string NewMetadataFileLocation(const TableMetadata& metadata,
   }
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   int version = previous_location ? ParseMetadataFileVersion(*previous_location) + 1 : 0;
-  std::string codec = ToLower(metadata.Property("write.metadata.compression-codec", "none"));
+  std::string codec = ToLower(metadata.Property("write.metadata.compression-codec", default_codec));
   std::string ext = codec == "gzip" ? ".gz.metadata.json" : ".metadata.json";
   return fmt::format("{}/{:05d}-{}{}", dir, version, uuid, ext);
+}
+
+}  // namespace
+
+std::string NewMetadataFileLocation(const TableMetadata& metadata,
+                                    const std::optional<std::string>& previous_location,
+                                    const std::string& uuid) {
+  return NextFile(metadata, previous_location, uuid, "none");
+}
+
+std::string NewMetadataFileLocation(const ViewMetadata& metadata,
+                                    const std::optional<std::string>& previous_location,
+                                    const std::string& uuid) {
+  return NextFile(metadata, previous_location, uuid, "gzip");
 }
 
 std::vector<std::string> RemovedMetadataFiles(const TableMetadata& before,

@@ -1,5 +1,6 @@
-// Metadata file bookkeeping: the name of the next metadata file (§4.3), the files dropped from the
-// metadata-log by a commit (§4.4), and the refs-only view of a table for loadTable snapshots=refs.
+// Metadata file bookkeeping: the name of the next table or view metadata file (§4.3), the files
+// dropped from the metadata-log by a commit (§4.4), and the refs-only view of a table for loadTable
+// snapshots=refs.
 #pragma once
 
 #include <optional>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "iceberg/table_metadata.h"
+#include "iceberg/view_metadata.h"
 
 namespace pangolin::iceberg {
 
@@ -14,6 +16,10 @@ namespace pangolin::iceberg {
 // `<location>/metadata`; NNNNN = the version parsed from `previous_location`'s file name + 1, or
 // 0; ext = ".gz.metadata.json" when write.metadata.compression-codec=gzip, else ".metadata.json".
 std::string NewMetadataFileLocation(const TableMetadata& metadata,
+                                    const std::optional<std::string>& previous_location,
+                                    const std::string& uuid);
+// The same for a view, whose files are gzip-compressed unless the codec property says `none`.
+std::string NewMetadataFileLocation(const ViewMetadata& metadata,
                                     const std::optional<std::string>& previous_location,
                                     const std::string& uuid);
 

@@ -14,7 +14,9 @@
 
 #include "catalog/model.h"
 #include "common/clock.h"
+#include "iceberg/new_view.h"
 #include "iceberg/table_metadata.h"
+#include "iceberg/view_requirement.h"
 #include "serde/table_requests.h"
 #include "service/context.h"
 #include "service/table_files.h"
@@ -47,6 +49,11 @@ struct LoadedTable {
 };
 
 enum class SnapshotMode { kAll, kRefs };
+
+struct LoadedView {
+  std::string metadata_location;
+  std::shared_ptr<const CachedView> metadata;
+};
 
 class IcebergService {
  public:
@@ -97,6 +104,34 @@ class IcebergService {
   Status TableExists(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id);
   Status RenameTable(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& from,
                      const TableIdentifier& to);
+  // --- Views (tables and views share one identifier space per namespace) ---
+  Result<store::Page<TableIdentifier>> ListViews(const Context& ctx, const CatalogHandle& cat,
+                                                 const Namespace& ns,
+                                                 const store::PageRequest& page);
+  // Errors: kAlreadyExists (a view or table of that name), kNoSuchNamespace, kForbidden (a
+  // location outside the catalog), kInvalidArgument/kBadRequest (an invalid view).
+  Result<LoadedView> CreateView(const Context& ctx, const CatalogHandle& cat, const Namespace& ns,
+                                const iceberg::CreateViewRequest& request);
+  // Errors: kNoSuchView ("View does not exist: …", also when the namespace is missing), kNotFound
+  // (its metadata file is gone).
+  Result<LoadedView> LoadView(const Context& ctx, const CatalogHandle& cat,
+                              const TableIdentifier& id);
+  // replaceView: requirements checked against the latest metadata, updates applied, a new
+  // metadata file written and the pointer swapped; retried on a lost race. Errors: kNoSuchView,
+  // kCommitFailed (a requirement), kInvalidArgument/kValidation (an invalid change).
+  Result<LoadedView> ReplaceView(const Context& ctx, const CatalogHandle& cat,
+                                 const TableIdentifier& id,
+                                 const std::vector<iceberg::ViewRequirement>& requirements,
+                                 const std::vector<iceberg::ViewUpdate>& updates);
+  Status DropView(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id);
+  Status ViewExists(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id);
+  Status RenameView(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& from,
+                    const TableIdentifier& to);
+  // Adopts the view whose current metadata file is `metadata_location` (read and validated; it
+  // must lie under the catalog's location). Errors: as RegisterTable.
+  Result<LoadedView> RegisterView(const Context& ctx, const CatalogHandle& cat,
+                                  const TableIdentifier& id, const std::string& metadata_location);
+
   // Validates the target and records the report in the structured log (reports are not stored).
   Status ReportMetrics(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id,
                        std::string_view report_type);
@@ -106,6 +141,22 @@ class IcebergService {
     catalog::Content content;
     std::shared_ptr<const CachedMetadata> metadata;
   };
+  struct ViewState {
+    catalog::Content content;
+    std::shared_ptr<const CachedView> metadata;
+  };
+  Status RenameObject(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& from,
+                      const TableIdentifier& to, catalog::ContentType type);
+  Result<ViewState> LoadViewState(const Context& ctx, const CatalogHandle& cat,
+                                  const TableIdentifier& id);
+  // Where a new table or view `name` in `ns` lives: `requested` if given (it must lie under the
+  // catalog's `base`), else under the namespace's `location` property, else under `base`.
+  Result<std::string> NewObjectLocation(const Context& ctx, const CatalogHandle& cat,
+                                        const Namespace& ns, const std::string& name,
+                                        const std::optional<std::string>& requested,
+                                        const std::string& base);
+  // The metadata-file and object locations a view's metadata names must lie under `base`.
+  Status CheckViewLocations(const iceberg::ViewMetadata& metadata, const std::string& base);
 
   // Writes need a branch: a tag or commit is refused (kBadRequest), a missing branch is
   // kNotFound unless `create_for` names the asset being created, which creates the branch

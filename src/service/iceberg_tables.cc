@@ -55,6 +55,19 @@ Status IcebergService::CheckTableLocations(const iceberg::TableMetadata& metadat
   return Ok();
 }
 
+Result<std::string> IcebergService::NewObjectLocation(const Context& ctx, const CatalogHandle& cat,
+                                                      const Namespace& ns, const std::string& name,
+                                                      const std::optional<std::string>& requested,
+                                                      const std::string& base) {
+  if (requested && !requested->empty()) return catalog::CheckLocation(*requested, base);
+  ASSIGN_OR_RETURN(Properties ns_properties, LoadNamespace(ctx, cat, ns));
+  auto ns_location = ns_properties.find("location");
+  std::string location = ns_location != ns_properties.end()
+                             ? catalog::DefaultTableLocation(ns_location->second, {}, name)
+                             : catalog::DefaultTableLocation(base, ns, name);
+  return catalog::CheckLocation(location, base);
+}
+
 std::mutex& IcebergService::TableLock(const CatalogHandle& cat, const TableIdentifier& id) {
   size_t hash = std::hash<std::string>{}(cat.catalog.id.value + '\x1f' + cat.ref + '\x1f' +
                                          Join(id.ns, "\x1f") + '\x1f' + id.name);
@@ -98,17 +111,8 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
   ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, key));
   if (existing) return tl::unexpected(AlreadyExists(*existing, id, ContentType::kIcebergTable));
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
-  std::string location;
-  if (request.location && !request.location->empty()) {
-    ASSIGN_OR_RETURN(location, catalog::CheckLocation(*request.location, base));
-  } else {
-    ASSIGN_OR_RETURN(Properties ns_properties, LoadNamespace(ctx, cat, ns));
-    auto ns_location = ns_properties.find("location");
-    location = ns_location != ns_properties.end()
-                   ? catalog::DefaultTableLocation(ns_location->second, {}, request.name)
-                   : catalog::DefaultTableLocation(base, ns, request.name);
-    ASSIGN_OR_RETURN(location, catalog::CheckLocation(location, base));
-  }
+  ASSIGN_OR_RETURN(std::string location,
+                   NewObjectLocation(ctx, cat, ns, request.name, request.location, base));
   ASSIGN_OR_RETURN(iceberg::TableMetadata metadata,
                    iceberg::NewTableMetadata(request, location, NewUuid(), clock_.NowMs()));
   RETURN_IF_ERROR(CheckTableLocations(metadata, base));
@@ -243,10 +247,22 @@ Status IcebergService::DropTable(const Context& ctx, const CatalogHandle& cat,
 
 Status IcebergService::RenameTable(const Context& ctx, const CatalogHandle& cat,
                                    const TableIdentifier& from, const TableIdentifier& to) {
-  RETURN_IF_ERROR(catalog::ValidateName("table name", to.name));
+  return RenameObject(ctx, cat, from, to, ContentType::kIcebergTable);
+}
+
+Status IcebergService::RenameObject(const Context& ctx, const CatalogHandle& cat,
+                                    const TableIdentifier& from, const TableIdentifier& to,
+                                    ContentType type) {
+  bool view = type == ContentType::kIcebergView;
+  RETURN_IF_ERROR(catalog::ValidateNamespace(from.ns));
+  RETURN_IF_ERROR(catalog::ValidateName(view ? "view name" : "table name", to.name));
   RETURN_IF_ERROR(RequireBranch(ctx, cat));
   std::lock_guard lock(TableLock(cat, from));
-  ASSIGN_OR_RETURN(TableState state, LoadTableState(ctx, cat, from));
+  ASSIGN_OR_RETURN(auto source, GetEntry(ctx, cat, ObjectKey(from)));
+  if (!source || source->type != type) {
+    return Err(view ? ErrorCode::kNoSuchView : ErrorCode::kNoSuchTable, "{} does not exist: {}",
+               view ? "View" : "Table", ToString(from));
+  }
   RETURN_IF_ERROR(RequireNamespace(ctx, cat, to.ns));
   ContentKey target = ObjectKey(to);
   ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, target));
@@ -256,13 +272,14 @@ Status IcebergService::RenameTable(const Context& ctx, const CatalogHandle& cat,
                existing->type == ContentType::kIcebergView ? "View" : "Table");
   }
   store::CommitRequest commit;
-  commit.preconditions.push_back({Precondition::Kind::kEquals, ObjectKey(from), state.content});
+  commit.preconditions.push_back({Precondition::Kind::kEquals, ObjectKey(from), source});
   commit.preconditions.push_back({Precondition::Kind::kEquals, target, std::nullopt});
   commit.preconditions.push_back({Precondition::Kind::kNamespaceExists, NamespaceKey(to.ns), {}});
   commit.operations.push_back({Operation::Kind::kDelete, ObjectKey(from), std::nullopt});
-  commit.operations.push_back({Operation::Kind::kPut, target, state.content});
-  auto committed =
-      Commit(ctx, cat, std::move(commit), "rename table " + ToString(from) + " to " + ToString(to));
+  commit.operations.push_back({Operation::Kind::kPut, target, *source});
+  auto committed = Commit(
+      ctx, cat, std::move(commit),
+      fmt::format("rename {} {} to {}", view ? "view" : "table", ToString(from), ToString(to)));
   if (!committed && committed.error().code == ErrorCode::kCommitFailed) {
     return Err(ErrorCode::kCommitFailed, "Rename of {} raced with another change; retry",
                ToString(from));

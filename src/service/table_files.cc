@@ -7,6 +7,7 @@
 #include "iceberg/metadata_files.h"
 #include "serde/gzip.h"
 #include "serde/table_metadata.h"
+#include "serde/view_metadata.h"
 
 namespace pangolin::service {
 
@@ -17,6 +18,21 @@ Error MissingFile(const std::string& location) {
   return Error{ErrorCode::kNotFound, "Failed to open input stream for file: " + location};
 }
 
+bool Gzipped(const std::string& location) {
+  return EndsWith(location, ".gz.metadata.json") || EndsWith(location, ".metadata.json.gz");
+}
+
+// The JSON text of the metadata file at `location`, decompressed.
+Result<std::string> ReadText(storage::FileIO& io, const std::string& location) {
+  auto read = io.Read(location);
+  if (!read) {
+    if (read.error().code == ErrorCode::kNotFound) return tl::unexpected(MissingFile(location));
+    return tl::unexpected(read.error());
+  }
+  if (Gzipped(location)) return serde::Gunzip(*read);
+  return std::move(*read);
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const CachedMetadata>> TableFiles::Read(const std::string& location) {
@@ -25,15 +41,7 @@ Result<std::shared_ptr<const CachedMetadata>> TableFiles::Read(const std::string
     if (!exists) return tl::unexpected(MissingFile(location));
     return cached;
   }
-  auto read = io_.Read(location);
-  if (!read) {
-    if (read.error().code == ErrorCode::kNotFound) return tl::unexpected(MissingFile(location));
-    return tl::unexpected(read.error());
-  }
-  std::string bytes = std::move(*read);
-  if (EndsWith(location, ".gz.metadata.json") || EndsWith(location, ".metadata.json.gz")) {
-    ASSIGN_OR_RETURN(bytes, serde::Gunzip(bytes));
-  }
+  ASSIGN_OR_RETURN(std::string bytes, ReadText(io_, location));
   ASSIGN_OR_RETURN(iceberg::TableMetadata metadata, serde::ParseTableMetadata(bytes));
   auto entry = std::make_shared<CachedMetadata>();
   entry->json = serde::SerializeTableMetadata(metadata);
@@ -49,10 +57,31 @@ Result<std::shared_ptr<const CachedMetadata>> TableFiles::Write(
   auto entry = std::make_shared<CachedMetadata>();
   entry->json = serde::SerializeTableMetadata(metadata);
   entry->metadata = std::move(metadata);
-  bool gzip = EndsWith(*location, ".gz.metadata.json");
-  RETURN_IF_ERROR(io_.WriteNew(*location, gzip ? serde::Gzip(entry->json) : entry->json));
+  RETURN_IF_ERROR(
+      io_.WriteNew(*location, Gzipped(*location) ? serde::Gzip(entry->json) : entry->json));
   cache_.Put(*location, entry);
   return std::shared_ptr<const CachedMetadata>(std::move(entry));
+}
+
+Result<std::shared_ptr<const CachedView>> TableFiles::ReadView(const std::string& location) {
+  ASSIGN_OR_RETURN(std::string bytes, ReadText(io_, location));
+  ASSIGN_OR_RETURN(iceberg::ViewMetadata metadata, serde::ParseViewMetadata(bytes));
+  auto entry = std::make_shared<CachedView>();
+  entry->json = serde::SerializeViewMetadata(metadata);
+  entry->metadata = std::move(metadata);
+  return std::shared_ptr<const CachedView>(std::move(entry));
+}
+
+Result<std::shared_ptr<const CachedView>> TableFiles::WriteView(
+    iceberg::ViewMetadata metadata, const std::optional<std::string>& previous_location,
+    std::string* location) {
+  *location = iceberg::NewMetadataFileLocation(metadata, previous_location, NewUuid());
+  auto entry = std::make_shared<CachedView>();
+  entry->json = serde::SerializeViewMetadata(metadata);
+  entry->metadata = std::move(metadata);
+  RETURN_IF_ERROR(
+      io_.WriteNew(*location, Gzipped(*location) ? serde::Gzip(entry->json) : entry->json));
+  return std::shared_ptr<const CachedView>(std::move(entry));
 }
 
 void TableFiles::DeleteQuietly(const std::string& location) {

@@ -1,6 +1,6 @@
-// TableFiles: reading and writing Iceberg metadata files through a FileIO, with the parsed files
-// cached by location (a metadata file is never rewritten). Shared by the services that read or
-// write table metadata. Thread-safe.
+// TableFiles: reading and writing Iceberg table and view metadata files through a FileIO, with the
+// parsed table files cached by location (a metadata file is never rewritten). Shared by the
+// services that read or write metadata. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -9,10 +9,16 @@
 
 #include "common/result.h"
 #include "iceberg/table_metadata.h"
+#include "iceberg/view_metadata.h"
 #include "service/metadata_cache.h"
 #include "storage/file_io.h"
 
 namespace pangolin::service {
+
+struct CachedView {
+  iceberg::ViewMetadata metadata;
+  std::string json;  // the canonical serialization of `metadata`
+};
 
 class TableFiles {
  public:
@@ -29,6 +35,11 @@ class TableFiles {
   // never overwriting; sets `*location`. Errors: FileIO's.
   Result<std::shared_ptr<const CachedMetadata>> Write(
       iceberg::TableMetadata metadata, const std::optional<std::string>& previous_location,
+      std::string* location);
+  // View metadata files, the same way (not cached: views are small and read rarely).
+  Result<std::shared_ptr<const CachedView>> ReadView(const std::string& location);
+  Result<std::shared_ptr<const CachedView>> WriteView(
+      iceberg::ViewMetadata metadata, const std::optional<std::string>& previous_location,
       std::string* location);
   // Deletes a file nobody references any more; a failure is only logged.
   void DeleteQuietly(const std::string& location);

@@ -54,6 +54,7 @@ class Registrar {
 // Route groups, each in its own file.
 void AddNamespaceRoutes(Registrar& r);
 void AddTableRoutes(Registrar& r);
+void AddViewRoutes(Registrar& r);
 
 // --- Helpers shared by the route groups ---
 
