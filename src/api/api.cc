@@ -9,6 +9,7 @@
 #include "api/iceberg/iceberg_routes.h"
 #include "api/management/management_routes.h"
 #include "api/management/merge_routes.h"
+#include "api/management/metrics_report_routes.h"
 #include "api/management/versioning_routes.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -81,6 +82,7 @@ class Pipeline {
     RegisterManagementRoutes(router_, deps_.tenancy);
     RegisterVersioningRoutes(router_, deps_.versioning);
     RegisterMergeRoutes(router_, deps_.merges);
+    RegisterMetricsReportRoutes(router_, deps_.iceberg);
   }
 
   Response Handle(Request request) {

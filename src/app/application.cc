@@ -88,7 +88,8 @@ int RunServer(const Config& config) {
   Metrics metrics;
   std::atomic<api::ServerState> state{api::ServerState::kStarting};
   service::TableFiles table_files(**file_io);
-  service::IcebergService iceberg(**store, table_files, SystemClock());
+  service::IcebergService iceberg(**store, table_files, SystemClock(),
+                                  {.metrics_report_retention = config.metrics_report_retention});
   service::TenancyService tenancy(**store, **file_io);
   service::VersioningService versioning(**store, SystemClock());
   service::MergeService merges(**store, table_files, SystemClock());

@@ -95,13 +95,14 @@ Status ApplyEnvironment(const EnvLookup& env, Config& config) {
       return Err(ErrorCode::kInvalidArgument, "LOG_FORMAT: expected json or pretty, got '{}'",
                  *format);
   }
-  if (auto lifetime = env("PANGOLIN_IDEMPOTENCY_KEY_LIFETIME")) {
-    auto parsed = service::ParseIsoDuration(*lifetime);
-    if (!parsed) {
-      return Err(ErrorCode::kInvalidArgument, "PANGOLIN_IDEMPOTENCY_KEY_LIFETIME: {}",
-                 parsed.error().message);
+  for (auto [name, target] :
+       {std::pair{"PANGOLIN_IDEMPOTENCY_KEY_LIFETIME", &config.idempotency_key_lifetime},
+        std::pair{"PANGOLIN_METRICS_REPORT_RETENTION", &config.metrics_report_retention}}) {
+    if (auto text = env(name)) {
+      auto parsed = service::ParseIsoDuration(*text);
+      if (!parsed) return Err(ErrorCode::kInvalidArgument, "{}: {}", name, parsed.error().message);
+      *target = *parsed;
     }
-    config.idempotency_key_lifetime = *parsed;
   }
   if (auto level = env("PANGOLIN_LOG_LEVEL")) {
     auto parsed = log::ParseLevel(*level);

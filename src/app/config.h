@@ -33,6 +33,8 @@ struct Config {
   std::string port_file;  // when set, the bound port is written there once listening
   // How long a response is kept for replay to retries carrying the same Idempotency-Key.
   std::chrono::milliseconds idempotency_key_lifetime = std::chrono::minutes(30);
+  // How long metrics reports sent by engines are kept.
+  std::chrono::milliseconds metrics_report_retention = std::chrono::hours(24 * 7);
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;

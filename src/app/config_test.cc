@@ -32,6 +32,10 @@ TEST(ConfigTest, ReadsTheOriginalsEnvironmentVariables) {
       Load({{"PANGOLIN_NO_AUTH", "true"}, {"PANGOLIN_IDEMPOTENCY_KEY_LIFETIME", "P1DT1H30M"}});
   ASSERT_TRUE(lifetime) << lifetime.error().message;
   EXPECT_EQ(lifetime->idempotency_key_lifetime, std::chrono::minutes(25 * 60 + 30));
+  auto retention =
+      Load({{"PANGOLIN_NO_AUTH", "true"}, {"PANGOLIN_METRICS_REPORT_RETENTION", "P30D"}});
+  ASSERT_TRUE(retention) << retention.error().message;
+  EXPECT_EQ(retention->metrics_report_retention, std::chrono::hours(24 * 30));
 }
 
 TEST(ConfigTest, FlagsWinOverEnvironment) {

@@ -58,15 +58,6 @@ Result<RegisterBody> ParseRegisterRequest(std::string_view text) {
   return body;
 }
 
-Result<std::string> ParseReportMetricsRequest(std::string_view text) {
-  ASSIGN_OR_RETURN(json::object object, ParseObject(text, "ReportMetricsRequest"));
-  ASSIGN_OR_RETURN(std::string type, GetString(object, "report-type"));
-  if (type != "scan-report" && type != "commit-report") {
-    return Err(ErrorCode::kBadRequest, "Invalid report-type: {}", type);
-  }
-  return type;
-}
-
 std::string ConfigResponseJson(const catalog::Properties& defaults,
                                const catalog::Properties& overrides,
                                const std::vector<std::string>& endpoints,

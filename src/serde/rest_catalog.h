@@ -38,9 +38,6 @@ struct RegisterBody {
 };
 Result<RegisterBody> ParseRegisterRequest(std::string_view json);
 
-// Validates a ReportMetricsRequest and returns its `report-type`.
-Result<std::string> ParseReportMetricsRequest(std::string_view json);
-
 // `idempotency_key_lifetime` (ISO-8601) is written when the server honours Idempotency-Key.
 std::string ConfigResponseJson(const catalog::Properties& defaults,
                                const catalog::Properties& overrides,

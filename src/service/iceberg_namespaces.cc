@@ -13,8 +13,9 @@ using catalog::NamespaceKey;
 using catalog::ToString;
 using store::Precondition;
 
-IcebergService::IcebergService(store::MetadataStore& store, TableFiles& files, const Clock& clock)
-    : store_(store), files_(files), clock_(clock) {}
+IcebergService::IcebergService(store::MetadataStore& store, TableFiles& files, const Clock& clock,
+                               IcebergServiceOptions options)
+    : store_(store), files_(files), clock_(clock), options_(options) {}
 
 Result<CatalogHandle> IcebergService::ResolveCatalog(const Context& ctx, std::string_view prefix) {
   std::string name(prefix);

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +19,7 @@
 #include "iceberg/new_view.h"
 #include "iceberg/table_metadata.h"
 #include "iceberg/view_requirement.h"
+#include "serde/metrics_report.h"
 #include "serde/table_requests.h"
 #include "service/context.h"
 #include "service/table_files.h"
@@ -50,6 +53,11 @@ struct LoadedTable {
 
 enum class SnapshotMode { kAll, kRefs };
 
+struct IcebergServiceOptions {
+  // How long metrics reports are kept.
+  std::chrono::milliseconds metrics_report_retention = std::chrono::hours(24 * 7);
+};
+
 struct LoadedView {
   std::string metadata_location;
   std::shared_ptr<const CachedView> metadata;
@@ -57,7 +65,8 @@ struct LoadedView {
 
 class IcebergService {
  public:
-  IcebergService(store::MetadataStore& store, TableFiles& files, const Clock& clock);
+  IcebergService(store::MetadataStore& store, TableFiles& files, const Clock& clock,
+                 IcebergServiceOptions options = {});
 
   // Errors: kNotFound (no such catalog or branch), kBadRequest (malformed prefix).
   Result<CatalogHandle> ResolveCatalog(const Context& ctx, std::string_view prefix);
@@ -132,9 +141,14 @@ class IcebergService {
   Result<LoadedView> RegisterView(const Context& ctx, const CatalogHandle& cat,
                                   const TableIdentifier& id, const std::string& metadata_location);
 
-  // Validates the target and records the report in the structured log (reports are not stored).
+  // Stores a metrics report for the table (which must exist); reports older than the retention
+  // are purged now and then.
   Status ReportMetrics(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id,
-                       std::string_view report_type);
+                       const serde::MetricsReportBody& report);
+  // The catalog's stored reports, newest first. Errors: kNotFound (catalog), kBadRequest (token).
+  Result<store::Page<catalog::MetricsReport>> ListMetricsReports(
+      const Context& ctx, std::string_view catalog, const store::MetricsReportFilter& filter,
+      const store::PageRequest& page);
 
  private:
   struct TableState {
@@ -201,10 +215,13 @@ class IcebergService {
   static Error AlreadyExists(const catalog::Content& existing, const TableIdentifier& id,
                              catalog::ContentType creating);
   std::mutex& TableLock(const CatalogHandle& cat, const TableIdentifier& id);
+  void PurgeOldMetricsReports(int64_t now_ms);
 
   store::MetadataStore& store_;
   TableFiles& files_;
   const Clock& clock_;
+  IcebergServiceOptions options_;
+  std::atomic<int64_t> last_metrics_purge_ms_{0};
   // Serializes commits to one table within this process, so concurrent writers queue instead of
   // wasting metadata writes on lost compare-and-swaps; the store's CAS still decides across nodes.
   std::array<std::mutex, 64> table_locks_;

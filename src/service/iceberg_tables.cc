@@ -287,15 +287,4 @@ Status IcebergService::RenameObject(const Context& ctx, const CatalogHandle& cat
   return committed.map([](auto&&) {});
 }
 
-Status IcebergService::ReportMetrics(const Context& ctx, const CatalogHandle& cat,
-                                     const TableIdentifier& id, std::string_view report_type) {
-  RETURN_IF_ERROR(TableExists(ctx, cat, id));
-  log::Info("metrics report")
-      .With("catalog", cat.catalog.name)
-      .With("table", ToString(id))
-      .With("report_type", report_type)
-      .With("request_id", ctx.request_id);
-  return Ok();
-}
-
 }  // namespace pangolin::service

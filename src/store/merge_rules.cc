@@ -5,20 +5,6 @@
 
 namespace pangolin::store::merges {
 
-std::string EncodeToken(const ListPosition& last) {
-  return Base64UrlEncode(fmt::format("{}:{}", last.initiated_ms, last.created));
-}
-
-Result<std::optional<ListPosition>> DecodeToken(const std::string& token) {
-  if (token.empty()) return std::optional<ListPosition>();
-  std::optional<std::string> text = Base64UrlDecode(token);
-  std::vector<std::string> parts = text ? Split(*text, ":") : std::vector<std::string>();
-  std::optional<long long> ms = parts.size() == 2 ? ParseInt(parts[0]) : std::nullopt;
-  std::optional<long long> created = parts.size() == 2 ? ParseInt(parts[1]) : std::nullopt;
-  if (!ms || !created) return Err(ErrorCode::kBadRequest, "Invalid page token: {}", token);
-  return std::optional<ListPosition>(ListPosition{*ms, *created});
-}
-
 Result<MergeOperation> ForCreate(const MergeOperation& op) {
   if (op.id.empty()) return Err(ErrorCode::kInvalidArgument, "Merge operation has no id");
   MergeOperation stored = op;

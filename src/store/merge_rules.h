@@ -1,6 +1,6 @@
 // What every store does with merge operations (MetadataStore's merge methods), written once so
 // the memory and SQLite stores cannot drift apart: the version a new operation gets, which fields
-// an update keeps, and the newest-first page token.
+// an update keeps. Listings page newest first (store/newest_first.h).
 #pragma once
 
 #include <cstdint>
@@ -10,19 +10,6 @@
 #include "store/metadata_store.h"
 
 namespace pangolin::store::merges {
-
-// Where an operation sits in its catalog's listing: newest `initiated_ms` first, and among equal
-// times the one created last first (`created` is the store's own creation counter).
-struct ListPosition {
-  int64_t initiated_ms = 0;
-  int64_t created = 0;
-  friend auto operator<=>(const ListPosition&, const ListPosition&) = default;
-};
-
-// The opaque next_token of a page whose last item sits at `last`.
-std::string EncodeToken(const ListPosition& last);
-// "" → nullopt (first page). Errors: kBadRequest.
-Result<std::optional<ListPosition>> DecodeToken(const std::string& token);
 
 // What CreateMergeOperation stores: `op` at version 1. Errors: kInvalidArgument (no id).
 Result<MergeOperation> ForCreate(const MergeOperation& op);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "catalog/merge.h"
+#include "catalog/metrics_report.h"
 #include "catalog/model.h"
 #include "catalog/versioning.h"
 #include "common/result.h"
@@ -28,6 +29,7 @@ using catalog::Content;
 using catalog::ContentKey;
 using catalog::ContentType;
 using catalog::MergeOperation;
+using catalog::MetricsReport;
 using catalog::Namespace;
 using catalog::Operation;
 using catalog::RefInfo;
@@ -111,6 +113,13 @@ struct IdempotencyRecord {
   int64_t expires_ms = 0;
   std::optional<StoredResponse> response;  // absent while the claiming request runs
   friend bool operator==(const IdempotencyRecord&, const IdempotencyRecord&) = default;
+};
+
+// Which reports ListMetricsReports returns; unset members match everything.
+struct MetricsReportFilter {
+  std::optional<catalog::Namespace> ns;
+  std::optional<std::string> table;  // with `ns`
+  std::optional<std::string> report_type;
 };
 
 class MetadataStore {
@@ -227,6 +236,18 @@ class MetadataStore {
   // Errors: kNotFound; kCommitFailed (changed since it was read).
   virtual Result<MergeOperation> UpdateMergeOperation(const TenantId& tenant,
                                                       const MergeOperation& op) = 0;
+
+  // --- Metrics reports (deleted with their catalog) ---
+  // Errors: kNotFound (catalog); kAlreadyExists (id).
+  virtual Status AddMetricsReport(const TenantId& tenant, const MetricsReport& report) = 0;
+  // The catalog's reports matching `filter`, newest first (by received_ms, then the last added).
+  // Errors: kNotFound (catalog); kBadRequest (token).
+  virtual Result<Page<MetricsReport>> ListMetricsReports(const TenantId& tenant,
+                                                         const CatalogId& catalog,
+                                                         const MetricsReportFilter& filter,
+                                                         const PageRequest& page) = 0;
+  // Deletes every tenant's reports received before `before_ms`; returns how many.
+  virtual Result<size_t> PurgeMetricsReports(int64_t before_ms) = 0;
 
   // --- Idempotency keys (shared by every server on the store) ---
   // Claims `record.key` (stored as given, without a response) when the tenant has no record for

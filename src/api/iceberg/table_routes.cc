@@ -4,6 +4,7 @@
 #include "api/iceberg/registrar.h"
 #include "api/iceberg/request_parsing.h"
 #include "common/strings.h"
+#include "serde/metrics_report.h"
 #include "serde/rest_catalog.h"
 #include "serde/table_requests.h"
 #include "serde/transaction_request.h"
@@ -131,8 +132,8 @@ void AddTableRoutes(Registrar& r) {
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
-          ASSIGN_OR_RETURN(std::string type, serde::ParseReportMetricsRequest(req.body));
-          RETURN_IF_ERROR(s.ReportMetrics(ctx, cat, id, type));
+          ASSIGN_OR_RETURN(auto report, serde::ParseReportMetricsRequest(req.body));
+          RETURN_IF_ERROR(s.ReportMetrics(ctx, cat, id, report));
           return EmptyStatus(204);
         });
   r.Add("POST", "/transactions/commit",

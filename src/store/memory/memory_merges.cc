@@ -5,10 +5,11 @@
 
 #include "store/memory/memory_merges_internal.h"
 #include "store/merge_rules.h"
+#include "store/newest_first.h"
 
 namespace pangolin::store::memory_internal {
 
-using merges::ListPosition;
+using newest_first::Position;
 
 Status MergeOperations::Create(const TenantId& tenant, const MergeOperation& op) {
   ASSIGN_OR_RETURN(MergeOperation stored, merges::ForCreate(op));
@@ -36,10 +37,10 @@ Result<MergeOperation> MergeOperations::Get(const TenantId& tenant, std::string_
 
 Result<Page<MergeOperation>> MergeOperations::List(const CatalogId& catalog,
                                                    const PageRequest& page) const {
-  ASSIGN_OR_RETURN(std::optional<ListPosition> after, merges::DecodeToken(page.token));
-  std::vector<std::pair<ListPosition, const MergeOperation*>> listed;
+  ASSIGN_OR_RETURN(std::optional<Position> after, newest_first::DecodeToken(page.token));
+  std::vector<std::pair<Position, const MergeOperation*>> listed;
   for (const auto& [id, stored] : by_id_) {
-    ListPosition position{stored.op.initiated_ms, stored.created};
+    Position position{stored.op.initiated_ms, stored.created};
     if (stored.op.catalog_id == catalog && (!after || position < *after)) {
       listed.emplace_back(position, &stored.op);
     }
@@ -49,7 +50,7 @@ Result<Page<MergeOperation>> MergeOperations::List(const CatalogId& catalog,
   Page<MergeOperation> result;
   for (size_t i = 0; i < listed.size(); ++i) {
     if (page.limit != 0 && i == page.limit) {
-      result.next_token = merges::EncodeToken(listed[i - 1].first);
+      result.next_token = newest_first::EncodeToken(listed[i - 1].first);
       break;
     }
     result.items.push_back(*listed[i].second);

@@ -10,6 +10,7 @@
 #include "common/strings.h"
 #include "store/memory/memory_idempotency_internal.h"
 #include "store/memory/memory_merges_internal.h"
+#include "store/memory/memory_metrics_internal.h"
 #include "store/memory/memory_versions_internal.h"
 
 namespace pangolin::store {
@@ -168,6 +169,7 @@ class MemoryStore final : public MetadataStore {
     catalog_names_.erase({tenant, std::string(name)});
     catalogs_.erase(id);
     merges_.EraseCatalog(id);
+    metrics_reports_.EraseCatalog(id);
     return Ok();
   }
 
@@ -301,6 +303,25 @@ class MemoryStore final : public MetadataStore {
     return merges_.Update(tenant, op);
   }
 
+  Status AddMetricsReport(const TenantId& tenant, const MetricsReport& report) override {
+    std::lock_guard lock(mu_);
+    RETURN_IF_ERROR(FindVersions(tenant, report.catalog_id));
+    return metrics_reports_.Add(report);
+  }
+
+  Result<Page<MetricsReport>> ListMetricsReports(const TenantId& tenant, const CatalogId& catalog,
+                                                 const MetricsReportFilter& filter,
+                                                 const PageRequest& page) override {
+    std::lock_guard lock(mu_);
+    RETURN_IF_ERROR(FindVersions(tenant, catalog));
+    return metrics_reports_.List(catalog, filter, page);
+  }
+
+  Result<size_t> PurgeMetricsReports(int64_t before_ms) override {
+    std::lock_guard lock(mu_);
+    return metrics_reports_.Purge(before_ms);
+  }
+
   Result<std::optional<IdempotencyRecord>> ClaimIdempotencyKey(
       const TenantId& tenant, const IdempotencyRecord& record, int64_t now_ms,
       const std::optional<std::string>& takeover) override {
@@ -359,6 +380,7 @@ class MemoryStore final : public MetadataStore {
   std::map<CatalogId, CatalogState> catalogs_;
   std::map<NameKey, CatalogId> catalog_names_;
   memory_internal::MergeOperations merges_;
+  memory_internal::MetricsReports metrics_reports_;
   memory_internal::IdempotencyKeys idempotency_keys_;
   int64_t next_seq_ = 1;
 };

@@ -5,6 +5,7 @@
 
 #include "serde/merge_record.h"
 #include "store/merge_rules.h"
+#include "store/newest_first.h"
 #include "store/sqlite/sqlite_ops_internal.h"
 
 namespace pangolin::store::sqlite_internal {
@@ -64,25 +65,26 @@ Result<MergeOperation> SelectMergeOperation(Connection& conn, const TenantId& te
 
 Result<Page<MergeOperation>> SelectMergeOperations(Connection& conn, int64_t catalog_pk,
                                                    const PageRequest& page) {
-  ASSIGN_OR_RETURN(std::optional<merges::ListPosition> after, merges::DecodeToken(page.token));
+  ASSIGN_OR_RETURN(std::optional<newest_first::Position> after,
+                   newest_first::DecodeToken(page.token));
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  merges::ListPosition before = after.value_or(merges::ListPosition{kMax, kMax});
+  newest_first::Position before = after.value_or(newest_first::Position{kMax, kMax});
   ASSIGN_OR_RETURN(Statement stmt,
                    conn.Prepare(std::string(kMergeColumns) +
                                 "WHERE m.catalog_pk = ?1 AND (m.initiated_ms, m.pk) < (?2, ?3) "
                                 "ORDER BY m.initiated_ms DESC, m.pk DESC LIMIT ?4"));
-  stmt.BindAll(catalog_pk, before.initiated_ms, before.created, SqlLimit(page.limit));
+  stmt.BindAll(catalog_pk, before.time_ms, before.created, SqlLimit(page.limit));
   Page<MergeOperation> result;
-  merges::ListPosition last;
+  newest_first::Position last;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     if (page.limit != 0 && result.items.size() == page.limit) {
-      result.next_token = merges::EncodeToken(last);
+      result.next_token = newest_first::EncodeToken(last);
       break;
     }
     ASSIGN_OR_RETURN(MergeOperation op, ReadMergeOperation(stmt));
-    last = merges::ListPosition{op.initiated_ms, stmt.Int(0)};
+    last = newest_first::Position{op.initiated_ms, stmt.Int(0)};
     result.items.push_back(std::move(op));
   }
   return result;

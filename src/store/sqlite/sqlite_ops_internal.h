@@ -1,7 +1,8 @@
 // Row-level operations of the SQLite store, each on a connection already inside a transaction
 // (the store decides which). Tenancy rows live in sqlite_tenancy.cc, versioned content and
 // commits in sqlite_content.cc, branches and tags in sqlite_refs.cc, merge operations in
-// sqlite_merges.cc, Idempotency-Key records in sqlite_idempotency.cc.
+// sqlite_merges.cc, metrics reports in sqlite_metrics.cc, Idempotency-Key records in
+// sqlite_idempotency.cc.
 #pragma once
 
 #include <cstdint>
@@ -111,6 +112,14 @@ Result<MergeOperation> PrepareMergeCompletion(Connection& conn, const TenantId& 
                                               const CatalogId& catalog, const MergeOperation& op);
 // Overwrites the stored row of `op.id` with `op`, unchecked.
 Status WriteMergeOperation(Connection& conn, const MergeOperation& op);
+
+// --- metrics reports (sqlite_metrics.cc) ---
+Status InsertMetricsReport(Connection& conn, const TenantId& tenant, const MetricsReport& report);
+Result<Page<MetricsReport>> SelectMetricsReports(Connection& conn, int64_t catalog_pk,
+                                                 const CatalogId& catalog,
+                                                 const MetricsReportFilter& filter,
+                                                 const PageRequest& page);
+Result<size_t> PurgeMetricsReportRows(Connection& conn, int64_t before_ms);
 
 // --- idempotency keys (sqlite_idempotency.cc) ---
 Result<std::optional<IdempotencyRecord>> ClaimIdempotencyRow(

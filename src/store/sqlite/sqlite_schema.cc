@@ -175,6 +175,25 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_ms);
 )sql",
+    // v5: metrics reports. `namespace` holds the levels joined by the unit separator; `body` the
+    // report as sent. Listing order: (received_ms, pk) descending.
+    R"sql(
+CREATE TABLE metrics_reports (
+  pk           INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  catalog_pk   INTEGER NOT NULL REFERENCES catalogs (pk) ON DELETE CASCADE,
+  namespace    TEXT NOT NULL,
+  table_name   TEXT NOT NULL,
+  report_type  TEXT NOT NULL,
+  snapshot_id  INTEGER,
+  received_ms  INTEGER NOT NULL,
+  body         TEXT NOT NULL
+);
+CREATE INDEX metrics_reports_by_catalog ON metrics_reports (catalog_pk, received_ms, pk);
+CREATE INDEX metrics_reports_by_table
+  ON metrics_reports (catalog_pk, namespace, table_name, received_ms, pk);
+CREATE INDEX metrics_reports_by_age ON metrics_reports (received_ms);
+)sql",
 };
 
 Result<int> CurrentVersion(Connection& conn) {

@@ -209,6 +209,22 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return ReplaceMergeOperation(c, tenant, op); });
   }
 
+  Status AddMetricsReport(const TenantId& tenant, const MetricsReport& report) override {
+    return Write([&](Connection& c) { return InsertMetricsReport(c, tenant, report); });
+  }
+
+  Result<Page<MetricsReport>> ListMetricsReports(const TenantId& tenant, const CatalogId& catalog,
+                                                 const MetricsReportFilter& filter,
+                                                 const PageRequest& page) override {
+    return InCatalog(tenant, catalog, false, [&](Connection& c, int64_t pk) {
+      return SelectMetricsReports(c, pk, catalog, filter, page);
+    });
+  }
+
+  Result<size_t> PurgeMetricsReports(int64_t before_ms) override {
+    return Write([&](Connection& c) { return PurgeMetricsReportRows(c, before_ms); });
+  }
+
   Result<std::optional<IdempotencyRecord>> ClaimIdempotencyKey(
       const TenantId& tenant, const IdempotencyRecord& record, int64_t now_ms,
       const std::optional<std::string>& takeover) override {

@@ -169,7 +169,7 @@ TEST_F(SqliteStoreTest, UpgradesAVersionTwoDatabaseToStoreMergeOperations) {
     ASSERT_OK_AND_ASSIGN(merged, store->Commit(kDefaultTenant, id, request));
   }
   EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"),
-            "4");                            // upgraded to the latest schema
+            "5");                            // upgraded to the latest schema
   ASSERT_OK_AND_ASSIGN(auto store, Open());  // survives a reopen
   ASSERT_OK_AND_ASSIGN(catalog::MergeOperation stored,
                        store->GetMergeOperation(kDefaultTenant, op.id));
