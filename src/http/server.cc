@@ -37,7 +37,7 @@ struct Server::Impl {
   net::awaitable<void> Accept();
   net::awaitable<void> Session(beast::tcp_stream stream);
   net::awaitable<bool> Write(beast::tcp_stream& stream, Response response, bool keep_alive,
-                             unsigned version);
+                             unsigned version, bool head = false);
 };
 
 namespace {
@@ -80,7 +80,7 @@ Response ErrorResponse(int status, std::string_view type, std::string_view messa
 }  // namespace
 
 net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response response,
-                                         bool keep_alive, unsigned version) {
+                                         bool keep_alive, unsigned version, bool head) {
   bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), version};
   message.set(bhttp::field::server, "pangolin");
   if (!response.content_type.empty())
@@ -90,6 +90,14 @@ net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response res
   message.keep_alive(keep_alive && !draining);
   message.prepare_payload();
   stream.expires_after(options.write_timeout);
+  if (head) {
+    // A HEAD answer has the headers a GET would have, Content-Length included, and never a body:
+    // bytes after the headers would be read as the start of the next response.
+    bhttp::response_serializer<bhttp::string_body> serializer{message};
+    auto [ec, bytes] =
+        co_await bhttp::async_write_header(stream, serializer, net::as_tuple(net::use_awaitable));
+    co_return !ec && message.keep_alive();
+  }
   auto [ec, bytes] =
       co_await bhttp::async_write(stream, message, net::as_tuple(net::use_awaitable));
   co_return !ec && message.keep_alive();
@@ -139,10 +147,11 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     auto message = parser.release();
     bool keep_alive = message.keep_alive();
     unsigned version = message.version();
+    bool head = message.method() == bhttp::verb::head;
     ++busy;
     Response response = co_await net::co_spawn(
         workers, RunHandler(&handler, ToRequest(std::move(message), remote)), net::use_awaitable);
-    bool again = co_await Write(stream, std::move(response), keep_alive, version);
+    bool again = co_await Write(stream, std::move(response), keep_alive, version, head);
     --busy;
     if (!again) break;
   }

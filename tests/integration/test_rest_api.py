@@ -4,6 +4,7 @@ HEAD existence checks, health endpoints and Prometheus metrics."""
 from __future__ import annotations
 
 import re
+import socket
 
 from pangolin_harness import encode_namespace, expect_status, unique_name
 from rest_checks import assert_error
@@ -153,6 +154,25 @@ def test_head_namespace(rest, ns):
     resp = rest.http.head(rest.ns_path(ns))
     assert resp.status_code == 204 and resp.content == b""
     assert rest.http.head(rest.ns_path(unique_name("absent"))).status_code == 404
+
+
+def test_head_answers_carry_no_body(rest):
+    """Pipelined on one connection: a body after a HEAD answer would be read as the next
+    response (clients then stall until their socket timeout)."""
+    host, port = rest.base_url.removeprefix("http://").split(":")
+    missing = rest.ns_path(unique_name("absent"))
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(f"HEAD {missing} HTTP/1.1\r\nHost: x\r\n\r\n"
+                     f"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        received = b""
+        while b'"alive"' not in received:
+            chunk = sock.recv(4096)
+            assert chunk, received
+            received += chunk
+    head, get = received.split(b"HTTP/1.1 200 OK")
+    assert head.startswith(b"HTTP/1.1 404") and head.endswith(b"\r\n\r\n")
+    assert b"Content-Length: " in head  # what a GET would say, without the bytes
+    assert get.endswith(b'{"status":"alive"}')
 
 
 def test_health_endpoints(http):
