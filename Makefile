@@ -17,7 +17,7 @@ PANGOLIN_BIN ?= $(abspath $(SERVER_BIN))
 PY_SUITES := tests/conformance tests/integration
 FORMAT_FILES = $(shell find src tests bench -type f \( -name '*.h' -o -name '*.cc' \) 2>/dev/null | sort)
 
-.PHONY: all deps configure build run test test-unit test-py bench fmt lint tidy clean
+.PHONY: all deps configure build run test test-unit test-py spark bench fmt lint tidy clean
 
 all: build
 
@@ -40,12 +40,20 @@ test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS)
 	$(PYTHON) scripts/check_includes.py
 	PANGOLIN_BIN=$(PANGOLIN_BIN) $(PYTHON) -m pytest $(PYTEST_ARGS) $(PY_SUITES)
+	PANGOLIN_BIN=$(PANGOLIN_BIN) PYTHON=$(PYTHON) scripts/run_spark.sh
 
 test-unit:
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS)
 
 test-py:
 	PANGOLIN_BIN=$(PANGOLIN_BIN) $(PYTHON) -m pytest $(PYTEST_ARGS) $(PY_SUITES)
+
+# Spark end-to-end suite alone (tests/conformance/spark; also run by `make test`): Spark SQL with
+# Apache Iceberg's Spark runtime against the server through the Iceberg REST protocol.
+# scripts/run_spark.sh installs pyspark and fetches the runtime jar on first use.
+spark: configure
+	ninja -C $(BUILD_DIR) -j $(NINJA_JOBS) pangolin_api
+	PANGOLIN_BIN=$(PANGOLIN_BIN) PYTHON=$(PYTHON) scripts/run_spark.sh $(PYTEST_ARGS)
 
 # Branching benchmark (bench/README.md): branch creation and table@branch reads at 1k, 100k and
 # 1M tables, beside raw SQLite and HTTP baselines. A measurement, not a test: not run by `make test`.
