@@ -216,6 +216,9 @@ class IcebergService {
                              catalog::ContentType creating);
   std::mutex& TableLock(const CatalogHandle& cat, const TableIdentifier& id);
   void PurgeOldMetricsReports(int64_t now_ms);
+  // Deletes the files `metadata` references that lie under `base` (best effort: logged).
+  void PurgeTableFiles(const iceberg::TableMetadata& metadata, const std::string& metadata_location,
+                       const std::string& base);
 
   store::MetadataStore& store_;
   TableFiles& files_;

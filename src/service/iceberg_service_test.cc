@@ -226,11 +226,21 @@ TEST_F(IcebergServiceTest, RenameMovesTheTableAndPurgeDeletesItsFiles) {
   EXPECT_THAT(service_->TableExists(ctx_, handle_, {{"a"}, "t"}), IsError(ErrorCode::kNoSuchTable));
   EXPECT_THAT(service_->TableExists(ctx_, handle_, {{"b"}, "t2"}), IsOk());
   std::string dir = table.metadata->metadata.location.substr(7);
-  ASSERT_TRUE(std::filesystem::exists(dir));
+  ASSERT_EQ(MetadataFiles(dir), 1u);
+  // A new table where the renamed one was created shares its directory: purging the renamed
+  // table deletes its own files only.
+  LoadedTable successor = CreateTable({"a"}, "t");
+  ASSERT_EQ(successor.metadata->metadata.location, table.metadata->metadata.location);
   ASSERT_THAT(service_->DropTable(ctx_, handle_, {{"b"}, "t2"}, /*purge=*/true), IsOk());
-  EXPECT_FALSE(std::filesystem::exists(dir));
+  EXPECT_FALSE(std::filesystem::exists(table.metadata_location->substr(7)));
+  EXPECT_EQ(MetadataFiles(dir), 1u);
+  EXPECT_THAT(service_->LoadTable(ctx_, handle_, {{"a"}, "t"}, SnapshotMode::kAll), IsOk());
   EXPECT_THAT(service_->DropTable(ctx_, handle_, {{"b"}, "t2"}, false),
               IsError(ErrorCode::kNoSuchTable));
+  // A table whose metadata file vanished can still be dropped, with or without purge.
+  ASSERT_TRUE(std::filesystem::remove(successor.metadata_location->substr(7)));
+  EXPECT_THAT(service_->DropTable(ctx_, handle_, {{"a"}, "t"}, /*purge=*/true), IsOk());
+  EXPECT_THAT(service_->TableExists(ctx_, handle_, {{"a"}, "t"}), IsError(ErrorCode::kNoSuchTable));
 }
 
 TEST_F(IcebergServiceTest, TransactionChangesEveryTableInOneCommit) {

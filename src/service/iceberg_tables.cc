@@ -204,12 +204,16 @@ Status IcebergService::TableExists(const Context& ctx, const CatalogHandle& cat,
 
 Status IcebergService::DropTable(const Context& ctx, const CatalogHandle& cat,
                                  const TableIdentifier& id, bool purge) {
+  RETURN_IF_ERROR(catalog::ValidateNamespace(id.ns));
+  RETURN_IF_ERROR(catalog::ValidateName("table name", id.name));
   RETURN_IF_ERROR(RequireBranch(ctx, cat));
   std::lock_guard lock(TableLock(cat, id));
-  ASSIGN_OR_RETURN(TableState state, LoadTableState(ctx, cat, id));
   ContentKey key = ObjectKey(id);
+  // The entry alone decides: a table whose metadata file is gone can still be dropped.
+  ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, key));
+  if (!entry || entry->type != ContentType::kIcebergTable) return tl::unexpected(NoSuchTable(id));
   if (purge) {
-    ASSIGN_OR_RETURN(bool shared, SharedWithOtherRefs(ctx, cat, key, state.content.id));
+    ASSIGN_OR_RETURN(bool shared, SharedWithOtherRefs(ctx, cat, key, entry->id));
     if (shared) {
       return Err(ErrorCode::kConflict,
                  "Cannot purge table {}: another branch or tag still reads its files; drop it "
@@ -217,8 +221,20 @@ Status IcebergService::DropTable(const Context& ctx, const CatalogHandle& cat,
                  ToString(id));
     }
   }
+  // Read before the drop: once dropped, nothing names the files any more.
+  std::shared_ptr<const CachedMetadata> metadata;
+  if (purge) {
+    auto read = files_.Read(entry->metadata_location);
+    if (read) {
+      metadata = std::move(*read);
+    } else {
+      log::Warn("purge: the table's metadata is unreadable; only the catalog entry is dropped")
+          .With("table", ToString(id))
+          .With("error", read.error().message);
+    }
+  }
   store::CommitRequest commit;
-  commit.preconditions.push_back({Precondition::Kind::kEquals, key, state.content});
+  commit.preconditions.push_back({Precondition::Kind::kEquals, key, entry});
   commit.operations.push_back({Operation::Kind::kDelete, key, std::nullopt});
   auto committed = Commit(ctx, cat, std::move(commit),
                           (purge ? "drop and purge table " : "drop table ") + ToString(id));
@@ -229,19 +245,9 @@ Status IcebergService::DropTable(const Context& ctx, const CatalogHandle& cat,
     }
     return tl::unexpected(committed.error());
   }
-  if (!purge) return Ok();
-  // Purge only what lies under the catalog's location: a registered table may point elsewhere.
+  if (!metadata) return Ok();
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
-  const iceberg::TableMetadata& metadata = state.metadata->metadata;
-  if (catalog::IsUnder(metadata.location, base) && metadata.location != base) {
-    RETURN_IF_ERROR(files_.io().DeletePrefix(metadata.location));
-  }
-  for (const auto& entry : metadata.metadata_log) {
-    if (catalog::IsUnder(entry.metadata_file, base)) files_.DeleteQuietly(entry.metadata_file);
-  }
-  if (catalog::IsUnder(state.content.metadata_location, base)) {
-    files_.DeleteQuietly(state.content.metadata_location);
-  }
+  PurgeTableFiles(metadata->metadata, entry->metadata_location, base);
   return Ok();
 }
 

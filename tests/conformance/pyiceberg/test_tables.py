@@ -209,7 +209,9 @@ def test_list_and_drop_tables(catalog, namespace, lake):
     assert (t2_dir / "metadata").is_dir() and (t2_dir / "data").is_dir()
     catalog.purge_table((namespace, "t2"))
     assert not catalog.table_exists((namespace, "t2"))
-    assert not t2_dir.exists(), f"purge left files behind: {sorted(t2_dir.rglob('*'))[:10]}"
+    # Every file the table referenced is gone (empty directories may stay, as on object stores).
+    left = sorted(p for p in t2_dir.rglob("*") if p.is_file())
+    assert not left, f"purge left files behind: {left[:10]}"
 
     assert catalog.list_tables(namespace) == [(namespace, "t3")]
     with pytest.raises(NoSuchTableError):
