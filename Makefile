@@ -17,7 +17,7 @@ PANGOLIN_BIN ?= $(abspath $(SERVER_BIN))
 PY_SUITES := tests/conformance tests/integration
 FORMAT_FILES = $(shell find src tests bench -type f \( -name '*.h' -o -name '*.cc' \) 2>/dev/null | sort)
 
-.PHONY: all deps configure build run test test-unit test-py spark bench fmt lint tidy clean
+.PHONY: all deps configure build run test test-unit test-py spark rck bench fmt lint tidy clean
 
 all: build
 
@@ -41,6 +41,7 @@ test: build
 	$(PYTHON) scripts/check_includes.py
 	PANGOLIN_BIN=$(PANGOLIN_BIN) $(PYTHON) -m pytest $(PYTEST_ARGS) $(PY_SUITES)
 	PANGOLIN_BIN=$(PANGOLIN_BIN) PYTHON=$(PYTHON) scripts/run_spark.sh
+	PANGOLIN_BIN=$(PANGOLIN_BIN) scripts/run_rck.sh
 
 test-unit:
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS)
@@ -54,6 +55,14 @@ test-py:
 spark: configure
 	ninja -C $(BUILD_DIR) -j $(NINJA_JOBS) pangolin_api
 	PANGOLIN_BIN=$(PANGOLIN_BIN) PYTHON=$(PYTHON) scripts/run_spark.sh $(PYTEST_ARGS)
+
+# Apache Iceberg's REST Compatibility Kit (1.11.0, from Maven Central) against the server
+# (tests/conformance/rck/README.md); `make test` runs it too. RCK_ARGS go to scripts/run_rck.sh,
+# e.g. RCK_ARGS=view or RCK_ARGS="catalog -- --include-methodname '.*Rename.*'".
+RCK_ARGS ?=
+rck: configure
+	ninja -C $(BUILD_DIR) -j $(NINJA_JOBS) pangolin_api
+	PANGOLIN_BIN=$(PANGOLIN_BIN) scripts/run_rck.sh $(RCK_ARGS)
 
 # Branching benchmark (bench/README.md): branch creation and table@branch reads at 1k, 100k and
 # 1M tables, beside raw SQLite and HTTP baselines. A measurement, not a test: not run by `make test`.

@@ -59,7 +59,13 @@ Result<std::string> IcebergService::NewObjectLocation(const Context& ctx, const 
                                                       const Namespace& ns, const std::string& name,
                                                       const std::optional<std::string>& requested,
                                                       const std::string& base) {
-  if (requested && !requested->empty()) return catalog::CheckLocation(*requested, base);
+  if (requested && !requested->empty()) {
+    RETURN_IF_ERROR(catalog::CheckLocation(*requested, base));
+    // Kept as the client wrote it ("file:/x" stays so): clients compare it with what they sent.
+    std::string location = *requested;
+    while (location.size() > 1 && location.back() == '/') location.pop_back();
+    return location;
+  }
   ASSIGN_OR_RETURN(Properties ns_properties, LoadNamespace(ctx, cat, ns));
   auto ns_location = ns_properties.find("location");
   std::string location = ns_location != ns_properties.end()

@@ -58,6 +58,10 @@ Result<IcebergService::PreparedChange> IcebergService::PrepareCreate(const Conte
   RETURN_IF_ERROR(RequireNamespace(ctx, cat, id.ns));
   ContentKey key = ObjectKey(id);
   ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, key));
+  if (existing && existing->type == ContentType::kIcebergTable) {
+    // The assert-create requirement failed (the Java client's message; it answers 409).
+    return Err(ErrorCode::kCommitFailed, "Requirement failed: table already exists");
+  }
   if (existing) return tl::unexpected(AlreadyExists(*existing, id, ContentType::kIcebergTable));
   ASSIGN_OR_RETURN(
       iceberg::UpdateResult applied,
