@@ -101,6 +101,11 @@ class IcebergService {
   // change or none does. Errors: as CommitTable; kBadRequest for a table named twice.
   Status CommitTransaction(const Context& ctx, const CatalogHandle& cat,
                            const std::vector<serde::CommitTableRequest>& changes);
+  // Forgets the table but keeps every file: returns its last metadata location and metadata (the
+  // state the removal was guarded on, so it holds every earlier commit); later commits to it
+  // fail with kNoSuchTable. Errors: kNoSuchTable, kNotFound (its metadata file is gone).
+  Result<LoadedTable> UnregisterTable(const Context& ctx, const CatalogHandle& cat,
+                                      const TableIdentifier& id);
   // Adopts the table whose current metadata file is `metadata_location` (it is read and
   // validated; it and the table's location must lie under the catalog's location). With
   // `overwrite`, an existing table's pointer is replaced. Errors: kAlreadyExists, kNoSuchNamespace,

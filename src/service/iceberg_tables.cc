@@ -149,6 +149,24 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
   return LoadedTable{metadata_location, std::move(written), content.id};
 }
 
+Result<LoadedTable> IcebergService::UnregisterTable(const Context& ctx, const CatalogHandle& cat,
+                                                    const TableIdentifier& id) {
+  RETURN_IF_ERROR(RequireBranch(ctx, cat));
+  std::lock_guard lock(TableLock(cat, id));
+  ASSIGN_OR_RETURN(TableState state, LoadTableState(ctx, cat, id));
+  ContentKey key = ObjectKey(id);
+  store::CommitRequest commit;
+  commit.preconditions.push_back({Precondition::Kind::kEquals, key, state.content});
+  commit.operations.push_back({Operation::Kind::kDelete, key, std::nullopt});
+  auto committed = Commit(ctx, cat, std::move(commit), "unregister table " + ToString(id));
+  if (!committed && committed.error().code == ErrorCode::kCommitFailed) {
+    return Err(ErrorCode::kCommitFailed, "Table {} changed while being unregistered; retry",
+               ToString(id));
+  }
+  RETURN_IF_ERROR(committed);
+  return LoadedTable{state.content.metadata_location, std::move(state.metadata), state.content.id};
+}
+
 Result<LoadedTable> IcebergService::RegisterTable(const Context& ctx, const CatalogHandle& cat,
                                                   const TableIdentifier& id,
                                                   const std::string& metadata_location,

@@ -159,3 +159,21 @@ def test_idempotency_key_misuse(rest, table):
             gone = rest.http.delete(rest.table_path(ns, "nope"),
                                     headers={"Idempotency-Key": missing_key})
             assert_error(gone, 404, "NoSuchTableException")
+
+
+def test_unregister_keeps_the_files_and_registers_again(rest, table):
+    ns, tbl = table
+    committed = expect_status(rest.http.post(rest.table_path(ns, tbl),
+                                             json=set_property(ns, tbl, "k")), 200)
+    resp = rest.http.post(rest.table_path(ns, tbl) + "/unregister")
+    body = expect_status(resp, 200)
+    assert body["metadata-location"] == committed["metadata-location"]
+    assert body["metadata"]["properties"]["k"] == "v"  # every earlier commit is in it
+    assert rest.http.head(rest.table_path(ns, tbl)).status_code == 404
+    assert_error(rest.http.post(rest.table_path(ns, tbl), json=set_property(ns, tbl, "j")), 404,
+                 "NoSuchTableException")
+    assert_error(rest.http.post(rest.table_path(ns, tbl) + "/unregister"), 404,
+                 "NoSuchTableException")
+    again = rest.post(f"/namespaces/{ns}/register",
+                      json={"name": tbl, "metadata-location": body["metadata-location"]})
+    assert expect_status(again, 200)["metadata"]["table-uuid"] == body["metadata"]["table-uuid"]

@@ -111,6 +111,15 @@ void AddTableRoutes(Registrar& r) {
                                                        body.metadata_location, body.overwrite));
           return LoadTableResponse(table);
         });
+  r.Add(
+      "POST", "/namespaces/{namespace}/tables/{table}/unregister",
+      [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
+           const PathParams& params) -> Result<Response> {
+        ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+        ASSIGN_OR_RETURN(auto table, s.UnregisterTable(ctx, cat, id));
+        // UnregisterTableResult has CommitTableResponse's shape: {metadata-location, metadata}.
+        return Json(serde::CommitTableResponseJson(*table.metadata_location, table.metadata->json));
+      });
   r.Add("POST", "/tables/rename",
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams&) -> Result<Response> {
