@@ -174,8 +174,12 @@ class IcebergService {
                                         const Namespace& ns, const std::string& name,
                                         const std::optional<std::string>& requested,
                                         const std::string& base);
-  // The metadata-file and object locations a view's metadata names must lie under `base`.
-  Status CheckViewLocations(const iceberg::ViewMetadata& metadata, const std::string& base);
+  // A table's or view's location and its write.metadata.path must lie under `base`.
+  Status CheckLocations(const std::string& location, const Properties& properties,
+                        const std::string& base);
+  Result<store::Page<TableIdentifier>> ListObjects(const Context& ctx, const CatalogHandle& cat,
+                                                   const Namespace& ns, catalog::ContentType type,
+                                                   const store::PageRequest& page);
 
   // Writes need a branch: a tag or commit is refused (kBadRequest), a missing branch is
   // kNotFound unless `create_for` names the asset being created, which creates the branch

@@ -46,13 +46,17 @@ Result<std::string> IcebergService::BaseLocation(const Context& ctx, const Catal
   return catalog::CatalogBaseLocation(cat.catalog, warehouse ? &*warehouse : nullptr);
 }
 
+Status IcebergService::CheckLocations(const std::string& location, const Properties& properties,
+                                      const std::string& base) {
+  RETURN_IF_ERROR(catalog::CheckLocation(location, base));
+  auto path = properties.find("write.metadata.path");
+  if (path != properties.end()) RETURN_IF_ERROR(catalog::CheckLocation(path->second, base));
+  return Ok();
+}
+
 Status IcebergService::CheckTableLocations(const iceberg::TableMetadata& metadata,
                                            const std::string& base) {
-  RETURN_IF_ERROR(catalog::CheckLocation(metadata.location, base));
-  auto path = metadata.properties.find("write.metadata.path");
-  if (path != metadata.properties.end())
-    RETURN_IF_ERROR(catalog::CheckLocation(path->second, base));
-  return Ok();
+  return CheckLocations(metadata.location, metadata.properties, base);
 }
 
 Result<std::string> IcebergService::NewObjectLocation(const Context& ctx, const CatalogHandle& cat,
@@ -84,10 +88,17 @@ Result<store::Page<TableIdentifier>> IcebergService::ListTables(const Context& c
                                                                 const CatalogHandle& cat,
                                                                 const Namespace& ns,
                                                                 const store::PageRequest& page) {
+  return ListObjects(ctx, cat, ns, ContentType::kIcebergTable, page);
+}
+
+Result<store::Page<TableIdentifier>> IcebergService::ListObjects(const Context& ctx,
+                                                                 const CatalogHandle& cat,
+                                                                 const Namespace& ns,
+                                                                 ContentType type,
+                                                                 const store::PageRequest& page) {
   RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
   ASSIGN_OR_RETURN(auto entries, store_.ListContent(ctx.tenant, cat.catalog.id, cat.ref,
-                                                    ContentKey::Space::kObject, ns,
-                                                    ContentType::kIcebergTable, page));
+                                                    ContentKey::Space::kObject, ns, type, page));
   store::Page<TableIdentifier> out;
   out.next_token = std::move(entries.next_token);
   for (const auto& entry : entries.items) out.items.push_back({entry.key.parent, entry.key.name});

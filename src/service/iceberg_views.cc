@@ -25,15 +25,6 @@ Error NoSuchView(const TableIdentifier& id) {
 
 }  // namespace
 
-Status IcebergService::CheckViewLocations(const iceberg::ViewMetadata& metadata,
-                                          const std::string& base) {
-  RETURN_IF_ERROR(catalog::CheckLocation(metadata.location, base));
-  auto path = metadata.properties.find("write.metadata.path");
-  if (path != metadata.properties.end())
-    RETURN_IF_ERROR(catalog::CheckLocation(path->second, base));
-  return Ok();
-}
-
 Result<IcebergService::ViewState> IcebergService::LoadViewState(const Context& ctx,
                                                                 const CatalogHandle& cat,
                                                                 const TableIdentifier& id) {
@@ -49,14 +40,7 @@ Result<store::Page<TableIdentifier>> IcebergService::ListViews(const Context& ct
                                                                const CatalogHandle& cat,
                                                                const Namespace& ns,
                                                                const store::PageRequest& page) {
-  RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
-  ASSIGN_OR_RETURN(auto entries, store_.ListContent(ctx.tenant, cat.catalog.id, cat.ref,
-                                                    ContentKey::Space::kObject, ns,
-                                                    ContentType::kIcebergView, page));
-  store::Page<TableIdentifier> out;
-  out.next_token = std::move(entries.next_token);
-  for (const auto& entry : entries.items) out.items.push_back({entry.key.parent, entry.key.name});
-  return out;
+  return ListObjects(ctx, cat, ns, ContentType::kIcebergView, page);
 }
 
 Result<LoadedView> IcebergService::CreateView(const Context& ctx, const CatalogHandle& cat,
@@ -75,7 +59,7 @@ Result<LoadedView> IcebergService::CreateView(const Context& ctx, const CatalogH
                    NewObjectLocation(ctx, cat, ns, request.name, request.location, base));
   ASSIGN_OR_RETURN(iceberg::ViewMetadata metadata,
                    iceberg::NewViewMetadata(request, location, NewUuid(), clock_.NowMs()));
-  RETURN_IF_ERROR(CheckViewLocations(metadata, base));
+  RETURN_IF_ERROR(CheckLocations(metadata.location, metadata.properties, base));
   std::string metadata_location;
   ASSIGN_OR_RETURN(auto written,
                    files_.WriteView(std::move(metadata), std::nullopt, &metadata_location));
@@ -118,7 +102,7 @@ Result<LoadedView> IcebergService::ReplaceView(
         iceberg::ViewUpdateResult applied,
         iceberg::CommitView(&state.metadata->metadata, requirements, updates, clock_.NowMs()));
     if (!applied.changed) return LoadedView{state.content.metadata_location, state.metadata};
-    RETURN_IF_ERROR(CheckViewLocations(applied.metadata, base));
+    RETURN_IF_ERROR(CheckLocations(applied.metadata.location, applied.metadata.properties, base));
     std::string location;
     ASSIGN_OR_RETURN(auto written, files_.WriteView(std::move(applied.metadata),
                                                     state.content.metadata_location, &location));
@@ -193,7 +177,7 @@ Result<LoadedView> IcebergService::RegisterView(const Context& ctx, const Catalo
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
   ASSIGN_OR_RETURN(std::string location, catalog::CheckLocation(metadata_location, base));
   ASSIGN_OR_RETURN(auto metadata, files_.ReadView(location));
-  RETURN_IF_ERROR(CheckViewLocations(metadata->metadata, base));
+  RETURN_IF_ERROR(CheckLocations(metadata->metadata.location, metadata->metadata.properties, base));
   ContentKey key = ObjectKey(id);
   ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, key));
   if (existing) return tl::unexpected(AlreadyExists(*existing, id, ContentType::kIcebergView));
