@@ -4,9 +4,8 @@
 // java_v3/description.txt). Every file is deflate-compressed, as both writers do by default.
 #include <gtest/gtest.h>
 
-#include <cstdio>
-
 #include "iceberg/manifest.h"
+#include "iceberg/test_tables.h"
 #include "testing/matchers.h"
 
 namespace pangolin::iceberg {
@@ -14,22 +13,7 @@ namespace {
 
 using ::pangolin::testing::IsErrorWithMessage;
 
-// Test-only read of a checked-in fixture; a missing file fails the test.
-std::string Fixture(const std::string& relative) {
-  std::string path(__FILE__);
-  path = path.substr(0, path.rfind('/')) + "/testdata/manifests/" + relative;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    ADD_FAILURE() << "missing fixture " << path;
-    return "";
-  }
-  std::string out;
-  char buffer[8192];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) out.append(buffer, n);
-  std::fclose(file);
-  return out;
-}
+using testing::Fixture;
 
 // The fixture a manifest list entry names (same file name, in the same fixture directory).
 std::string ManifestFixture(const std::string& dir, const ManifestFile& manifest) {

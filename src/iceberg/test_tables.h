@@ -1,6 +1,9 @@
 // Test-only helpers: small, realistic table metadata values for the iceberg and serde tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <cstdio>
 #include <string>
 
 #include "iceberg/new_table.h"
@@ -49,6 +52,23 @@ inline SetSnapshotRef MainRef(int64_t snapshot_id) {
   SnapshotRef ref;
   ref.snapshot_id = snapshot_id;
   return SetSnapshotRef{kMainBranch, ref};
+}
+
+// Test-only read of a checked-in file under testdata/manifests; a missing file fails the test.
+inline std::string Fixture(const std::string& relative) {
+  std::string path(__FILE__);
+  path = path.substr(0, path.rfind('/')) + "/testdata/manifests/" + relative;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    ADD_FAILURE() << "missing fixture " << path;
+    return "";
+  }
+  std::string out;
+  char buffer[8192];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) out.append(buffer, n);
+  std::fclose(file);
+  return out;
 }
 
 }  // namespace pangolin::iceberg::testing

@@ -17,6 +17,7 @@
 #include "catalog/model.h"
 #include "common/clock.h"
 #include "iceberg/new_view.h"
+#include "iceberg/scan_plan.h"
 #include "iceberg/table_metadata.h"
 #include "iceberg/view_requirement.h"
 #include "serde/metrics_report.h"
@@ -52,6 +53,12 @@ struct LoadedTable {
 };
 
 enum class SnapshotMode { kAll, kRefs };
+
+struct PlannedScan {
+  std::string plan_id;
+  iceberg::ScanPlan plan;
+  std::map<int, std::string> stats_field_types;  // the requested stats fields: id → type
+};
 
 struct IcebergServiceOptions {
   // How long metrics reports are kept.
@@ -146,6 +153,12 @@ class IcebergService {
   Result<LoadedView> RegisterView(const Context& ctx, const CatalogHandle& cat,
                                   const TableIdentifier& id, const std::string& metadata_location);
 
+  // Server-side scan planning: the live data files of the snapshot that might match the filter,
+  // with their delete files. Errors: kNoSuchTable, kBadRequest (snapshot, filter, stats field),
+  // kForbidden (a manifest outside the catalog's location), manifest decoding errors.
+  Result<PlannedScan> PlanTableScan(const Context& ctx, const CatalogHandle& cat,
+                                    const TableIdentifier& id, const iceberg::ScanRequest& request,
+                                    const std::optional<std::vector<std::string>>& stats_fields);
   // Stores a metrics report for the table (which must exist); reports older than the retention
   // are purged now and then.
   Status ReportMetrics(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id,

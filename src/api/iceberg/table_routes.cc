@@ -6,6 +6,7 @@
 #include "common/strings.h"
 #include "serde/metrics_report.h"
 #include "serde/rest_catalog.h"
+#include "serde/scan_planning.h"
 #include "serde/table_requests.h"
 #include "serde/transaction_request.h"
 
@@ -144,6 +145,16 @@ void AddTableRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(auto report, serde::ParseReportMetricsRequest(req.body));
           RETURN_IF_ERROR(s.ReportMetrics(ctx, cat, id, report));
           return EmptyStatus(204);
+        });
+  r.Add("POST", "/namespaces/{namespace}/tables/{table}/plan",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+          ASSIGN_OR_RETURN(auto body, serde::ParsePlanTableScanRequest(req.body));
+          ASSIGN_OR_RETURN(auto planned,
+                           s.PlanTableScan(ctx, cat, id, body.scan, body.stats_fields));
+          return Json(
+              serde::PlanCompletedJson(planned.plan_id, planned.plan, planned.stats_field_types));
         });
   r.Add("POST", "/transactions/commit",
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,

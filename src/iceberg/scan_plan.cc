@@ -1,0 +1,102 @@
+// Scan planning: manifest list → manifests → live entries, filtered; deletes matched to data files.
+#include "iceberg/scan_plan.h"
+
+namespace pangolin::iceberg {
+namespace {
+
+bool Unpartitioned(const TableMetadata& metadata, int spec_id) {
+  const PartitionSpec* spec = metadata.FindSpec(spec_id);
+  return spec && spec->fields.empty();
+}
+
+bool SamePartition(const ScanFile& a, const ScanFile& b) {
+  if (a.spec_id != b.spec_id || a.file.partition.size() != b.file.partition.size()) return false;
+  for (size_t i = 0; i < a.file.partition.size(); ++i) {
+    if (a.file.partition[i].value != b.file.partition[i].value) return false;
+  }
+  return true;
+}
+
+// Whether delete file `d` applies to data file `f` (format spec, "Scan Planning").
+bool Applies(const TableMetadata& metadata, const ScanFile& d, const ScanFile& f) {
+  if (d.file.content == FileContent::kPositionDeletes) {
+    if (d.sequence_number < f.sequence_number) return false;
+    if (d.file.referenced_data_file) return *d.file.referenced_data_file == f.file.file_path;
+  } else if (d.sequence_number <= f.sequence_number) {
+    return false;
+  }
+  return Unpartitioned(metadata, d.spec_id) || SamePartition(d, f);
+}
+
+Result<std::vector<ManifestFile>> Manifests(const Snapshot& snapshot, const ReadFile& read) {
+  if (snapshot.manifest_list) {
+    ASSIGN_OR_RETURN(std::string bytes, read(*snapshot.manifest_list));
+    return ReadManifestList(bytes);
+  }
+  std::vector<ManifestFile> manifests;  // v1 snapshots may list their manifests inline
+  for (const auto& path : snapshot.manifests.value_or(std::vector<std::string>{})) {
+    ManifestFile manifest;
+    manifest.manifest_path = path;
+    manifests.push_back(std::move(manifest));
+  }
+  return manifests;
+}
+
+}  // namespace
+
+Result<ScanPlan> PlanScan(const TableMetadata& metadata, const ScanRequest& request,
+                          const ReadFile& read) {
+  ScanPlan plan;
+  const Snapshot* snapshot = request.snapshot_id ? metadata.FindSnapshot(*request.snapshot_id)
+                                                 : metadata.CurrentSnapshot();
+  if (request.snapshot_id && !snapshot) {
+    return Err(ErrorCode::kBadRequest, "Cannot find snapshot with ID {}", *request.snapshot_id);
+  }
+  const Schema* schema = metadata.CurrentSchema();
+  if (snapshot && request.use_snapshot_schema && snapshot->schema_id) {
+    schema = metadata.FindSchema(*snapshot->schema_id);
+  }
+  if (!schema) return Err(ErrorCode::kBadRequest, "The table has no schema to plan with");
+  BoundExpression filter;  // kTrue
+  if (request.filter) {
+    ASSIGN_OR_RETURN(filter, Bind(*request.filter, *schema, request.case_sensitive));
+    filter = RewriteNot(filter);
+  }
+  if (!snapshot) return plan;
+  plan.snapshot_id = snapshot->snapshot_id;
+  ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, Manifests(*snapshot, read));
+  std::vector<ScanFile> deletes;
+  for (const auto& manifest : manifests) {
+    ASSIGN_OR_RETURN(std::string bytes, read(manifest.manifest_path));
+    ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifest(bytes, manifest));
+    const PartitionSpec* spec = metadata.FindSpec(manifest.partition_spec_id);
+    for (auto& entry : entries) {
+      if (entry.status == ManifestEntryStatus::kDeleted) continue;
+      ScanFile file{std::move(entry.data_file), manifest.partition_spec_id,
+                    entry.sequence_number.value_or(0)};
+      if (manifest.content == ManifestContent::kDeletes ||
+          file.file.content != FileContent::kData) {
+        deletes.push_back(std::move(file));
+        continue;
+      }
+      if (spec && !PartitionMightMatch(filter, *spec, file.file.partition)) continue;
+      if (!MetricsMightMatch(filter, file.file)) continue;
+      plan.tasks.push_back({std::move(file), {}});
+    }
+  }
+  // Only delete files some task needs are returned, each once.
+  std::vector<std::optional<size_t>> index(deletes.size());
+  for (auto& task : plan.tasks) {
+    for (size_t i = 0; i < deletes.size(); ++i) {
+      if (!Applies(metadata, deletes[i], task.data)) continue;
+      if (!index[i]) {
+        index[i] = plan.delete_files.size();
+        plan.delete_files.push_back(deletes[i]);
+      }
+      task.delete_refs.push_back(*index[i]);
+    }
+  }
+  return plan;
+}
+
+}  // namespace pangolin::iceberg
