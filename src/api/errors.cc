@@ -19,6 +19,8 @@ int HttpStatus(ErrorCode code) {
     case ErrorCode::kNoSuchTable:
     case ErrorCode::kNoSuchView:
     case ErrorCode::kNoSuchWarehouse:
+    case ErrorCode::kNoSuchPlanId:
+    case ErrorCode::kNoSuchPlanTask:
     case ErrorCode::kNotFound:
       return 404;
     case ErrorCode::kUnsupported:
@@ -62,6 +64,10 @@ std::string_view IcebergErrorType(ErrorCode code) {
       return "NoSuchViewException";
     case ErrorCode::kNoSuchWarehouse:
       return "NoSuchWarehouseException";
+    case ErrorCode::kNoSuchPlanId:
+      return "NoSuchPlanIdException";
+    case ErrorCode::kNoSuchPlanTask:
+      return "NoSuchPlanTaskException";
     case ErrorCode::kNotFound:
       return "NotFoundException";
     case ErrorCode::kUnsupported:

@@ -20,6 +20,8 @@ enum class ErrorCode {
   kNoSuchTable,         // 404
   kNoSuchView,          // 404
   kNoSuchWarehouse,     // 404
+  kNoSuchPlanId,        // 404 an unknown or malformed scan plan id
+  kNoSuchPlanTask,      // 404 an unknown or malformed scan plan task
   kNotFound,            // 404 anything else (catalogs, tenants, files)
   kUnsupported,         // 406
   kAlreadyExists,       // 409

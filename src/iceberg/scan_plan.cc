@@ -65,8 +65,30 @@ Result<ScanPlan> PlanScan(const TableMetadata& metadata, const ScanRequest& requ
   if (!snapshot) return plan;
   plan.snapshot_id = snapshot->snapshot_id;
   ASSIGN_OR_RETURN(std::vector<ManifestFile> manifests, Manifests(*snapshot, read));
-  std::vector<ScanFile> deletes;
+  std::vector<const ManifestFile*> data, delete_manifests;
   for (const auto& manifest : manifests) {
+    bool is_data = manifest.content == ManifestContent::kData;
+    if (is_data && request.manifest && manifest.manifest_path != *request.manifest) continue;
+    (is_data ? data : delete_manifests).push_back(&manifest);
+  }
+  if (request.manifest && data.empty()) {
+    return Err(ErrorCode::kNoSuchPlanTask,
+               "No such plan task: {} is not a data manifest of "
+               "snapshot {}",
+               *request.manifest, snapshot->snapshot_id);
+  }
+  if (!request.manifest && data.size() > request.max_inline_manifests) {
+    for (const ManifestFile* manifest : data)
+      plan.deferred_manifests.push_back(manifest->manifest_path);
+    return plan;
+  }
+  std::vector<ScanFile> deletes;
+  std::vector<const ManifestFile*> to_read = data;
+  to_read.insert(to_read.end(), delete_manifests.begin(), delete_manifests.end());
+  for (const ManifestFile* manifest_ptr : to_read) {
+    const ManifestFile& manifest = *manifest_ptr;
+    // Delete manifests matter only to tasks.
+    if (manifest.content == ManifestContent::kDeletes && plan.tasks.empty()) continue;
     ASSIGN_OR_RETURN(std::string bytes, read(manifest.manifest_path));
     ASSIGN_OR_RETURN(std::vector<ManifestEntry> entries, ReadManifest(bytes, manifest));
     const PartitionSpec* spec = metadata.FindSpec(manifest.partition_spec_id);

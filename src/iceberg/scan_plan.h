@@ -32,6 +32,8 @@ struct ScanPlan {
   int64_t snapshot_id = -1;  // -1: the table has no snapshot (nothing to scan)
   std::vector<FileScanTask> tasks;
   std::vector<ScanFile> delete_files;
+  // Data manifests left for later requests (one plan task each) when there were too many.
+  std::vector<std::string> deferred_manifests;
 };
 
 struct ScanRequest {
@@ -39,11 +41,16 @@ struct ScanRequest {
   std::optional<Expression> filter;
   bool case_sensitive = true;
   bool use_snapshot_schema = false;
+  // Plan only this data manifest of the snapshot (a plan task).
+  std::optional<std::string> manifest;
+  // With more data manifests than this, none is planned now: all are deferred.
+  size_t max_inline_manifests = SIZE_MAX;
 };
 
 using ReadFile = std::function<Result<std::string>(const std::string& location)>;
 
-// Errors: kBadRequest (unknown snapshot, a filter that does not bind), the reader's errors, and
+// Errors: kBadRequest (unknown snapshot, a filter that does not bind), kNoSuchPlanTask (`manifest`
+// is not a data manifest of the snapshot), the reader's errors, and
 // the manifest decoder's (kBadRequest for corrupt files, kUnsupported for unknown codecs).
 Result<ScanPlan> PlanScan(const TableMetadata& metadata, const ScanRequest& request,
                           const ReadFile& read);

@@ -97,6 +97,29 @@ TEST(ScanPlanTest, IdentityPartitionsPrune) {
   EXPECT_EQ(Files(*plan), (Plan{{"c.parquet", {}}}));
 }
 
+TEST(ScanPlanTest, ManyManifestsAreDeferredAndPlannedOneByOne) {
+  ScanRequest request;
+  request.max_inline_manifests = 1;
+  auto deferred = PlanScan(V3Table(), request, ReadFixture);
+  ASSERT_TRUE(deferred) << deferred.error().message;
+  EXPECT_TRUE(deferred->tasks.empty());
+  ASSERT_EQ(deferred->deferred_manifests.size(), 2u);  // the two data manifests
+  Plan all;
+  for (const auto& manifest : deferred->deferred_manifests) {
+    request.manifest = manifest;
+    auto one = PlanScan(V3Table(), request, ReadFixture);
+    ASSERT_TRUE(one) << one.error().message;
+    EXPECT_TRUE(one->deferred_manifests.empty());
+    all.merge(Files(*one));
+  }
+  EXPECT_EQ(all, (Plan{{"a.parquet", {"a-deletes.puffin"}},
+                       {"b.parquet", {"b-eq-deletes.parquet"}},
+                       {"c.parquet", {}}}));
+  request.manifest = "s3://elsewhere/m.avro";
+  EXPECT_THAT(PlanScan(V3Table(), request, ReadFixture),
+              ::pangolin::testing::IsError(ErrorCode::kNoSuchPlanTask));
+}
+
 TEST(ScanPlanTest, BadRequestsAreRefused) {
   ScanRequest request;
   request.filter = Predicate(ExprOp::kEq, "nope", {int64_t{1}});

@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "common/strings.h"
 #include "serde/json_internal.h"
 
 namespace pangolin::serde {
@@ -300,6 +301,7 @@ json::object ContentFile(const iceberg::ScanFile& scan, const std::map<int, std:
 Result<PlanScanBody> ParsePlanTableScanRequest(std::string_view text) {
   ASSIGN_OR_RETURN(json::object o, ParseObject(text, "PlanTableScanRequest"));
   PlanScanBody body;
+  body.json = std::string(text);
   ASSIGN_OR_RETURN(body.scan.snapshot_id, GetOptionalInt(o, "snapshot-id"));
   if (const json::value* filter = Find(o, "filter"); filter && !filter->is_null()) {
     ASSIGN_OR_RETURN(Expression parsed, ParseExpression(*filter, 0));
@@ -320,8 +322,46 @@ Result<PlanScanBody> ParsePlanTableScanRequest(std::string_view text) {
   return body;
 }
 
-std::string PlanCompletedJson(const std::string& plan_id, const iceberg::ScanPlan& plan,
-                              const std::map<int, std::string>& stats_field_types) {
+Result<std::string> ParseFetchScanTasksRequest(std::string_view text) {
+  ASSIGN_OR_RETURN(json::object o, ParseObject(text, "FetchScanTasksRequest"));
+  return GetString(o, "plan-task");
+}
+
+std::string EncodePlanToken(const PlanScanBody& body, int64_t snapshot_id,
+                            const std::optional<std::string>& manifest) {
+  boost::system::error_code ec;
+  json::value parsed = json::parse(body.json, ec);
+  json::object o = !ec && parsed.is_object() ? parsed.as_object() : json::object();
+  for (const char* unused : {"select", "min-rows-requested", "manifest"}) o.erase(unused);
+  o["snapshot-id"] = snapshot_id;
+  if (manifest) o["manifest"] = *manifest;
+  return Base64UrlEncode(json::serialize(o));
+}
+
+Result<PlanScanBody> DecodePlanToken(std::string_view token, ErrorCode not_found) {
+  std::optional<std::string> text = Base64UrlDecode(token);
+  auto refuse = [&] {
+    return Err(not_found, "No such {}: {}",
+               not_found == ErrorCode::kNoSuchPlanTask ? "plan task" : "plan id", token);
+  };
+  if (!text) return refuse();
+  auto body = ParsePlanTableScanRequest(*text);
+  if (!body) return refuse();
+  auto object = ParseObject(*text, "plan token");
+  if (!object) return refuse();
+  auto manifest = GetOptionalString(*object, "manifest");
+  if (!manifest) return refuse();
+  body->scan.manifest = *manifest;
+  if ((not_found == ErrorCode::kNoSuchPlanTask) != body->scan.manifest.has_value()) {
+    return refuse();
+  }
+  return body;
+}
+
+std::string ScanTasksJson(const iceberg::ScanPlan& plan,
+                          const std::map<int, std::string>& stats_field_types,
+                          const std::vector<std::string>& plan_tasks,
+                          const std::optional<std::string>& completed_plan_id) {
   json::array deletes;
   for (const auto& file : plan.delete_files) deletes.push_back(ContentFile(file, {}));
   json::array tasks;
@@ -336,10 +376,15 @@ std::string PlanCompletedJson(const std::string& plan_id, const iceberg::ScanPla
     tasks.push_back(std::move(t));
   }
   json::object out;
-  out["status"] = "completed";
-  out["plan-id"] = plan_id;
+  if (completed_plan_id) {
+    out["status"] = "completed";
+    if (!completed_plan_id->empty()) out["plan-id"] = *completed_plan_id;
+  }
   out["file-scan-tasks"] = std::move(tasks);
   out["delete-files"] = std::move(deletes);
+  json::array pending;
+  for (const auto& task : plan_tasks) pending.emplace_back(task);
+  out["plan-tasks"] = std::move(pending);
   return json::serialize(out);
 }
 

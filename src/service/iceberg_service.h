@@ -21,6 +21,7 @@
 #include "iceberg/table_metadata.h"
 #include "iceberg/view_requirement.h"
 #include "serde/metrics_report.h"
+#include "serde/scan_planning.h"
 #include "serde/table_requests.h"
 #include "service/context.h"
 #include "service/table_files.h"
@@ -58,6 +59,7 @@ struct PlannedScan {
   std::string plan_id;
   iceberg::ScanPlan plan;
   std::map<int, std::string> stats_field_types;  // the requested stats fields: id → type
+  std::vector<std::string> plan_tasks;           // one per deferred data manifest
 };
 
 struct IcebergServiceOptions {
@@ -154,11 +156,17 @@ class IcebergService {
                                   const TableIdentifier& id, const std::string& metadata_location);
 
   // Server-side scan planning: the live data files of the snapshot that might match the filter,
-  // with their delete files. Errors: kNoSuchTable, kBadRequest (snapshot, filter, stats field),
-  // kForbidden (a manifest outside the catalog's location), manifest decoding errors.
+  // with their delete files, or plan tasks to fetch them by. Errors: kNoSuchTable, kBadRequest
+  // (snapshot, filter, stats field), kForbidden (a manifest outside the catalog's location),
+  // manifest decoding errors; the fetches also kNoSuchPlanId / kNoSuchPlanTask.
   Result<PlannedScan> PlanTableScan(const Context& ctx, const CatalogHandle& cat,
-                                    const TableIdentifier& id, const iceberg::ScanRequest& request,
-                                    const std::optional<std::vector<std::string>>& stats_fields);
+                                    const TableIdentifier& id, const serde::PlanScanBody& body);
+  Result<PlannedScan> FetchPlanningResult(const Context& ctx, const CatalogHandle& cat,
+                                          const TableIdentifier& id, std::string_view plan_id);
+  Result<PlannedScan> FetchScanTasks(const Context& ctx, const CatalogHandle& cat,
+                                     const TableIdentifier& id, std::string_view plan_task);
+  Status CancelPlanning(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id,
+                        std::string_view plan_id);
   // Stores a metrics report for the table (which must exist); reports older than the retention
   // are purged now and then.
   Status ReportMetrics(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id,
@@ -177,6 +185,8 @@ class IcebergService {
     catalog::Content content;
     std::shared_ptr<const CachedView> metadata;
   };
+  Result<PlannedScan> Plan(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id,
+                           serde::PlanScanBody body, ErrorCode unknown_snapshot);
   Status RenameObject(const Context& ctx, const CatalogHandle& cat, const TableIdentifier& from,
                       const TableIdentifier& to, catalog::ContentType type);
   Result<ViewState> LoadViewState(const Context& ctx, const CatalogHandle& cat,

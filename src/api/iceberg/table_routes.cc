@@ -151,10 +151,34 @@ void AddTableRoutes(Registrar& r) {
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
           ASSIGN_OR_RETURN(auto body, serde::ParsePlanTableScanRequest(req.body));
+          ASSIGN_OR_RETURN(auto planned, s.PlanTableScan(ctx, cat, id, body));
+          return Json(serde::ScanTasksJson(planned.plan, planned.stats_field_types,
+                                           planned.plan_tasks, planned.plan_id));
+        });
+  r.Add("GET", "/namespaces/{namespace}/tables/{table}/plan/{plan-id}",
+        [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
           ASSIGN_OR_RETURN(auto planned,
-                           s.PlanTableScan(ctx, cat, id, body.scan, body.stats_fields));
-          return Json(
-              serde::PlanCompletedJson(planned.plan_id, planned.plan, planned.stats_field_types));
+                           s.FetchPlanningResult(ctx, cat, id, Param(params, "plan-id")));
+          return Json(serde::ScanTasksJson(planned.plan, planned.stats_field_types,
+                                           planned.plan_tasks, std::string()));
+        });
+  r.Add("DELETE", "/namespaces/{namespace}/tables/{table}/plan/{plan-id}",
+        [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+          RETURN_IF_ERROR(s.CancelPlanning(ctx, cat, id, Param(params, "plan-id")));
+          return EmptyStatus(204);
+        });
+  r.Add("POST", "/namespaces/{namespace}/tables/{table}/tasks",
+        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+          ASSIGN_OR_RETURN(std::string task, serde::ParseFetchScanTasksRequest(req.body));
+          ASSIGN_OR_RETURN(auto planned, s.FetchScanTasks(ctx, cat, id, task));
+          return Json(serde::ScanTasksJson(planned.plan, planned.stats_field_types,
+                                           planned.plan_tasks, std::nullopt));
         });
   r.Add("POST", "/transactions/commit",
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,

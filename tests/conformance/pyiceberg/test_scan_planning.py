@@ -89,3 +89,40 @@ def test_plans_prune_and_refuse_bad_filters(connect, table, pangolin_server, lak
     task = first["file-scan-tasks"][0]["data-file"]
     assert task["lower-bounds"]["keys"] == [1] and isinstance(task["lower-bounds"]["values"][0], int)
     assert "upper-bounds" in task and task["content"] == "data"
+
+
+def test_many_manifests_are_planned_through_plan_tasks(connect, catalog, namespace,
+                                                       pangolin_server, lake):
+    tbl = catalog.create_table((namespace, "wide"), schema=SCHEMA, partition_spec=PARTITION_SPEC)
+    for start in range(0, 100, 10):  # ten appends: ten data manifests, more than a plan inlines
+        tbl.append(rows(start, 10))
+    tbl = catalog.load_table((namespace, "wide"))
+    server = connect(**{"scan-planning-mode": "server"})
+    for row_filter in (AlwaysTrue(), EqualTo("category", "b"), GreaterThanOrEqual("id", 75)):
+        assert server_files(server, tbl.name(), row_filter) == client_files(tbl, row_filter)
+
+    import requests
+    base = f"{pangolin_server.base_url}/v1/{lake.name}/namespaces/{namespace}/tables/wide"
+    planned = requests.post(f"{base}/plan", json={"filter": {"type": "eq", "term": "category",
+                                                             "value": "b"}}, timeout=30).json()
+    assert planned["status"] == "completed" and planned["file-scan-tasks"] == []
+    assert len(planned["plan-tasks"]) == 10
+    fetched = requests.post(f"{base}/tasks", json={"plan-task": planned["plan-tasks"][0]},
+                            timeout=30)
+    assert fetched.status_code == 200 and "status" not in fetched.json()
+    again = requests.get(f"{base}/plan/{planned['plan-id']}", timeout=30).json()
+    assert again["status"] == "completed" and again["plan-tasks"] == planned["plan-tasks"]
+    assert requests.delete(f"{base}/plan/{planned['plan-id']}", timeout=30).status_code == 204
+    bad_id = requests.get(f"{base}/plan/not-a-plan", timeout=30)
+    assert bad_id.status_code == 404 and bad_id.json()["error"]["type"] == "NoSuchPlanIdException"
+    bad_task = requests.post(f"{base}/tasks", json={"plan-task": planned["plan-id"]}, timeout=30)
+    assert bad_task.status_code == 404
+    assert bad_task.json()["error"]["type"] == "NoSuchPlanTaskException"
+    # A task names a manifest of this table's snapshot: another table's task is refused here.
+    other = requests.post(f"{pangolin_server.base_url}/v1/{lake.name}/namespaces/{namespace}"
+                          "/tables/wide/plan", json={}, timeout=30).json()
+    catalog.create_table((namespace, "other"), schema=SCHEMA).append(rows(0, 1))
+    foreign = requests.post(f"{pangolin_server.base_url}/v1/{lake.name}/namespaces/{namespace}"
+                            "/tables/other/tasks", json={"plan-task": other["plan-tasks"][0]},
+                            timeout=30)
+    assert foreign.status_code == 404
