@@ -1,6 +1,8 @@
 // Scan planning: manifest list → manifests → live entries, filtered; deletes matched to data files.
 #include "iceberg/scan_plan.h"
 
+#include <set>
+
 namespace pangolin::iceberg {
 namespace {
 
@@ -42,15 +44,48 @@ Result<std::vector<ManifestFile>> Manifests(const Snapshot& snapshot, const Read
   return manifests;
 }
 
+// The `append` snapshots in (start, end] along end's ancestry. Errors: kBadRequest.
+Result<std::set<int64_t>> IncrementalSnapshots(const TableMetadata& metadata,
+                                               const ScanRequest& request) {
+  if (!request.end_snapshot_id) {
+    return Err(ErrorCode::kBadRequest, "Invalid incremental scan: end-snapshot-id is required");
+  }
+  std::set<int64_t> appends;
+  bool reached_start = !request.start_snapshot_id;
+  for (const Snapshot* s = metadata.FindSnapshot(*request.end_snapshot_id); s != nullptr;
+       s = s->parent_snapshot_id ? metadata.FindSnapshot(*s->parent_snapshot_id) : nullptr) {
+    if (request.start_snapshot_id && s->snapshot_id == *request.start_snapshot_id) {
+      reached_start = true;
+      break;
+    }
+    if (s->operation.value_or("append") == "append") appends.insert(s->snapshot_id);
+  }
+  if (!metadata.FindSnapshot(*request.end_snapshot_id)) {
+    return Err(ErrorCode::kBadRequest, "Cannot find end snapshot with ID {}",
+               *request.end_snapshot_id);
+  }
+  if (!reached_start) {
+    return Err(ErrorCode::kBadRequest,
+               "Starting snapshot (exclusive) {} is not a parent ancestor of end snapshot {}",
+               *request.start_snapshot_id, *request.end_snapshot_id);
+  }
+  return appends;
+}
+
 }  // namespace
 
 Result<ScanPlan> PlanScan(const TableMetadata& metadata, const ScanRequest& request,
                           const ReadFile& read) {
   ScanPlan plan;
-  const Snapshot* snapshot = request.snapshot_id ? metadata.FindSnapshot(*request.snapshot_id)
-                                                 : metadata.CurrentSnapshot();
-  if (request.snapshot_id && !snapshot) {
-    return Err(ErrorCode::kBadRequest, "Cannot find snapshot with ID {}", *request.snapshot_id);
+  bool incremental = request.start_snapshot_id || request.end_snapshot_id;
+  std::set<int64_t> appends;
+  if (incremental) {
+    ASSIGN_OR_RETURN(appends, IncrementalSnapshots(metadata, request));
+  }
+  std::optional<int64_t> planned = incremental ? request.end_snapshot_id : request.snapshot_id;
+  const Snapshot* snapshot = planned ? metadata.FindSnapshot(*planned) : metadata.CurrentSnapshot();
+  if (planned && !snapshot) {
+    return Err(ErrorCode::kBadRequest, "Cannot find snapshot with ID {}", *planned);
   }
   const Schema* schema = metadata.CurrentSchema();
   if (snapshot && request.use_snapshot_schema && snapshot->schema_id) {
@@ -68,6 +103,8 @@ Result<ScanPlan> PlanScan(const TableMetadata& metadata, const ScanRequest& requ
   std::vector<const ManifestFile*> data, delete_manifests;
   for (const auto& manifest : manifests) {
     bool is_data = manifest.content == ManifestContent::kData;
+    // An incremental scan reads the data manifests its append snapshots wrote, and no deletes.
+    if (incremental && (!is_data || !appends.count(manifest.added_snapshot_id))) continue;
     if (is_data && request.manifest && manifest.manifest_path != *request.manifest) continue;
     (is_data ? data : delete_manifests).push_back(&manifest);
   }
@@ -77,7 +114,7 @@ Result<ScanPlan> PlanScan(const TableMetadata& metadata, const ScanRequest& requ
                "snapshot {}",
                *request.manifest, snapshot->snapshot_id);
   }
-  if (!request.manifest && data.size() > request.max_inline_manifests) {
+  if (!request.manifest && !incremental && data.size() > request.max_inline_manifests) {
     for (const ManifestFile* manifest : data)
       plan.deferred_manifests.push_back(manifest->manifest_path);
     return plan;
@@ -94,6 +131,10 @@ Result<ScanPlan> PlanScan(const TableMetadata& metadata, const ScanRequest& requ
     const PartitionSpec* spec = metadata.FindSpec(manifest.partition_spec_id);
     for (auto& entry : entries) {
       if (entry.status == ManifestEntryStatus::kDeleted) continue;
+      if (incremental && (entry.status != ManifestEntryStatus::kAdded ||
+                          !appends.count(entry.snapshot_id.value_or(-1)))) {
+        continue;
+      }
       ScanFile file{std::move(entry.data_file), manifest.partition_spec_id,
                     entry.sequence_number.value_or(0)};
       if (manifest.content == ManifestContent::kDeletes ||

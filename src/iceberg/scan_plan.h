@@ -38,6 +38,11 @@ struct ScanPlan {
 
 struct ScanRequest {
   std::optional<int64_t> snapshot_id;  // default: the current snapshot
+  // An incremental append scan: the data files appended by the `append` snapshots after
+  // `start_snapshot_id` (exclusive; absent: from the first ancestor) up to `end_snapshot_id`
+  // (inclusive), as Java's IncrementalAppendScan. Never deferred to plan tasks.
+  std::optional<int64_t> start_snapshot_id;
+  std::optional<int64_t> end_snapshot_id;
   std::optional<Expression> filter;
   bool case_sensitive = true;
   bool use_snapshot_schema = false;

@@ -311,12 +311,11 @@ Result<PlanScanBody> ParsePlanTableScanRequest(std::string_view text) {
   ASSIGN_OR_RETURN(body.scan.use_snapshot_schema, GetBool(o, "use-snapshot-schema", false));
   ASSIGN_OR_RETURN(body.select, OptionalNames(o, "select"));
   ASSIGN_OR_RETURN(body.stats_fields, OptionalNames(o, "stats-fields"));
-  ASSIGN_OR_RETURN(auto start, GetOptionalInt(o, "start-snapshot-id"));
-  ASSIGN_OR_RETURN(auto end, GetOptionalInt(o, "end-snapshot-id"));
-  if (start || end) {
-    return Err(ErrorCode::kUnsupported,
-               "Incremental scan planning (start-snapshot-id, end-snapshot-id) is not supported; "
-               "plan on the client");
+  ASSIGN_OR_RETURN(body.scan.start_snapshot_id, GetOptionalInt(o, "start-snapshot-id"));
+  ASSIGN_OR_RETURN(body.scan.end_snapshot_id, GetOptionalInt(o, "end-snapshot-id"));
+  if (body.scan.start_snapshot_id && !body.scan.end_snapshot_id) {
+    return Err(ErrorCode::kBadRequest,
+               "Invalid incremental scan: end-snapshot-id is required with start-snapshot-id");
   }
   if (body.scan.snapshot_id && *body.scan.snapshot_id < 0) body.scan.snapshot_id.reset();
   return body;

@@ -22,7 +22,7 @@ struct PlanScanBody {
 };
 
 // Errors: kBadRequest for malformed JSON, an unknown predicate type, a transform term, a missing
-// operand; kUnsupported (406) for incremental scans (start-snapshot-id / end-snapshot-id).
+// operand, a start-snapshot-id without an end-snapshot-id.
 Result<PlanScanBody> ParsePlanTableScanRequest(std::string_view json);
 
 // FetchScanTasksRequest: its `plan-task`. Errors: kBadRequest.

@@ -79,7 +79,7 @@ def test_plans_prune_and_refuse_bad_filters(connect, table, pangolin_server, lak
                          ({"filter": {"type": "bogus"}}, 400),
                          ({"filter": {"type": "eq", "term": "id", "value": "x"}}, 400),
                          ({"snapshot-id": 1}, 400),
-                         ({"start-snapshot-id": 1, "end-snapshot-id": 2}, 406)]:
+                         ({"start-snapshot-id": 1, "end-snapshot-id": 2}, 400)]:
         resp = requests.post(url, json=body, timeout=30)
         assert resp.status_code == status, (body, resp.text)
     snapshot = table.metadata.snapshots[0].snapshot_id
@@ -126,3 +126,32 @@ def test_many_manifests_are_planned_through_plan_tasks(connect, catalog, namespa
                             "/tables/other/tasks", json={"plan-task": other["plan-tasks"][0]},
                             timeout=30)
     assert foreign.status_code == 404
+
+
+def test_incremental_append_scan(connect, catalog, namespace, pangolin_server, lake):
+    tbl = catalog.create_table((namespace, "appends"), schema=SCHEMA,
+                               partition_spec=PARTITION_SPEC)
+    for start in (0, 10, 20, 30):
+        tbl.append(rows(start, 10))
+    tbl = catalog.load_table((namespace, "appends"))
+    first, second, _, last = (s.snapshot_id for s in tbl.metadata.snapshots)
+
+    def files_at(snapshot_id, row_filter=AlwaysTrue()):
+        return {t.file.file_path
+                for t in tbl.scan(row_filter=row_filter, snapshot_id=snapshot_id).plan_files()}
+
+    server = connect(**{"scan-planning-mode": "server"})
+    for start, row_filter in [(first, AlwaysTrue()), (second, EqualTo("category", "a")),
+                              (None, GreaterThanOrEqual("id", 25))]:
+        request = PlanTableScanRequest(start_snapshot_id=start, end_snapshot_id=last,
+                                       filter=row_filter)
+        planned = {task.file.file_path for task in server.plan_scan(tbl.name(), request)}
+        before = files_at(start, row_filter) if start else set()
+        assert planned == files_at(last, row_filter) - before
+
+    import requests
+    url = f"{pangolin_server.base_url}/v1/{lake.name}/namespaces/{namespace}/tables/appends/plan"
+    for body in [{"start-snapshot-id": last, "end-snapshot-id": first},
+                 {"start-snapshot-id": first}, {"end-snapshot-id": 12345}]:
+        resp = requests.post(url, json=body, timeout=30)
+        assert resp.status_code == 400, (body, resp.text)
