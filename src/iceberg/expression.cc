@@ -225,6 +225,101 @@ bool Test(const BoundExpression& e, const std::optional<Literal>& value) {
   }
 }
 
+// The and/or/true/false skeleton of the evaluators; `leaf` judges one predicate. NOT is gone
+// after RewriteNot (and never prunes if it is not).
+template <typename Leaf>
+bool MightMatch(const BoundExpression& e, const Leaf& leaf) {
+  switch (e.op) {
+    case ExprOp::kTrue:
+      return true;
+    case ExprOp::kFalse:
+      return false;
+    case ExprOp::kAnd:
+      return MightMatch(e.children[0], leaf) && MightMatch(e.children[1], leaf);
+    case ExprOp::kOr:
+      return MightMatch(e.children[0], leaf) || MightMatch(e.children[1], leaf);
+    case ExprOp::kNot:
+      return true;
+    default:
+      return e.opaque || leaf(e);
+  }
+}
+
+bool MetricsLeaf(const BoundExpression& e, const DataFile& file) {
+  auto values = Count(file.value_counts, e.field_id);
+  auto nulls = Count(file.null_value_counts, e.field_id);
+  auto nans = Count(file.nan_value_counts, e.field_id);
+  bool only_nulls = values && nulls && *values == *nulls;
+  bool only_nans = values && nans && *values == *nans;
+  switch (e.op) {
+    case ExprOp::kIsNull:
+      return !(nulls && *nulls == 0);
+    case ExprOp::kNotNull:
+      return !only_nulls;
+    case ExprOp::kIsNan:
+      return !(nans && *nans == 0) && !only_nulls;
+    case ExprOp::kNotNan:
+      return !only_nans;
+    case ExprOp::kNotEq:
+    case ExprOp::kNotIn:
+    case ExprOp::kNotStartsWith:
+      return true;
+    default:
+      break;
+  }
+  if (only_nulls || only_nans) return false;  // comparisons never hold for null or NaN
+  auto lower = Bound(file.lower_bounds, e);
+  auto upper = Bound(file.upper_bounds, e);
+  const Literal& v = e.values.at(0);
+  switch (e.op) {
+    case ExprOp::kLt:
+      return Compare(lower, v).value_or(-1) < 0;
+    case ExprOp::kLtEq:
+      return Compare(lower, v).value_or(-1) <= 0;
+    case ExprOp::kGt:
+      return Compare(upper, v).value_or(1) > 0;
+    case ExprOp::kGtEq:
+      return Compare(upper, v).value_or(1) >= 0;
+    case ExprOp::kEq:
+      return Compare(lower, v).value_or(-1) <= 0 && Compare(upper, v).value_or(1) >= 0;
+    case ExprOp::kIn:
+      for (const auto& value : e.values) {
+        if (Compare(lower, value).value_or(-1) <= 0 && Compare(upper, value).value_or(1) >= 0) {
+          return true;
+        }
+      }
+      return false;
+    case ExprOp::kStartsWith: {
+      int order = 0;
+      if (lower && Prefixed(*lower, v, &order) && order > 0) return false;
+      if (upper && Prefixed(*upper, v, &order) && order < 0) return false;
+      return true;
+    }
+    default:
+      return true;
+  }
+}
+
+bool PartitionLeaf(const BoundExpression& e, const PartitionSpec& spec,
+                   const std::vector<PartitionValue>& partition) {
+  for (size_t i = 0; i < spec.fields.size(); ++i) {
+    const PartitionField& field = spec.fields[i];
+    if (field.transform != "identity" || field.source_id != e.field_id) continue;
+    // The value of this field: by partition field id, or by position when the file has no ids.
+    const PartitionValue* match = nullptr;
+    for (const auto& candidate : partition) {
+      if (candidate.field_id == field.field_id) match = &candidate;
+    }
+    if (!match && i < partition.size() && !partition[i].field_id) match = &partition[i];
+    if (!match) return true;
+    const std::optional<Literal>& value = match->value;
+    // Every row of the file holds this value: the predicate's truth for it is exact.
+    if (value && value->type != e.type) return true;
+    return Test(e, value);
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<BoundExpression> Bind(const Expression& expression, const Schema& schema,
@@ -309,112 +404,15 @@ BoundExpression RewriteNot(const BoundExpression& expression) {
   return push(expression, false);
 }
 
-bool MetricsMightMatch(const BoundExpression& e, const DataFile& file) {
+bool MetricsMightMatch(const BoundExpression& expression, const DataFile& file) {
   if (file.record_count <= 0) return false;
-  switch (e.op) {
-    case ExprOp::kTrue:
-      return true;
-    case ExprOp::kFalse:
-      return false;
-    case ExprOp::kAnd:
-      return MetricsMightMatch(e.children[0], file) && MetricsMightMatch(e.children[1], file);
-    case ExprOp::kOr:
-      return MetricsMightMatch(e.children[0], file) || MetricsMightMatch(e.children[1], file);
-    case ExprOp::kNot:
-      return true;  // RewriteNot removes these
-    default:
-      break;
-  }
-  if (e.opaque) return true;
-  auto values = Count(file.value_counts, e.field_id);
-  auto nulls = Count(file.null_value_counts, e.field_id);
-  auto nans = Count(file.nan_value_counts, e.field_id);
-  bool only_nulls = values && nulls && *values == *nulls;
-  bool only_nans = values && nans && *values == *nans;
-  switch (e.op) {
-    case ExprOp::kIsNull:
-      return !(nulls && *nulls == 0);
-    case ExprOp::kNotNull:
-      return !only_nulls;
-    case ExprOp::kIsNan:
-      return !(nans && *nans == 0) && !only_nulls;
-    case ExprOp::kNotNan:
-      return !only_nans;
-    case ExprOp::kNotEq:
-    case ExprOp::kNotIn:
-    case ExprOp::kNotStartsWith:
-      return true;
-    default:
-      break;
-  }
-  if (only_nulls || only_nans) return false;  // comparisons never hold for null or NaN
-  auto lower = Bound(file.lower_bounds, e);
-  auto upper = Bound(file.upper_bounds, e);
-  const Literal& v = e.values.at(0);
-  switch (e.op) {
-    case ExprOp::kLt:
-      return Compare(lower, v).value_or(-1) < 0;
-    case ExprOp::kLtEq:
-      return Compare(lower, v).value_or(-1) <= 0;
-    case ExprOp::kGt:
-      return Compare(upper, v).value_or(1) > 0;
-    case ExprOp::kGtEq:
-      return Compare(upper, v).value_or(1) >= 0;
-    case ExprOp::kEq:
-      return Compare(lower, v).value_or(-1) <= 0 && Compare(upper, v).value_or(1) >= 0;
-    case ExprOp::kIn:
-      for (const auto& value : e.values) {
-        if (Compare(lower, value).value_or(-1) <= 0 && Compare(upper, value).value_or(1) >= 0) {
-          return true;
-        }
-      }
-      return false;
-    case ExprOp::kStartsWith: {
-      int order = 0;
-      if (lower && Prefixed(*lower, v, &order) && order > 0) return false;
-      if (upper && Prefixed(*upper, v, &order) && order < 0) return false;
-      return true;
-    }
-    default:
-      return true;
-  }
+  return MightMatch(expression, [&](const BoundExpression& e) { return MetricsLeaf(e, file); });
 }
 
-bool PartitionMightMatch(const BoundExpression& e, const PartitionSpec& spec,
+bool PartitionMightMatch(const BoundExpression& expression, const PartitionSpec& spec,
                          const std::vector<PartitionValue>& partition) {
-  switch (e.op) {
-    case ExprOp::kTrue:
-      return true;
-    case ExprOp::kFalse:
-      return false;
-    case ExprOp::kAnd:
-      return PartitionMightMatch(e.children[0], spec, partition) &&
-             PartitionMightMatch(e.children[1], spec, partition);
-    case ExprOp::kOr:
-      return PartitionMightMatch(e.children[0], spec, partition) ||
-             PartitionMightMatch(e.children[1], spec, partition);
-    case ExprOp::kNot:
-      return true;
-    default:
-      break;
-  }
-  if (e.opaque) return true;
-  for (size_t i = 0; i < spec.fields.size(); ++i) {
-    const PartitionField& field = spec.fields[i];
-    if (field.transform != "identity" || field.source_id != e.field_id) continue;
-    // The value of this field: by partition field id, or by position when the file has no ids.
-    const PartitionValue* match = nullptr;
-    for (const auto& candidate : partition) {
-      if (candidate.field_id == field.field_id) match = &candidate;
-    }
-    if (!match && i < partition.size() && !partition[i].field_id) match = &partition[i];
-    if (!match) return true;
-    const std::optional<Literal>& value = match->value;
-    // Every row of the file holds this value: the predicate's truth for it is exact.
-    if (value && value->type != e.type) return true;
-    return Test(e, value);
-  }
-  return true;
+  return MightMatch(expression,
+                    [&](const BoundExpression& e) { return PartitionLeaf(e, spec, partition); });
 }
 
 }  // namespace pangolin::iceberg
