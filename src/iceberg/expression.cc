@@ -8,6 +8,7 @@
 #include <map>
 
 #include "common/strings.h"
+#include "iceberg/partition_projection.h"
 
 namespace pangolin::iceberg {
 namespace {
@@ -304,18 +305,23 @@ bool PartitionLeaf(const BoundExpression& e, const PartitionSpec& spec,
                    const std::vector<PartitionValue>& partition) {
   for (size_t i = 0; i < spec.fields.size(); ++i) {
     const PartitionField& field = spec.fields[i];
-    if (field.transform != "identity" || field.source_id != e.field_id) continue;
+    if (field.source_id != e.field_id || !field.source_ids.empty()) continue;
     // The value of this field: by partition field id, or by position when the file has no ids.
     const PartitionValue* match = nullptr;
     for (const auto& candidate : partition) {
       if (candidate.field_id == field.field_id) match = &candidate;
     }
     if (!match && i < partition.size() && !partition[i].field_id) match = &partition[i];
-    if (!match) return true;
+    if (!match) continue;
     const std::optional<Literal>& value = match->value;
-    // Every row of the file holds this value: the predicate's truth for it is exact.
-    if (value && value->type != e.type) return true;
-    return Test(e, value);
+    if (field.transform == "identity") {
+      // Every row of the file holds this value: the predicate's truth for it is exact.
+      if ((!value || value->type == e.type) && !Test(e, value)) return false;
+      continue;
+    }
+    // Other transforms: the projected predicate holds for every partition with a matching row.
+    std::optional<BoundExpression> projected = ProjectInclusive(e, field.transform, match->type);
+    if (projected && !Test(*projected, value)) return false;
   }
   return true;
 }

@@ -74,8 +74,8 @@ BoundExpression RewriteNot(const BoundExpression& expression);
 // record count, null/NaN/value counts and lower/upper bounds.
 bool MetricsMightMatch(const BoundExpression& expression, const DataFile& file);
 
-// Whether a file with `partition` (values of `spec`'s fields) might hold a matching row; only
-// identity partition fields decide, every other predicate might match.
+// Whether a file with `partition` (values of `spec`'s fields) might hold a matching row: exact for
+// identity fields, by inclusive projection (partition_projection.h) through the other transforms.
 bool PartitionMightMatch(const BoundExpression& expression, const PartitionSpec& spec,
                          const std::vector<PartitionValue>& partition);
 

@@ -102,7 +102,7 @@ TEST(ExpressionTest, MetricsPruneOnlyWhatCannotMatch) {
   EXPECT_FALSE(might(ExprOp::kNotEq, {int64_t{0}}));
 }
 
-TEST(ExpressionTest, IdentityPartitionsDecideExactly) {
+TEST(ExpressionTest, PartitionsDecideByIdentityAndProjection) {
   PartitionSpec spec;
   spec.fields = {{2, {}, 1000, "day", "identity", {}}, {1, {}, 1001, "id_bucket", "bucket[4]", {}}};
   std::vector<PartitionValue> partition = {{1000, "day", "date", Literal{"date", int32_t{100}}},
@@ -113,7 +113,11 @@ TEST(ExpressionTest, IdentityPartitionsDecideExactly) {
   EXPECT_TRUE(might(Pred(ExprOp::kEq, "day", {int64_t{100}})));
   EXPECT_FALSE(might(Pred(ExprOp::kEq, "day", {int64_t{101}})));
   EXPECT_FALSE(might(Pred(ExprOp::kIsNull, "day")));
-  EXPECT_TRUE(might(Pred(ExprOp::kEq, "id", {int64_t{7}})));  // bucket: not decided here
+  // bucket[4] of 34 is 2017239379 % 4 = 3 (Appendix B): this file holds bucket 1 only.
+  EXPECT_FALSE(might(Pred(ExprOp::kEq, "id", {int64_t{34}})));
+  EXPECT_TRUE(might(Pred(ExprOp::kLt, "id", {int64_t{34}})));  // buckets have no order
+  partition[1].value = Literal{"int", int32_t{3}};
+  EXPECT_TRUE(might(Pred(ExprOp::kEq, "id", {int64_t{34}})));
   EXPECT_FALSE(
       might(Expression{ExprOp::kNot, {Pred(ExprOp::kGtEq, "day", {int64_t{50}})}, {}, {}}));
 }
