@@ -33,16 +33,6 @@ void CollectFields(const std::vector<NestedField>& fields, const std::string& pr
   }
 }
 
-// Days from 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 std::optional<int64_t> Digits(std::string_view text, size_t pos, size_t count) {
   if (pos + count > text.size()) return std::nullopt;
   int64_t value = 0;

@@ -43,6 +43,10 @@ std::string EncodeSingleValue(const Literal& literal);
 // 16 bytes).
 std::optional<int> CompareLiterals(const Literal& a, const Literal& b);
 
+// The proleptic Gregorian calendar and days since 1970-01-01 (dates, and the time transforms).
+int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
+void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day);
+
 // A readable rendering for messages and test output, e.g. "int 42", "string \"a\"",
 // "binary 0x00ff".
 std::string LiteralToString(const Literal& literal);

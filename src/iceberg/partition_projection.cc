@@ -13,17 +13,6 @@ constexpr int64_t kMicrosPerHour = 3'600'000'000;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2);
-}
-
 // The source value as micros since the epoch (dates at midnight), for the time transforms.
 std::optional<int64_t> Micros(const Literal& value) {
   if (value.type == "date") {
@@ -158,8 +147,8 @@ std::optional<Literal> ApplyTransform(const std::string& transform, const Litera
     int64_t days = FloorDiv(*micros, kMicrosPerDay);
     if (transform == "day") return as(days);
     int64_t year;
-    unsigned month;
-    CivilFromDays(days, &year, &month);
+    unsigned month, day;
+    CivilFromDays(days, &year, &month, &day);
     return as(transform == "year" ? year - 1970 : (year - 1970) * 12 + (month - 1));
   }
   if (auto buckets = Width(transform, "bucket")) {
