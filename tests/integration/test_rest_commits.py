@@ -177,3 +177,42 @@ def test_unregister_keeps_the_files_and_registers_again(rest, table):
     again = rest.post(f"/namespaces/{ns}/register",
                       json={"name": tbl, "metadata-location": body["metadata-location"]})
     assert expect_status(again, 200)["metadata"]["table-uuid"] == body["metadata"]["table-uuid"]
+
+
+def test_format_v1_upgrades_to_v3_with_row_lineage(rest, ns):
+    created = rest.create_table(ns, "old", properties={"format-version": "1"})
+    assert created["metadata"]["format-version"] == 1
+    path = rest.table_path(ns, "old")
+    now = int(time.time() * 1000)
+    v1_snapshot = {"snapshot-id": 1, "timestamp-ms": now, "manifest-list": "/tmp/1.avro",
+                   "summary": {"operation": "append"}, "schema-id": 0}
+    expect_status(rest.http.post(path, json={"requirements": [], "updates": [
+        {"action": "add-snapshot", "snapshot": v1_snapshot},
+        {"action": "set-snapshot-ref", "ref-name": "main", "type": "branch", "snapshot-id": 1}]}),
+        200)
+    upgraded = expect_status(rest.http.post(path, json={"requirements": [], "updates": [
+        {"action": "upgrade-format-version", "format-version": 3}]}), 200)["metadata"]
+    assert upgraded["format-version"] == 3 and upgraded["next-row-id"] == 0
+    assert "first-row-id" not in upgraded["snapshots"][0]  # snapshots from before keep none
+
+    def append(snapshot_id: int, first_row_id: int | None, parent: int) -> dict:
+        snapshot = {"snapshot-id": snapshot_id, "parent-snapshot-id": parent,
+                    "timestamp-ms": now + snapshot_id, "sequence-number": snapshot_id,
+                    "manifest-list": f"/tmp/{snapshot_id}.avro", "schema-id": 0,
+                    "summary": {"operation": "append"}, "added-rows": 5}
+        if first_row_id is not None:
+            snapshot["first-row-id"] = first_row_id
+        return {"requirements": [], "updates": [
+            {"action": "add-snapshot", "snapshot": snapshot},
+            {"action": "set-snapshot-ref", "ref-name": "main", "type": "branch",
+             "snapshot-id": snapshot_id}]}
+
+    after = expect_status(rest.http.post(path, json=append(2, 0, 1)), 200)["metadata"]
+    assert after["next-row-id"] == 5
+    with rest.unchanged():
+        # A writer that read next-row-id before that commit must re-base (409), not overlap ids.
+        assert_error(rest.http.post(path, json=append(3, 0, 2)), 409, "CommitFailedException")
+        assert_error(rest.http.post(path, json=append(3, None, 2)), 400,
+                     {"ValidationException", "BadRequestException", "IllegalArgumentException"})
+    assert expect_status(rest.http.post(path, json=append(3, 5, 2)), 200)["metadata"][
+        "next-row-id"] == 10
