@@ -13,6 +13,10 @@ APT_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libexpected-dev
   libcurl4-openssl-dev libssl-dev libsqlite3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev zlib1g-dev uuid-dev
+  # argon2id password hashing (src/auth)
+  libsodium-dev
+  # Avro block codecs of Iceberg manifests besides deflate (src/avro)
+  libzstd-dev libsnappy-dev
   # the Iceberg Java library's metadata writer (tests/conformance/java-metadata)
   openjdk-17-jdk-headless maven
 )

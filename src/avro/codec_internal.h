@@ -9,8 +9,8 @@
 
 namespace pangolin::avro::internal {
 
-// Ok for the codecs this build decodes ("null", "deflate").
-// Errors: kUnsupported naming the codec (snappy, zstandard, bzip2, xz or an unknown name).
+// Ok for the codecs this build decodes ("null", "deflate", "zstandard", "snappy").
+// Errors: kUnsupported naming the codec (bzip2, xz or an unknown name).
 Status CheckCodec(std::string_view codec);
 
 // Decompresses one block of `codec` (which passed CheckCodec) into `out`.

@@ -1,4 +1,4 @@
-// Object container files built byte by byte: header metadata, null and deflate blocks, several
+// Object container files built byte by byte: header metadata, blocks of every codec, several
 // blocks, and every way a file can be cut short or corrupted.
 #include "avro/container.h"
 
@@ -83,8 +83,54 @@ TEST(AvroContainerTest, StreamsRecordsOneByOne) {
   EXPECT_FALSE(end.has_value());
 }
 
+TEST(AvroContainerTest, ReadsZstandardAndSnappyBlocks) {
+  std::string many;
+  for (int i = 0; i < 500; ++i) many += Rec(i, "a fairly repetitive name");
+  for (const char* codec : {"zstandard", "snappy"}) {
+    SCOPED_TRACE(codec);
+    std::string file = Container(kSchema, {{500, many}, {1, Rec(500, "z")}}, codec);
+    EXPECT_LT(file.size(), many.size());
+    ASSERT_OK_AND_ASSIGN(ContainerFile read, ReadContainerFile(file));
+    EXPECT_EQ(read.codec, codec);
+    ASSERT_EQ(read.records.size(), 501u);
+    EXPECT_EQ(Ids(read)[499], 499);
+    EXPECT_EQ(*read.records[500].AsRecord()->Find("name")->AsString(), "z");
+  }
+}
+
+TEST(AvroContainerTest, RejectsCorruptTruncatedAndOversizedZstandardAndSnappyBlocks) {
+  std::string data = Rec(1, "a") + Rec(2, "b");
+  for (const char* codec : {"zstandard", "snappy"}) {
+    SCOPED_TRACE(codec);
+    std::string header = testing::Header(kSchema, codec);
+    auto file_of = [&](const std::string& block) {
+      return header + Long(2) + Long(static_cast<int64_t>(block.size())) + block +
+             testing::DefaultSync();
+    };
+    EXPECT_THAT(ReadContainerFile(file_of("not compressed at all")),
+                IsError(ErrorCode::kBadRequest));
+    std::string compressed = testing::Compress(data, codec);
+    EXPECT_THAT(ReadContainerFile(file_of(compressed.substr(0, compressed.size() / 2))),
+                IsError(ErrorCode::kBadRequest));
+    std::string big(1 << 20, 'a');
+    std::string file = Container(kSchema, {{1, Long(1) + Str(big)}}, codec);
+    ReaderOptions options;
+    options.max_block_size = 100'000;
+    EXPECT_THAT(ReadContainerFile(file, options),
+                IsErrorWithMessage(ErrorCode::kBadRequest, "more than 100000 bytes"));
+    EXPECT_THAT(ReadContainerFile(file), ::pangolin::testing::IsOk());
+  }
+  // Snappy blocks carry a CRC-32 of the uncompressed data.
+  std::string block = testing::Snappy(data);
+  block.back() = static_cast<char>(block.back() ^ 1);
+  EXPECT_THAT(ReadContainerFile(testing::Header(kSchema, "snappy") + Long(2) +
+                                Long(static_cast<int64_t>(block.size())) + block +
+                                testing::DefaultSync()),
+              IsErrorWithMessage(ErrorCode::kBadRequest, "checksum"));
+}
+
 TEST(AvroContainerTest, RefusesUnsupportedCodecsByName) {
-  for (const char* codec : {"snappy", "zstandard", "bzip2", "xz"}) {
+  for (const char* codec : {"bzip2", "xz"}) {
     EXPECT_THAT(ReadContainerFile(Container(kSchema, {}, codec)),
                 IsErrorWithMessage(ErrorCode::kUnsupported, std::string("'") + codec + "'"));
   }

@@ -2,7 +2,9 @@
 // can state exactly what they feed in (including corrupt input). Header-only; tests only.
 #pragma once
 
+#include <snappy-c.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -62,6 +64,33 @@ inline std::string RawDeflate(std::string_view data) {
   return out;
 }
 
+// One zstd frame, as Avro's "zstandard" codec stores blocks.
+inline std::string Zstd(std::string_view data) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  out.resize(ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3));
+  return out;
+}
+
+// A raw snappy block and the big-endian CRC-32 of `data`, as Avro's "snappy" codec stores blocks.
+inline std::string Snappy(std::string_view data) {
+  size_t size = snappy_max_compressed_length(data.size());
+  std::string out(size, '\0');
+  snappy_compress(data.data(), data.size(), out.data(), &size);
+  out.resize(size);
+  auto crc = static_cast<uint32_t>(
+      crc32(0L, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(crc >> shift));
+  return out;
+}
+
+// `data` compressed as `codec` stores it ("null" and unknown codecs: unchanged).
+inline std::string Compress(std::string_view data, std::string_view codec) {
+  if (codec == "deflate") return RawDeflate(data);
+  if (codec == "zstandard") return Zstd(data);
+  if (codec == "snappy") return Snappy(data);
+  return std::string(data);
+}
+
 inline const std::string& DefaultSync() {
   static const std::string sync = "0123456789abcdef";
   return sync;
@@ -87,10 +116,10 @@ inline std::string Header(std::string_view schema, std::string_view codec = "nul
   return out + sync;
 }
 
-// A block as stored: count, byte size, data (deflated when `codec` is "deflate"), sync.
+// A block as stored: count, byte size, data (compressed as `codec` says), sync.
 inline std::string EncodeBlock(const Block& block, std::string_view codec = "null",
                                const std::string& sync = DefaultSync()) {
-  std::string data = codec == "deflate" ? RawDeflate(block.data) : block.data;
+  std::string data = Compress(block.data, codec);
   return Long(block.count) + Long(static_cast<int64_t>(data.size())) + data + sync;
 }
 

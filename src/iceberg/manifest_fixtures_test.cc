@@ -312,9 +312,12 @@ TEST(ManifestFixtureTest, PyIcebergDeleteManifest) {
   EXPECT_EQ(equality.data_file.equality_ids, (std::vector<int>{2, 10}));
 }
 
-TEST(ManifestFixtureTest, ZstandardManifestListIsRefusedByName) {
-  EXPECT_THAT(ReadManifestList(Fixture("pyiceberg_types/snap-types-zstd.avro")),
-              IsErrorWithMessage(ErrorCode::kUnsupported, "'zstandard'"));
+TEST(ManifestFixtureTest, ZstandardManifestListReadsAsItsDeflateTwin) {
+  ASSERT_OK_AND_ASSIGN(auto zstd,
+                       ReadManifestList(Fixture("pyiceberg_types/snap-types-zstd.avro")));
+  ASSERT_OK_AND_ASSIGN(auto deflate, ReadManifestList(Fixture("pyiceberg_types/snap-types.avro")));
+  EXPECT_EQ(zstd, deflate);
+  EXPECT_EQ(zstd.size(), 2u);
 }
 
 constexpr const char* kV3Data = "s3://fixtures/warehouse/db/events_v3/data/";
