@@ -28,7 +28,8 @@ ALLOWED: dict[str, set[str]] = {
     "store/sqlite": {"store/sqlite", "store", "serde", "catalog", "iceberg", "common"},
     "storage": {"storage", "common"},
     "storage/local": {"storage/local", "storage", "common"},
-    "service": {"service", "store", "storage", "serde", "catalog", "iceberg", "common"},
+    "auth": {"auth", "serde", "catalog", "iceberg", "common"},
+    "service": {"service", "auth", "store", "storage", "serde", "catalog", "iceberg", "common"},
     "http": {"http", "common"},
     "api": {"api", "service", "serde", "http", "store", "storage", "catalog", "iceberg", "common"},
     "app": set(),  # filled below: everything
@@ -52,6 +53,7 @@ CONFINED: list[tuple[str, str | None, set[str]]] = [
     ("boost/beast", None, {"http"}),
     ("boost/asio", None, {"http"}),
     ("sqlite3.h", None, {"store/sqlite"}),
+    ("sodium", None, {"auth"}),
 ]
 
 # Pure modules: no I/O, no clock, no threads, no third-party heavyweights.

@@ -30,7 +30,7 @@ HTTP_TIMEOUT_S = 30.0
 
 # Environment variables that would compete with the command-line flags the harness passes.
 _SCRUBBED_ENV = ("DATABASE_URL", "PORT", "PANGOLIN_BIND_ADDRESS", "PANGOLIN_NO_AUTH",
-                 "PANGOLIN_STORAGE_TYPE")
+                 "PANGOLIN_STORAGE_TYPE", "PANGOLIN_ROOT_USER", "PANGOLIN_ROOT_PASSWORD")
 
 # The Iceberg REST error body: {"error": {"message", "type", "code", "stack"?}}.
 ERROR_FIELDS = {"message", "type", "code"}
@@ -62,6 +62,9 @@ class PangolinServer:
 
     binary: Path
     root: Path
+    # None: development mode (--no-auth). Otherwise the server authenticates every request and
+    # its root account "root" gets this password on first start.
+    root_password: str | None = None
     process: subprocess.Popen | None = None
     port: int = 0
     log_path: Path = field(init=False)
@@ -101,9 +104,12 @@ class PangolinServer:
             "--port", "0",
             "--port-file", str(port_file),
             "--database-url", f"sqlite://{self.root}/pangolin.db",
-            "--no-auth",
         ]
         env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+        if self.root_password is None:
+            args.append("--no-auth")
+        else:
+            env["PANGOLIN_ROOT_PASSWORD"] = self.root_password
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,

@@ -7,6 +7,7 @@
 #include "api/api_handler.h"
 #include "api/errors.h"
 #include "api/iceberg/iceberg_routes.h"
+#include "api/management/identity_routes.h"
 #include "api/management/management_routes.h"
 #include "api/management/merge_routes.h"
 #include "api/management/metrics_report_routes.h"
@@ -39,7 +40,7 @@ Response ErrorFor(std::string_view path, ErrorCode code, std::string message) {
 }
 
 void AddHealthRoutes(ApiRouter& router, const ApiDependencies& deps, bool metrics_enabled) {
-  router.Add("GET", "/health/live",
+  router.Add("GET", "/health/live", RouteRule::Public(),
              [](const Request&, const service::Context&, const http::PathParams&) {
                return Response::Json(200, R"({"status":"alive"})");
              });
@@ -62,10 +63,10 @@ void AddHealthRoutes(ApiRouter& router, const ApiDependencies& deps, bool metric
     return Response::Json(
         200, fmt::format(R"({{"status":"ready","store":"ok","store_latency_ms":{:.3f}}})", ms));
   };
-  router.Add("GET", "/health/ready", ready);
-  router.Add("GET", "/health", ready);
+  router.Add("GET", "/health/ready", RouteRule::Public(), ready);
+  router.Add("GET", "/health", RouteRule::Public(), ready);
   if (metrics_enabled) {
-    router.Add("GET", "/metrics",
+    router.Add("GET", "/metrics", RouteRule::Public(),
                [&deps](const Request&, const service::Context&, const http::PathParams&) {
                  Response response = Response::Json(200, deps.metrics.RenderPrometheus());
                  response.content_type = "text/plain; version=0.0.4";
@@ -83,7 +84,11 @@ class Pipeline {
     RegisterVersioningRoutes(router_, deps_.versioning);
     RegisterMergeRoutes(router_, deps_.merges);
     RegisterMetricsReportRoutes(router_, deps_.iceberg);
+    RegisterAuthRoutes(router_, deps_.auth, deps_.identity);
+    RegisterIdentityRoutes(router_, deps_.identity);
   }
+
+  const std::vector<RouteInfo>& routes() const { return router_.routes(); }
 
   Response Handle(Request request) {
     auto started = std::chrono::steady_clock::now();
@@ -128,13 +133,114 @@ class Pipeline {
     if (match.bad_encoding) {
       return ErrorFor(request.path, ErrorCode::kBadRequest, "Malformed percent-encoding in path");
     }
-    service::Context ctx{kDefaultTenant, "anonymous", request.request_id};
+    const RouteInfo& route = router_.Route(*match.route_id);
+    auto ctx = Authenticate(request, route.rule);
+    if (!ctx) return Refuse(request.path, ctx.error());
+    if (auto allowed = Allow(route.rule, *ctx); !allowed) {
+      return Refuse(request.path, allowed.error());
+    }
     try {
-      return router_.Handler(*match.route_id)(request, ctx, match.params);
+      return router_.Handler(*match.route_id)(request, *ctx, match.params);
     } catch (const std::exception& e) {
       log::Error("handler threw").With("error", e.what()).With("request_id", request.request_id);
       return ErrorFor(request.path, ErrorCode::kInternal, "Internal error");
     }
+  }
+
+  // The caller's context: its principal (development principal for anonymous requests when
+  // authentication is off) and the tenant it acts in. On public routes bad credentials are
+  // ignored; elsewhere they are refused.
+  Result<service::Context> Authenticate(const Request& request, const RouteRule& rule) {
+    service::Context ctx;
+    ctx.request_id = request.request_id;
+    ctx.remote_address = request.remote_address;
+    ctx.user_agent = std::string(request.Header("user-agent").value_or(""));
+    ASSIGN_OR_RETURN(service::Credentials credentials, CredentialsOf(request));
+    auto principal = deps_.auth.Authenticate(credentials);
+    if (!principal) {
+      if (rule.kind == RouteRule::Kind::kPublic) return ctx;
+      return tl::unexpected(principal.error());
+    }
+    ctx.caller = std::move(*principal);
+    if (!ctx.caller.authenticated() && options_.no_auth) ctx.caller = DevelopmentPrincipal();
+    if (ctx.caller.authenticated()) {
+      ctx.principal = ctx.caller.name;
+      ctx.tenant = ctx.caller.home_tenant.value_or(kDefaultTenant);
+    }
+    if (auto selected = request.Header("x-pangolin-tenant"); selected && !selected->empty()) {
+      ASSIGN_OR_RETURN(ctx.tenant, SelectTenant(ctx, *selected));
+    }
+    return ctx;
+  }
+
+  static Result<service::Credentials> CredentialsOf(const Request& request) {
+    service::Credentials credentials;
+    if (auto header = request.Header("authorization")) {
+      std::string_view value = *header;
+      if (value.size() >= 6 && ToLower(value.substr(0, 6)) == "bearer") {
+        // PyIceberg without credentials sends "Bearer None": no token at all.
+        std::string_view token = Trim(value.substr(6));
+        if (!token.empty() && token != "None") credentials.bearer = std::string(token);
+      } else {
+        return Err(ErrorCode::kNotAuthorized,
+                   "Unsupported Authorization scheme: send 'Bearer <token>' or X-API-Key");
+      }
+    }
+    if (auto key = request.Header("x-api-key")) credentials.api_key = std::string(Trim(*key));
+    return credentials;
+  }
+
+  static catalog::Principal DevelopmentPrincipal() {
+    catalog::Principal p;
+    p.kind = catalog::Principal::Kind::kDevelopment;
+    p.name = "development";
+    p.role = catalog::UserRole::kTenantAdmin;
+    p.home_tenant = kDefaultTenant;
+    return p;
+  }
+
+  // X-Pangolin-Tenant: root picks the tenant it acts in; anyone else may only name its own.
+  Result<TenantId> SelectTenant(const service::Context& ctx, std::string_view selected) {
+    if (!IsUuid(selected)) {
+      return Err(ErrorCode::kBadRequest, "Invalid X-Pangolin-Tenant '{}'", selected);
+    }
+    TenantId tenant{ToLower(selected)};
+    if (!ctx.caller.is_root()) {
+      if (tenant == ctx.tenant) return tenant;
+      return Err(ErrorCode::kForbidden, "Only root may act in another tenant");
+    }
+    RETURN_IF_ERROR(deps_.store.GetTenant(tenant).map([](auto) {}));
+    return tenant;
+  }
+
+  // The route's rule against the caller. Grants are not consulted yet: a permission route needs
+  // a role covering the tenant, so tenant users without it are denied.
+  static Status Allow(const RouteRule& rule, const service::Context& ctx) {
+    if (rule.kind == RouteRule::Kind::kPublic) return Ok();
+    if (!ctx.caller.authenticated()) {
+      return Err(ErrorCode::kNotAuthorized, "Authentication required");
+    }
+    switch (rule.kind) {
+      case RouteRule::Kind::kPublic:
+      case RouteRule::Kind::kAuthenticated:
+        return Ok();
+      case RouteRule::Kind::kRoot:
+        if (ctx.caller.is_root()) return Ok();
+        break;
+      case RouteRule::Kind::kTenantAdmin:
+      case RouteRule::Kind::kPermission:
+        if (ctx.IsTenantAdmin()) return Ok();
+        break;
+    }
+    return Err(ErrorCode::kForbidden, "Permission denied: this route needs {}", rule.ToString());
+  }
+
+  static Response Refuse(std::string_view path, const Error& error) {
+    Response response = ErrorFor(path, error.code, error.message);
+    if (error.code == ErrorCode::kNotAuthorized) {
+      response.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="pangolin")");
+    }
+    return response;
   }
 
   ApiDependencies deps_;

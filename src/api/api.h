@@ -1,6 +1,6 @@
-// The request pipeline: request id -> route -> authenticate -> handler -> error mapping, with an
-// access log line and Prometheus metrics for every request. Produces the http::Handler the
-// server runs.
+// The request pipeline: request id -> route -> authenticate -> the route's rule -> handler ->
+// error mapping, with an access log line and Prometheus metrics for every request. Produces the
+// http::Handler the server runs.
 #pragma once
 
 #include <atomic>
@@ -9,8 +9,10 @@
 
 #include "common/metrics.h"
 #include "http/server.h"
+#include "service/auth_service.h"
 #include "service/iceberg_service.h"
 #include "service/idempotency_service.h"
+#include "service/identity_service.h"
 #include "service/merge_service.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
@@ -26,13 +28,15 @@ struct ApiDependencies {
   service::VersioningService& versioning;
   service::MergeService& merges;
   service::IdempotencyService& idempotency;
+  service::AuthService& auth;
+  service::IdentityService& identity;
   store::MetadataStore& store;  // for readiness
   Metrics& metrics;
   const std::atomic<ServerState>& state;
 };
 
 struct ApiOptions {
-  // Development mode: every request acts for the default tenant without credentials.
+  // Development mode: requests without credentials act as an admin of the default tenant.
   bool no_auth = false;
   std::optional<std::string> default_catalog;
   bool metrics_enabled = true;

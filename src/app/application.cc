@@ -12,8 +12,10 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "http/server.h"
+#include "service/auth_service.h"
 #include "service/iceberg_service.h"
 #include "service/idempotency_service.h"
+#include "service/identity_service.h"
 #include "service/merge_service.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
@@ -64,6 +66,15 @@ void PrintWelcome(const Config& config, uint16_t port) {
   }
 }
 
+// Shown once, on the terminal only (standard error, not the structured log).
+void PrintGeneratedRootPassword(const std::string& user, const std::string& password) {
+  fmt::print(stderr,
+             "\n  Created the root account '{}' with the generated password:\n\n      {}\n\n"
+             "  It is not shown again. Log in with POST /api/v1/users/login, then set your own\n"
+             "  (PUT /api/v1/users/{{id}}), or start with PANGOLIN_ROOT_PASSWORD set.\n\n",
+             user, password);
+}
+
 }  // namespace
 
 void BlockShutdownSignals() {
@@ -95,6 +106,18 @@ int RunServer(const Config& config) {
   service::MergeService merges(**store, table_files, SystemClock());
   service::IdempotencyService idempotency(**store, SystemClock(),
                                           {.lifetime = config.idempotency_key_lifetime});
+  service::AuthOptions auth_options;
+  auth_options.issuer = config.jwt_issuer;
+  auth_options.audience = config.jwt_audience;
+  auth_options.session_ttl = config.session_ttl;
+  service::AuthService auth(**store, SystemClock(), auth_options);
+  auto bootstrapped = auth.Bootstrap(config.root_user, config.root_password);
+  if (!bootstrapped) {
+    log::Error("cannot set up authentication").With("error", bootstrapped.error().message);
+    return 1;
+  }
+  if (*bootstrapped) PrintGeneratedRootPassword(config.root_user, **bootstrapped);
+  service::IdentityService identity(**store, SystemClock(), config.no_auth);
   api::ApiOptions api_options{config.no_auth, config.default_catalog, config.metrics_enabled};
   http::ServerOptions server_options;
   server_options.bind_address = config.bind_address;
@@ -103,9 +126,10 @@ int RunServer(const Config& config) {
   server_options.max_body_bytes = config.max_body_bytes;
   server_options.read_timeout = config.request_timeout;
   server_options.write_timeout = config.request_timeout;
-  http::Server server(server_options, api::MakeApiHandler({iceberg, tenancy, versioning, merges,
-                                                           idempotency, **store, metrics, state},
-                                                          api_options));
+  http::Server server(server_options,
+                      api::MakeApiHandler({iceberg, tenancy, versioning, merges, idempotency, auth,
+                                           identity, **store, metrics, state},
+                                          api_options));
   if (auto started = server.Start(); !started) {
     log::Error("cannot start the server").With("error", started.error().message);
     return 1;

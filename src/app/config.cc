@@ -104,6 +104,18 @@ Status ApplyEnvironment(const EnvLookup& env, Config& config) {
       *target = *parsed;
     }
   }
+  if (auto user = env("PANGOLIN_ROOT_USER"); user && !user->empty()) config.root_user = *user;
+  if (auto password = env("PANGOLIN_ROOT_PASSWORD")) config.root_password = *password;
+  if (auto issuer = env("PANGOLIN_JWT_ISSUER"); issuer && !issuer->empty()) {
+    config.jwt_issuer = *issuer;
+  }
+  if (auto audience = env("PANGOLIN_JWT_AUDIENCE"); audience && !audience->empty()) {
+    config.jwt_audience = *audience;
+  }
+  seconds = config.session_ttl.count();
+  RETURN_IF_ERROR(ParseNumber<int64_t>(env("PANGOLIN_SESSION_TTL_SECS"),
+                                       "PANGOLIN_SESSION_TTL_SECS", 60, 365 * 24 * 3600, seconds));
+  config.session_ttl = std::chrono::seconds(seconds);
   if (auto level = env("PANGOLIN_LOG_LEVEL")) {
     auto parsed = log::ParseLevel(*level);
     if (!parsed) {
@@ -159,11 +171,6 @@ Result<Config> LoadConfig(const std::vector<std::string>& args, const EnvLookup&
       return Err(ErrorCode::kInvalidArgument, "--log-format: expected json or pretty");
     }
     config.log_format = *log_format == "json" ? log::Format::kJson : log::Format::kPretty;
-  }
-  if (!config.no_auth) {
-    return Err(ErrorCode::kInvalidArgument,
-               "PANGOLIN_NO_AUTH: authentication is not available in this build yet; start with "
-               "PANGOLIN_NO_AUTH=true (or --no-auth), which serves loopback only");
   }
   if (config.no_auth && !IsLoopback(config.bind_address)) {
     return Err(ErrorCode::kInvalidArgument,

@@ -33,6 +33,12 @@ struct Config {
   std::string port_file;  // when set, the bound port is written there once listening
   // How long a response is kept for replay to retries carrying the same Idempotency-Key.
   std::chrono::milliseconds idempotency_key_lifetime = std::chrono::minutes(30);
+  // The root account made on first start; an empty password is generated and printed once.
+  std::string root_user = "root";
+  std::string root_password;
+  std::string jwt_issuer = "pangolin";
+  std::string jwt_audience = "pangolin";
+  std::chrono::seconds session_ttl{24 * 3600};  // lifetime of login tokens
   // How long metrics reports sent by engines are kept.
   std::chrono::milliseconds metrics_report_retention = std::chrono::hours(24 * 7);
 };

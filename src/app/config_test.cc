@@ -65,7 +65,22 @@ TEST(ConfigTest, DevelopmentModeServesLoopbackOnly) {
   EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "true"}, {"PANGOLIN_BIND_ADDRESS", "0.0.0.0"}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_BIND_ADDRESS"));
   EXPECT_TRUE(Load({{"PANGOLIN_NO_AUTH", "true"}, {"PANGOLIN_BIND_ADDRESS", "::1"}}));
-  EXPECT_THAT(Load({}), IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_NO_AUTH"));
+  ASSERT_OK_AND_ASSIGN(Config authenticated, Load({{"PANGOLIN_BIND_ADDRESS", "0.0.0.0"}}));
+  EXPECT_FALSE(authenticated.no_auth);
+}
+
+TEST(ConfigTest, AuthenticationSettings) {
+  ASSERT_OK_AND_ASSIGN(Config config, Load({{"PANGOLIN_ROOT_USER", "admin"},
+                                            {"PANGOLIN_ROOT_PASSWORD", "a long passphrase"},
+                                            {"PANGOLIN_JWT_ISSUER", "https://lake.example"},
+                                            {"PANGOLIN_SESSION_TTL_SECS", "3600"}}));
+  EXPECT_EQ(config.root_user, "admin");
+  EXPECT_EQ(config.root_password, "a long passphrase");
+  EXPECT_EQ(config.jwt_issuer, "https://lake.example");
+  EXPECT_EQ(config.jwt_audience, "pangolin");
+  EXPECT_EQ(config.session_ttl, std::chrono::seconds(3600));
+  EXPECT_THAT(Load({{"PANGOLIN_SESSION_TTL_SECS", "5"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_SESSION_TTL_SECS"));
 }
 
 }  // namespace

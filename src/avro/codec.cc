@@ -84,8 +84,8 @@ Status Unsnappy(std::string_view data, size_t max_size, std::string* out) {
   const auto* tail = reinterpret_cast<const unsigned char*>(data.data() + data.size() - 4);
   uint32_t expected = (uint32_t{tail[0]} << 24) | (uint32_t{tail[1]} << 16) |
                       (uint32_t{tail[2]} << 8) | uint32_t{tail[3]};
-  uLong actual = crc32(0L, reinterpret_cast<const Bytef*>(out->data()),
-                       static_cast<uInt>(out->size()));
+  uLong actual =
+      crc32(0L, reinterpret_cast<const Bytef*>(out->data()), static_cast<uInt>(out->size()));
   if (actual != expected) return Err(ErrorCode::kBadRequest, "Avro snappy block checksum mismatch");
   return Ok();
 }

@@ -123,10 +123,10 @@ TEST(AvroContainerTest, RejectsCorruptTruncatedAndOversizedZstandardAndSnappyBlo
   // Snappy blocks carry a CRC-32 of the uncompressed data.
   std::string block = testing::Snappy(data);
   block.back() = static_cast<char>(block.back() ^ 1);
-  EXPECT_THAT(ReadContainerFile(testing::Header(kSchema, "snappy") + Long(2) +
-                                Long(static_cast<int64_t>(block.size())) + block +
-                                testing::DefaultSync()),
-              IsErrorWithMessage(ErrorCode::kBadRequest, "checksum"));
+  EXPECT_THAT(
+      ReadContainerFile(testing::Header(kSchema, "snappy") + Long(2) +
+                        Long(static_cast<int64_t>(block.size())) + block + testing::DefaultSync()),
+      IsErrorWithMessage(ErrorCode::kBadRequest, "checksum"));
 }
 
 TEST(AvroContainerTest, RefusesUnsupportedCodecsByName) {

@@ -13,6 +13,8 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);
 std::string ToLower(std::string_view text);
+// `text` without leading and trailing spaces and tabs.
+std::string_view Trim(std::string_view text);
 // Percent-decodes `text`; nullopt on a malformed escape. '+' is kept as is (path semantics).
 std::optional<std::string> PercentDecode(std::string_view text);
 // Percent-encodes everything but RFC 3986 unreserved characters.

@@ -1,17 +1,28 @@
-// Who is asking: every service call carries the caller's tenant (ARCHITECTURE §3.2) and ids for
-// the audit trail and logs.
+// Who is asking: every service call carries the caller's tenant (ARCHITECTURE §3.2), the
+// authenticated principal, and the ids the audit trail and logs need.
 #pragma once
 
 #include <string>
 
+#include "catalog/access.h"
+#include "catalog/identity.h"
 #include "common/ids.h"
 
 namespace pangolin::service {
 
 struct Context {
+  // The tenant the request acts in: the principal's own, or the one root selected.
   TenantId tenant = kDefaultTenant;
+  catalog::Principal caller;
+  // The caller's display name, recorded as the author of commits and merges.
   std::string principal = "anonymous";
   std::string request_id;
+  std::string remote_address;
+  std::string user_agent;
+
+  // Root, or a tenant admin of `tenant` (the reference's Admin(T)).
+  bool IsAdminOf(const TenantId& t) const { return catalog::RoleCoversTenant(caller, t); }
+  bool IsTenantAdmin() const { return IsAdminOf(tenant); }
 };
 
 }  // namespace pangolin::service

@@ -18,6 +18,8 @@
 #include "catalog/model.h"
 #include "catalog/versioning.h"
 #include "common/result.h"
+#include "store/identity_store.h"
+#include "store/paging.h"
 
 namespace pangolin::store {
 
@@ -35,20 +37,6 @@ using catalog::Operation;
 using catalog::RefInfo;
 using catalog::Tag;
 using catalog::Warehouse;
-
-// Keyset pagination: `token` is opaque and comes from a previous page's `next_token` ("" = first
-// page); `limit` 0 means no limit. Results are ordered by name, so pages stay stable while other
-// entries are added or removed.
-struct PageRequest {
-  std::string token;
-  size_t limit = 0;
-};
-
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::optional<std::string> next_token;  // absent on the last page
-};
 
 // A condition checked atomically with a commit. kEquals is checked against the branch's state
 // before the commit; the namespace conditions against its state after the commit's operations,
@@ -122,9 +110,9 @@ struct MetricsReportFilter {
   std::optional<std::string> report_type;
 };
 
-class MetadataStore {
+class MetadataStore : public IdentityStore {
  public:
-  virtual ~MetadataStore() = default;
+  ~MetadataStore() override = default;
 
   // Cheap round trip to the database. Errors: kUnavailable.
   virtual Status Ping() = 0;

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/ids.h"
@@ -90,6 +92,75 @@ inline Operation DeleteOp(ContentKey key) {
 
 inline ContentKey Table(Namespace ns, std::string name) {
   return catalog::ObjectKey(catalog::TableIdentifier{std::move(ns), std::move(name)});
+}
+
+// Identity builders: fresh ids, every optional field set where the type has one.
+inline Tenant MakeTenant(std::string name) {
+  return Tenant{TenantId{NewUuid()}, std::move(name), {{"plan", "free"}}, 1700000000000};
+}
+
+inline User MakeUser(std::optional<TenantId> tenant, std::string username) {
+  User u;
+  u.id = NewUuid();
+  u.email = username + "@example.com";
+  u.username = std::move(username);
+  u.password_hash = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2g";
+  u.role = tenant ? catalog::UserRole::kTenantUser : catalog::UserRole::kRoot;
+  u.tenant_id = std::move(tenant);
+  u.created_ms = 1700000000000;
+  u.updated_ms = 1700000000000;
+  u.last_login_ms = 1700000001000;
+  return u;
+}
+
+inline ServiceUser MakeServiceUser(const TenantId& tenant, std::string name) {
+  ServiceUser u;
+  u.id = NewUuid();
+  u.description = "robot " + name;
+  u.name = std::move(name);
+  u.tenant_id = tenant;
+  u.key_id = NewUuid();
+  u.key_hash = std::string(64, 'a');
+  u.created_ms = 1700000000000;
+  u.created_by = "admin";
+  u.expires_ms = 1800000000000;
+  return u;
+}
+
+inline TokenRecord MakeToken(std::string jti, std::string principal_id, int64_t issued_ms,
+                             int64_t expires_ms) {
+  TokenRecord t;
+  t.jti = std::move(jti);
+  t.tenant_id = kDefaultTenant;
+  t.principal_id = std::move(principal_id);
+  t.username = "someone";
+  t.issued_ms = issued_ms;
+  t.expires_ms = expires_ms;
+  return t;
+}
+
+inline SigningKey MakeSigningKey(std::string kid, int64_t created_ms) {
+  return SigningKey{std::move(kid), "ES256",      "-----BEGIN PRIVATE KEY-----\n...",
+                    created_ms,     std::nullopt, std::nullopt};
+}
+
+// Every page of a listing of `limit` items, following next_token.
+template <typename T>
+std::vector<std::vector<T>> Pages(const std::function<Result<Page<T>>(const PageRequest&)>& list,
+                                  size_t limit) {
+  std::vector<std::vector<T>> pages;
+  PageRequest request{"", limit};
+  while (pages.size() < 50) {
+    auto page = list(request);
+    if (!page) {
+      ADD_FAILURE() << page.error().message;
+      break;
+    }
+    pages.push_back(std::move(page->items));
+    if (!page->next_token) break;
+    request.token = *page->next_token;
+  }
+  return pages;
 }
 
 template <typename Factory>

@@ -10,7 +10,8 @@
 namespace pangolin::api {
 namespace iceberg_routes {
 
-void Registrar::Add(const std::string& method, const std::string& suffix, CatalogHandler body) {
+void Registrar::Add(const std::string& method, const std::string& suffix, RouteRule rule,
+                    CatalogHandler body) {
   auto run = [this, body](const Request& request, const Context& ctx,
                           const PathParams& params) -> Response {
     auto cat = Resolve(ctx, params);
@@ -40,8 +41,8 @@ void Registrar::Add(const std::string& method, const std::string& suffix, Catalo
     if (!mutating || !key || !options_.idempotency) return run(request, ctx, params);
     return RunIdempotent(request, ctx, *key, [&] { return run(request, ctx, params); });
   };
-  router_.Add(method, "/v1/{prefix}" + suffix, handler);
-  router_.Add(method, "/v1" + suffix, handler);
+  router_.Add(method, "/v1/{prefix}" + suffix, rule, handler);
+  router_.Add(method, "/v1" + suffix, rule, handler);
   endpoints_.push_back(method + " /v1/{prefix}" + suffix);
 }
 
@@ -113,7 +114,7 @@ void RegisterIcebergRoutes(ApiRouter& router, service::IcebergService& service,
   AddViewRoutes(*registrar);
   // The config route lists exactly the endpoints registered above.
   router.Add(
-      "GET", "/v1/config",
+      "GET", "/v1/config", RouteRule::Authenticated(),
       [registrar](const Request& req, const Context& ctx, const PathParams&) -> Response {
         catalog::Properties overrides;
         if (auto warehouse = req.Query("warehouse"); warehouse && !warehouse->empty()) {

@@ -32,8 +32,10 @@ class Registrar {
   Registrar(ApiRouter& router, IcebergService& service, IcebergRoutesOptions options)
       : router_(router), service_(service), options_(std::move(options)) {}
 
-  // Registers `suffix` under "/v1/{prefix}" and under "/v1", and records the endpoint.
-  void Add(const std::string& method, const std::string& suffix, CatalogHandler body);
+  // Registers `suffix` under "/v1/{prefix}" and under "/v1" with the rule saying who may call it,
+  // and records the endpoint.
+  void Add(const std::string& method, const std::string& suffix, RouteRule rule,
+           CatalogHandler body);
 
   const std::vector<std::string>& endpoints() const { return endpoints_; }
   IcebergService& service() { return service_; }

@@ -39,7 +39,7 @@ Response LoadTableResponse(const LoadedTable& table) {
 
 void AddTableRoutes(Registrar& r) {
   IcebergService& s = r.service();
-  r.Add("GET", "/namespaces/{namespace}/tables",
+  r.Add("GET", "/namespaces/{namespace}/tables", rules::kListOnNamespace,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
@@ -47,7 +47,7 @@ void AddTableRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(auto page, s.ListTables(ctx, cat, ns, paging.page));
           return Json(serde::TablesResponseJson(page.items, page.next_token, paging.paged));
         });
-  r.Add("POST", "/namespaces/{namespace}/tables",
+  r.Add("POST", "/namespaces/{namespace}/tables", rules::kCreateOnNamespace,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
@@ -57,7 +57,7 @@ void AddTableRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(auto table, s.CreateTable(ctx, target, ns, body));
           return LoadTableResponse(table);
         });
-  r.Add("GET", "/namespaces/{namespace}/tables/{table}",
+  r.Add("GET", "/namespaces/{namespace}/tables/{table}", rules::kReadOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
@@ -70,7 +70,7 @@ void AddTableRoutes(Registrar& r) {
           response.headers.emplace_back("ETag", std::move(etag));
           return response;
         });
-  r.Add("POST", "/namespaces/{namespace}/tables/{table}",
+  r.Add("POST", "/namespaces/{namespace}/tables/{table}", rules::kWriteOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
@@ -81,7 +81,7 @@ void AddTableRoutes(Registrar& r) {
           response.headers.emplace_back("ETag", ETagOf(table));
           return response;
         });
-  r.Add("DELETE", "/namespaces/{namespace}/tables/{table}",
+  r.Add("DELETE", "/namespaces/{namespace}/tables/{table}", rules::kDeleteOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
@@ -94,14 +94,14 @@ void AddTableRoutes(Registrar& r) {
           RETURN_IF_ERROR(s.DropTable(ctx, cat, id, purge));
           return EmptyStatus(204);
         });
-  r.Add("HEAD", "/namespaces/{namespace}/tables/{table}",
+  r.Add("HEAD", "/namespaces/{namespace}/tables/{table}", rules::kReadOnAsset,
         [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
           RETURN_IF_ERROR(s.TableExists(ctx, cat, id));
           return EmptyStatus(204);
         });
-  r.Add("POST", "/namespaces/{namespace}/register",
+  r.Add("POST", "/namespaces/{namespace}/register", rules::kCreateOnNamespace,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
@@ -113,7 +113,7 @@ void AddTableRoutes(Registrar& r) {
           return LoadTableResponse(table);
         });
   r.Add(
-      "POST", "/namespaces/{namespace}/tables/{table}/unregister",
+      "POST", "/namespaces/{namespace}/tables/{table}/unregister", rules::kDeleteOnAsset,
       [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
            const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
@@ -121,7 +121,7 @@ void AddTableRoutes(Registrar& r) {
         // UnregisterTableResult has CommitTableResponse's shape: {metadata-location, metadata}.
         return Json(serde::CommitTableResponseJson(*table.metadata_location, table.metadata->json));
       });
-  r.Add("POST", "/tables/rename",
+  r.Add("POST", "/tables/rename", rules::kWriteOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams&) -> Result<Response> {
           ASSIGN_OR_RETURN(auto body, serde::ParseRenameTableRequest(req.body));
@@ -138,7 +138,7 @@ void AddTableRoutes(Registrar& r) {
           RETURN_IF_ERROR(s.RenameTable(ctx, source, body.source, body.destination));
           return EmptyStatus(204);
         });
-  r.Add("POST", "/namespaces/{namespace}/tables/{table}/metrics",
+  r.Add("POST", "/namespaces/{namespace}/tables/{table}/metrics", rules::kReadOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
@@ -146,7 +146,7 @@ void AddTableRoutes(Registrar& r) {
           RETURN_IF_ERROR(s.ReportMetrics(ctx, cat, id, report));
           return EmptyStatus(204);
         });
-  r.Add("POST", "/namespaces/{namespace}/tables/{table}/plan",
+  r.Add("POST", "/namespaces/{namespace}/tables/{table}/plan", rules::kReadOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
@@ -155,7 +155,7 @@ void AddTableRoutes(Registrar& r) {
           return Json(serde::ScanTasksJson(planned.plan, planned.stats_field_types,
                                            planned.plan_tasks, planned.plan_id));
         });
-  r.Add("GET", "/namespaces/{namespace}/tables/{table}/plan/{plan-id}",
+  r.Add("GET", "/namespaces/{namespace}/tables/{table}/plan/{plan-id}", rules::kReadOnAsset,
         [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
@@ -164,14 +164,14 @@ void AddTableRoutes(Registrar& r) {
           return Json(serde::ScanTasksJson(planned.plan, planned.stats_field_types,
                                            planned.plan_tasks, std::string()));
         });
-  r.Add("DELETE", "/namespaces/{namespace}/tables/{table}/plan/{plan-id}",
+  r.Add("DELETE", "/namespaces/{namespace}/tables/{table}/plan/{plan-id}", rules::kReadOnAsset,
         [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
           RETURN_IF_ERROR(s.CancelPlanning(ctx, cat, id, Param(params, "plan-id")));
           return EmptyStatus(204);
         });
-  r.Add("POST", "/namespaces/{namespace}/tables/{table}/tasks",
+  r.Add("POST", "/namespaces/{namespace}/tables/{table}/tasks", rules::kReadOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
@@ -180,7 +180,7 @@ void AddTableRoutes(Registrar& r) {
           return Json(serde::ScanTasksJson(planned.plan, planned.stats_field_types,
                                            planned.plan_tasks, std::nullopt));
         });
-  r.Add("POST", "/transactions/commit",
+  r.Add("POST", "/transactions/commit", rules::kWriteOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams&) -> Result<Response> {
           ASSIGN_OR_RETURN(auto changes, serde::ParseCommitTransactionRequest(req.body));

@@ -24,7 +24,7 @@ Response LoadViewResponse(const LoadedView& view) {
 
 void AddViewRoutes(Registrar& r) {
   IcebergService& s = r.service();
-  r.Add("GET", "/namespaces/{namespace}/views",
+  r.Add("GET", "/namespaces/{namespace}/views", rules::kListOnNamespace,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
@@ -32,7 +32,7 @@ void AddViewRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(auto page, s.ListViews(ctx, cat, ns, paging.page));
           return Json(serde::TablesResponseJson(page.items, page.next_token, paging.paged));
         });
-  r.Add("POST", "/namespaces/{namespace}/views",
+  r.Add("POST", "/namespaces/{namespace}/views", rules::kCreateOnNamespace,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
@@ -42,7 +42,7 @@ void AddViewRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(auto view, s.CreateView(ctx, target, ns, body));
           return LoadViewResponse(view);
         });
-  r.Add("GET", "/namespaces/{namespace}/views/{view}",
+  r.Add("GET", "/namespaces/{namespace}/views/{view}", rules::kReadOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "view"));
@@ -51,7 +51,7 @@ void AddViewRoutes(Registrar& r) {
           if (IfNoneMatchHits(req, etag)) return NotModified(std::move(etag));
           return LoadViewResponse(view);
         });
-  r.Add("POST", "/namespaces/{namespace}/views/{view}",
+  r.Add("POST", "/namespaces/{namespace}/views/{view}", rules::kWriteOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "view"));
@@ -59,21 +59,21 @@ void AddViewRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(auto view, s.ReplaceView(ctx, cat, id, body.requirements, body.updates));
           return LoadViewResponse(view);
         });
-  r.Add("DELETE", "/namespaces/{namespace}/views/{view}",
+  r.Add("DELETE", "/namespaces/{namespace}/views/{view}", rules::kDeleteOnAsset,
         [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "view"));
           RETURN_IF_ERROR(s.DropView(ctx, cat, id));
           return EmptyStatus(204);
         });
-  r.Add("HEAD", "/namespaces/{namespace}/views/{view}",
+  r.Add("HEAD", "/namespaces/{namespace}/views/{view}", rules::kReadOnAsset,
         [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "view"));
           RETURN_IF_ERROR(s.ViewExists(ctx, cat, id));
           return EmptyStatus(204);
         });
-  r.Add("POST", "/views/rename",
+  r.Add("POST", "/views/rename", rules::kWriteOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams&) -> Result<Response> {
           ASSIGN_OR_RETURN(auto body, serde::ParseRenameTableRequest(req.body));
@@ -81,7 +81,7 @@ void AddViewRoutes(Registrar& r) {
           RETURN_IF_ERROR(s.RenameView(ctx, cat, body.source, body.destination));
           return EmptyStatus(204);
         });
-  r.Add("POST", "/namespaces/{namespace}/register-view",
+  r.Add("POST", "/namespaces/{namespace}/register-view", rules::kCreateOnNamespace,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));

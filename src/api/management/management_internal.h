@@ -20,8 +20,9 @@ using service::Context;
 
 using Body = std::function<Result<Response>(const Request&, const Context&, const PathParams&)>;
 
-inline void Add(ApiRouter& router, std::string method, std::string path, Body body) {
-  router.Add(std::move(method), std::move(path),
+inline void Add(ApiRouter& router, std::string method, std::string path, RouteRule rule,
+                Body body) {
+  router.Add(std::move(method), std::move(path), rule,
              [body = std::move(body)](const Request& request, const Context& ctx,
                                       const PathParams& params) -> Response {
                auto response = body(request, ctx, params);

@@ -20,7 +20,7 @@ service::WarehouseInput ToInput(serde::WarehouseBody body) {
 }
 
 void AddWarehouseRoutes(ApiRouter& router, TenancyService& s) {
-  Add(router, "GET", "/api/v1/warehouses",
+  Add(router, "GET", "/api/v1/warehouses", RouteRule::TenantAdmin(),
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
         ASSIGN_OR_RETURN(
@@ -30,18 +30,18 @@ void AddWarehouseRoutes(ApiRouter& router, TenancyService& s) {
                 window)));
         return Response::Json(200, serde::WarehouseListJson(items));
       });
-  Add(router, "POST", "/api/v1/warehouses",
+  Add(router, "POST", "/api/v1/warehouses", RouteRule::TenantAdmin(),
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseWarehouseRequest(req.body, true));
         ASSIGN_OR_RETURN(auto warehouse, s.CreateWarehouse(ctx, ToInput(std::move(body))));
         return Response::Json(201, serde::WarehouseJson(warehouse));
       });
-  Add(router, "GET", "/api/v1/warehouses/{name}",
+  Add(router, "GET", "/api/v1/warehouses/{name}", RouteRule::TenantAdmin(),
       [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto warehouse, s.GetWarehouse(ctx, Param(params, "name")));
         return Response::Json(200, serde::WarehouseJson(warehouse));
       });
-  Add(router, "PUT", "/api/v1/warehouses/{name}",
+  Add(router, "PUT", "/api/v1/warehouses/{name}", RouteRule::TenantAdmin(),
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         const std::string& name = Param(params, "name");
         ASSIGN_OR_RETURN(auto current, s.GetWarehouse(ctx, name));
@@ -50,7 +50,7 @@ void AddWarehouseRoutes(ApiRouter& router, TenancyService& s) {
         ASSIGN_OR_RETURN(auto warehouse, s.UpdateWarehouse(ctx, name, ToInput(std::move(body))));
         return Response::Json(200, serde::WarehouseJson(warehouse));
       });
-  Add(router, "DELETE", "/api/v1/warehouses/{name}",
+  Add(router, "DELETE", "/api/v1/warehouses/{name}", RouteRule::TenantAdmin(),
       [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
         RETURN_IF_ERROR(s.DeleteWarehouse(ctx, Param(params, "name")));
         return Response::NoContent();
@@ -58,7 +58,7 @@ void AddWarehouseRoutes(ApiRouter& router, TenancyService& s) {
 }
 
 void AddCatalogRoutes(ApiRouter& router, TenancyService& s) {
-  Add(router, "GET", "/api/v1/catalogs",
+  Add(router, "GET", "/api/v1/catalogs", rules::kListOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
         ASSIGN_OR_RETURN(
@@ -68,7 +68,7 @@ void AddCatalogRoutes(ApiRouter& router, TenancyService& s) {
                 window)));
         return Response::Json(200, serde::CatalogListJson(items));
       });
-  Add(router, "POST", "/api/v1/catalogs",
+  Add(router, "POST", "/api/v1/catalogs", RouteRule::TenantAdmin(),
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseCatalogRequest(req.body));
         if (!body.name) return Err(ErrorCode::kBadRequest, "Missing field: name");
@@ -82,12 +82,12 @@ void AddCatalogRoutes(ApiRouter& router, TenancyService& s) {
         ASSIGN_OR_RETURN(auto created, s.CreateCatalog(ctx, input));
         return Response::Json(201, serde::CatalogJson(created));
       });
-  Add(router, "GET", "/api/v1/catalogs/{name}",
+  Add(router, "GET", "/api/v1/catalogs/{name}", rules::kListOnCatalog,
       [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto found, s.GetCatalog(ctx, Param(params, "name")));
         return Response::Json(200, serde::CatalogJson(found));
       });
-  Add(router, "PUT", "/api/v1/catalogs/{name}",
+  Add(router, "PUT", "/api/v1/catalogs/{name}", RouteRule::TenantAdmin(),
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseCatalogRequest(req.body));
         const std::string& name = Param(params, "name");
@@ -101,7 +101,7 @@ void AddCatalogRoutes(ApiRouter& router, TenancyService& s) {
         ASSIGN_OR_RETURN(auto updated, s.UpdateCatalog(ctx, name, patch));
         return Response::Json(200, serde::CatalogJson(updated));
       });
-  Add(router, "DELETE", "/api/v1/catalogs/{name}",
+  Add(router, "DELETE", "/api/v1/catalogs/{name}", RouteRule::TenantAdmin(),
       [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
         RETURN_IF_ERROR(s.DeleteCatalog(ctx, Param(params, "name")));
         return Response::NoContent();

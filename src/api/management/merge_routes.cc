@@ -15,7 +15,7 @@ using service::MergeService;
 
 void AddMergeRoutes(ApiRouter& router, MergeService& s) {
   // 200 with the completed operation, or 409 with the operation waiting for resolutions.
-  Add(router, "POST", "/api/v1/branches/merge",
+  Add(router, "POST", "/api/v1/branches/merge", rules::kWriteOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseMergeRequest(req.body));
         ASSIGN_OR_RETURN(auto op, s.Merge(ctx, body.catalog, body.source, body.target));
@@ -25,7 +25,7 @@ void AddMergeRoutes(ApiRouter& router, MergeService& s) {
         return Response::Json(200, serde::MergeOperationJson(ctx.tenant, op));
       });
   // The branch-create body: `name` (must match the path), `catalog`, `from_branch` (default main).
-  Add(router, "POST", "/api/v1/branches/{name}/rebase",
+  Add(router, "POST", "/api/v1/branches/{name}/rebase", rules::kWriteOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseBranchRequest(req.body));
         if (body.name != Param(params, "name")) {
@@ -38,7 +38,7 @@ void AddMergeRoutes(ApiRouter& router, MergeService& s) {
 }
 
 void AddOperationRoutes(ApiRouter& router, MergeService& s) {
-  Add(router, "GET", "/api/v1/catalogs/{catalog}/merge-operations",
+  Add(router, "GET", "/api/v1/catalogs/{catalog}/merge-operations", rules::kReadOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
         ASSIGN_OR_RETURN(auto items, (Slice<catalog::MergeOperation>(
@@ -48,27 +48,27 @@ void AddOperationRoutes(ApiRouter& router, MergeService& s) {
                                          window)));
         return Response::Json(200, serde::MergeOperationListJson(items));
       });
-  Add(router, "GET", "/api/v1/merge-operations/{id}",
+  Add(router, "GET", "/api/v1/merge-operations/{id}", rules::kReadOnCatalog,
       [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto op, s.Get(ctx, Param(params, "id")));
         return Response::Json(200, serde::MergeOperationJson(ctx.tenant, op));
       });
-  Add(router, "GET", "/api/v1/merge-operations/{id}/conflicts",
+  Add(router, "GET", "/api/v1/merge-operations/{id}/conflicts", rules::kReadOnCatalog,
       [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto op, s.Get(ctx, Param(params, "id")));
         return Response::Json(200, serde::ConflictListJson(op));
       });
-  Add(router, "POST", "/api/v1/merge-operations/{id}/complete",
+  Add(router, "POST", "/api/v1/merge-operations/{id}/complete", rules::kWriteOnCatalog,
       [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto op, s.Complete(ctx, Param(params, "id")));
         return Response::Json(200, serde::MergeCompletedJson(op));
       });
-  Add(router, "POST", "/api/v1/merge-operations/{id}/abort",
+  Add(router, "POST", "/api/v1/merge-operations/{id}/abort", rules::kWriteOnCatalog,
       [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto op, s.Abort(ctx, Param(params, "id")));
         return Response::Json(200, serde::MergeAbortedJson(op));
       });
-  Add(router, "POST", "/api/v1/conflicts/{id}/resolve",
+  Add(router, "POST", "/api/v1/conflicts/{id}/resolve", rules::kWriteOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto strategy, serde::ParseResolveRequest(req.body));
         std::string id(Param(params, "id"));

@@ -50,7 +50,7 @@ Result<store::PageRequest> ParsePage(const Request& req) {
 }  // namespace
 
 void RegisterMetricsReportRoutes(ApiRouter& router, service::IcebergService& s) {
-  Add(router, "GET", "/api/v1/catalogs/{catalog}/metrics-reports",
+  Add(router, "GET", "/api/v1/catalogs/{catalog}/metrics-reports", rules::kReadOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(auto filter, ParseFilter(req));
         ASSIGN_OR_RETURN(auto page, ParsePage(req));

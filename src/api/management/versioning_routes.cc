@@ -13,7 +13,7 @@ using namespace management_internal;
 using service::VersioningService;
 
 void AddBranchRoutes(ApiRouter& router, VersioningService& s) {
-  Add(router, "GET", "/api/v1/branches",
+  Add(router, "GET", "/api/v1/branches", rules::kListOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
@@ -24,27 +24,27 @@ void AddBranchRoutes(ApiRouter& router, VersioningService& s) {
                 window)));
         return Response::Json(200, serde::BranchListJson(items));
       });
-  Add(router, "POST", "/api/v1/branches",
+  Add(router, "POST", "/api/v1/branches", rules::kBranchOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseBranchRequest(req.body));
         service::BranchInput input{body.catalog, body.name, body.type, body.from, body.assets};
         ASSIGN_OR_RETURN(auto branch, s.CreateBranch(ctx, input));
         return Response::Json(201, serde::BranchJson(branch));
       });
-  Add(router, "GET", "/api/v1/branches/{name}",
+  Add(router, "GET", "/api/v1/branches/{name}", rules::kListOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
         ASSIGN_OR_RETURN(auto branch, s.GetBranch(ctx, catalog, Param(params, "name")));
         return Response::Json(200, serde::BranchJson(branch));
       });
-  Add(router, "DELETE", "/api/v1/branches/{name}",
+  Add(router, "DELETE", "/api/v1/branches/{name}", rules::kDeleteOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
         RETURN_IF_ERROR(s.DeleteBranch(ctx, catalog, Param(params, "name")));
         return Response::NoContent();
       });
   // History of a branch; the name may also be a tag or a commit id.
-  Add(router, "GET", "/api/v1/branches/{name}/commits",
+  Add(router, "GET", "/api/v1/branches/{name}/commits", rules::kReadOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
@@ -56,7 +56,7 @@ void AddBranchRoutes(ApiRouter& router, VersioningService& s) {
                                          window)));
         return Response::Json(200, serde::CommitListJson(items));
       });
-  Add(router, "GET", "/api/v1/commits/{id}",
+  Add(router, "GET", "/api/v1/commits/{id}", rules::kReadOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
         ASSIGN_OR_RETURN(auto diff, s.GetCommit(ctx, catalog, Param(params, "id")));
@@ -65,7 +65,7 @@ void AddBranchRoutes(ApiRouter& router, VersioningService& s) {
 }
 
 void AddTagRoutes(ApiRouter& router, VersioningService& s) {
-  Add(router, "GET", "/api/v1/tags",
+  Add(router, "GET", "/api/v1/tags", rules::kListOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
@@ -76,13 +76,13 @@ void AddTagRoutes(ApiRouter& router, VersioningService& s) {
                 window)));
         return Response::Json(200, serde::TagListJson(items));
       });
-  Add(router, "POST", "/api/v1/tags",
+  Add(router, "POST", "/api/v1/tags", rules::kCreateOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseTagRequest(req.body));
         ASSIGN_OR_RETURN(auto tag, s.CreateTag(ctx, body.catalog, body.name, body.target));
         return Response::Json(201, serde::TagJson(tag));
       });
-  Add(router, "DELETE", "/api/v1/tags/{name}",
+  Add(router, "DELETE", "/api/v1/tags/{name}", rules::kDeleteOnCatalog,
       [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
         RETURN_IF_ERROR(s.DeleteTag(ctx, catalog, Param(params, "name")));

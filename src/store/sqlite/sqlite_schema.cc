@@ -194,6 +194,77 @@ CREATE INDEX metrics_reports_by_table
   ON metrics_reports (catalog_pk, namespace, table_name, received_ms, pk);
 CREATE INDEX metrics_reports_by_age ON metrics_reports (received_ms);
 )sql",
+    // v6: identity. Enum columns: role 0 root, 1 tenant admin, 2 tenant user; principal_kind 0
+    // user, 1 service user. Root users have no tenant (tenant_id NULL); tenant_key ('' for them)
+    // makes one unique index cover usernames per tenant and among root users. Warehouses and
+    // catalogs keep no foreign key to tenants (they predate them); DeleteTenant checks them.
+    R"sql(
+CREATE TABLE tenants (
+  id             TEXT PRIMARY KEY,
+  name           TEXT NOT NULL UNIQUE,
+  properties     TEXT NOT NULL,            -- JSON object of strings
+  created_ms     INTEGER NOT NULL
+);
+INSERT INTO tenants (id, name, properties, created_ms)
+  VALUES ('00000000-0000-0000-0000-000000000000', 'default', '{}', 0);
+CREATE TABLE users (
+  id             TEXT PRIMARY KEY,
+  tenant_id      TEXT REFERENCES tenants (id) ON DELETE RESTRICT,
+  tenant_key     TEXT NOT NULL GENERATED ALWAYS AS (COALESCE(tenant_id, '')) VIRTUAL,
+  username       TEXT NOT NULL,
+  email          TEXT NOT NULL,
+  password_hash  TEXT,
+  oauth_issuer   TEXT,
+  oauth_subject  TEXT,
+  role           INTEGER NOT NULL CHECK (role IN (0, 1, 2)),
+  created_ms     INTEGER NOT NULL,
+  updated_ms     INTEGER NOT NULL,
+  last_login_ms  INTEGER,
+  active         INTEGER NOT NULL CHECK (active IN (0, 1))
+);
+CREATE UNIQUE INDEX users_by_name ON users (tenant_key, username);
+CREATE INDEX users_by_username ON users (username, id);
+CREATE UNIQUE INDEX users_by_oidc ON users (oauth_issuer, oauth_subject)
+  WHERE oauth_issuer IS NOT NULL AND oauth_subject IS NOT NULL;
+CREATE TABLE service_users (
+  id             TEXT PRIMARY KEY,
+  tenant_id      TEXT NOT NULL REFERENCES tenants (id) ON DELETE RESTRICT,
+  name           TEXT NOT NULL,
+  description    TEXT,
+  role           INTEGER NOT NULL CHECK (role IN (0, 1, 2)),
+  key_id         TEXT NOT NULL,
+  key_hash       TEXT NOT NULL,
+  created_ms     INTEGER NOT NULL,
+  created_by     TEXT NOT NULL,
+  last_used_ms   INTEGER,
+  expires_ms     INTEGER,
+  active         INTEGER NOT NULL CHECK (active IN (0, 1))
+);
+CREATE UNIQUE INDEX service_users_by_name ON service_users (tenant_id, name);
+CREATE UNIQUE INDEX service_users_by_key ON service_users (key_id);
+-- Listing order: (issued_ms DESC, jti); the purge deletes by expires_ms.
+CREATE TABLE tokens (
+  jti            TEXT PRIMARY KEY,
+  tenant_id      TEXT,
+  principal_id   TEXT NOT NULL,
+  principal_kind INTEGER NOT NULL CHECK (principal_kind IN (0, 1)),
+  username       TEXT NOT NULL,
+  issued_ms      INTEGER NOT NULL,
+  expires_ms     INTEGER NOT NULL,
+  revoked_ms     INTEGER,
+  revoke_reason  TEXT
+) WITHOUT ROWID;
+CREATE INDEX tokens_by_principal ON tokens (principal_id, issued_ms DESC, jti);
+CREATE INDEX tokens_by_expiry ON tokens (expires_ms);
+CREATE TABLE signing_keys (
+  kid             TEXT PRIMARY KEY,
+  algorithm       TEXT NOT NULL,
+  private_key_pem TEXT NOT NULL,
+  created_ms      INTEGER NOT NULL,
+  retired_ms      INTEGER,
+  expires_ms      INTEGER
+) WITHOUT ROWID;
+)sql",
 };
 
 Result<int> CurrentVersion(Connection& conn) {

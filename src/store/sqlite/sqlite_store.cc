@@ -7,6 +7,7 @@
 
 #include "common/strings.h"
 #include "store/sqlite/sqlite_db_internal.h"
+#include "store/sqlite/sqlite_identity_internal.h"
 #include "store/sqlite/sqlite_ops_internal.h"
 
 namespace pangolin::store {
@@ -241,6 +242,104 @@ class SqliteStore final : public MetadataStore {
 
   Result<size_t> PurgeIdempotencyKeys(int64_t now_ms) override {
     return Write([&](Connection& c) { return PurgeIdempotencyRows(c, now_ms); });
+  }
+
+  Status CreateTenant(const Tenant& tenant) override {
+    return Write([&](Connection& c) { return InsertTenant(c, tenant); });
+  }
+  Result<Tenant> GetTenant(const TenantId& id) override {
+    return Read([&](Connection& c) { return SelectTenant(c, id); });
+  }
+  Result<Page<Tenant>> ListTenants(const PageRequest& page) override {
+    return Read([&](Connection& c) { return SelectTenants(c, page); });
+  }
+  Status UpdateTenant(const Tenant& tenant) override {
+    return Write([&](Connection& c) { return ReplaceTenant(c, tenant); });
+  }
+  Status DeleteTenant(const TenantId& id) override {
+    return Write([&](Connection& c) { return RemoveTenant(c, id); });
+  }
+
+  Status CreateUser(const User& user) override {
+    return Write([&](Connection& c) { return InsertUser(c, user); });
+  }
+  Result<User> GetUser(const std::optional<TenantId>& tenant, std::string_view id) override {
+    return Read([&](Connection& c) { return SelectUser(c, tenant, id); });
+  }
+  Result<User> FindUserByName(const std::optional<TenantId>& tenant,
+                              std::string_view username) override {
+    return Read([&](Connection& c) { return SelectUserByName(c, tenant, username); });
+  }
+  Result<User> FindUserByOidc(std::string_view issuer, std::string_view subject) override {
+    return Read([&](Connection& c) { return SelectUserByOidc(c, issuer, subject); });
+  }
+  Result<Page<User>> ListUsers(const std::optional<TenantId>& tenant,
+                               const PageRequest& page) override {
+    return Read([&](Connection& c) { return SelectUsers(c, tenant, page); });
+  }
+  Status UpdateUser(const User& user) override {
+    return Write([&](Connection& c) { return ReplaceUser(c, user); });
+  }
+  Status DeleteUser(const std::optional<TenantId>& tenant, std::string_view id) override {
+    return Write([&](Connection& c) { return RemoveUser(c, tenant, id); });
+  }
+
+  Status CreateServiceUser(const ServiceUser& user) override {
+    return Write([&](Connection& c) { return InsertServiceUser(c, user); });
+  }
+  Result<ServiceUser> GetServiceUser(const TenantId& tenant, std::string_view id) override {
+    return Read([&](Connection& c) { return SelectServiceUser(c, tenant, id); });
+  }
+  Result<ServiceUser> FindServiceUserByKeyId(std::string_view key_id) override {
+    return Read([&](Connection& c) { return SelectServiceUserByKeyId(c, key_id); });
+  }
+  Result<Page<ServiceUser>> ListServiceUsers(const TenantId& tenant,
+                                             const PageRequest& page) override {
+    return Read([&](Connection& c) { return SelectServiceUsers(c, tenant, page); });
+  }
+  Status UpdateServiceUser(const ServiceUser& user) override {
+    return Write([&](Connection& c) { return ReplaceServiceUser(c, user); });
+  }
+  Status TouchServiceUser(std::string_view id, int64_t used_ms) override {
+    return Write([&](Connection& c) { return TouchServiceUserRow(c, id, used_ms); });
+  }
+  Status DeleteServiceUser(const TenantId& tenant, std::string_view id) override {
+    return Write([&](Connection& c) { return RemoveServiceUser(c, tenant, id); });
+  }
+
+  Status RecordToken(const TokenRecord& token) override {
+    return Write([&](Connection& c) { return InsertToken(c, token); });
+  }
+  Result<std::optional<TokenRecord>> GetToken(std::string_view jti) override {
+    return Read([&](Connection& c) { return SelectToken(c, jti); });
+  }
+  Result<Page<TokenRecord>> ListTokens(std::string_view principal_id,
+                                       const PageRequest& page) override {
+    return Read([&](Connection& c) { return SelectTokens(c, principal_id, page); });
+  }
+  Status RevokeToken(std::string_view jti, int64_t revoked_ms,
+                     const std::optional<std::string>& reason) override {
+    return Write([&](Connection& c) { return RevokeTokenRow(c, jti, revoked_ms, reason); });
+  }
+  Result<size_t> RevokePrincipalTokens(std::string_view principal_id, int64_t revoked_ms,
+                                       std::string_view reason) override {
+    return Write([&](Connection& c) {
+      return RevokePrincipalTokenRows(c, principal_id, revoked_ms, reason);
+    });
+  }
+  Result<size_t> PurgeExpiredTokens(int64_t now_ms) override {
+    return Write([&](Connection& c) { return PurgeExpiredTokenRows(c, now_ms); });
+  }
+
+  Status AddSigningKey(const SigningKey& key) override {
+    return Write([&](Connection& c) { return InsertSigningKey(c, key); });
+  }
+  Result<std::vector<SigningKey>> ListSigningKeys() override {
+    return Read([&](Connection& c) { return SelectSigningKeys(c); });
+  }
+  Status RetireSigningKey(std::string_view kid, int64_t retired_ms, int64_t expires_ms) override {
+    return Write(
+        [&](Connection& c) { return RetireSigningKeyRow(c, kid, retired_ms, expires_ms); });
   }
 
  private:

@@ -169,14 +169,48 @@ TEST_F(SqliteStoreTest, UpgradesAVersionTwoDatabaseToStoreMergeOperations) {
     ASSERT_OK_AND_ASSIGN(merged, store->Commit(kDefaultTenant, id, request));
   }
   EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"),
-            "5");                            // upgraded to the latest schema
-  ASSERT_OK_AND_ASSIGN(auto store, Open());  // survives a reopen
+            std::to_string(sqlite_internal::KnownSchemaVersion()));  // upgraded to the latest
+  ASSERT_OK_AND_ASSIGN(auto store, Open());                          // survives a reopen
   ASSERT_OK_AND_ASSIGN(catalog::MergeOperation stored,
                        store->GetMergeOperation(kDefaultTenant, op.id));
   EXPECT_EQ(stored.result_commit_id, merged);
   EXPECT_EQ(stored.version, 2);
   ASSERT_THAT(store->DeleteCatalog(kDefaultTenant, "old"), IsOk());
   EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM merge_operations"), "0");
+}
+
+// v6 adds identity beside existing tenancy rows: the default tenant appears, catalogs of tenants
+// that have no row keep working, and the unique indexes hold even against raw SQL.
+TEST_F(SqliteStoreTest, UpgradesAVersionFiveDatabaseWithTheDefaultTenant) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto conn, sqlite_internal::Connection::Open(Path(), 5000, true));
+    ASSERT_THAT(sqlite_internal::Migrate(*conn, 5), IsOk());
+    ASSERT_THAT(conn->Exec(R"sql(
+      INSERT INTO catalogs (pk, id, tenant_id, name, catalog_type, properties)
+        VALUES (1, '7d0c5a4e-0000-4000-8000-000000000003',
+                '11111111-1111-4111-8111-111111111111', 'old', 0, '{}');
+      INSERT INTO branches (pk, catalog_pk, name, branch_type) VALUES (1, 1, 'main', 0);
+    )sql"),
+                IsOk());
+  }
+  ASSERT_OK_AND_ASSIGN(auto store, Open());
+  EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"), "6");
+  EXPECT_THAT(store->GetTenant(kDefaultTenant),
+              ::testing::Optional(Tenant{kDefaultTenant, "default", {}, 0}));
+  TenantId other{"11111111-1111-4111-8111-111111111111"};
+  EXPECT_THAT(store->GetCatalog(other, "old"), IsOk());
+  EXPECT_THAT(store->GetTenant(other), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store->DeleteCatalog(other, "old"), IsOk());
+  User admin;
+  admin.id = "u1";
+  admin.username = "admin";
+  admin.role = catalog::UserRole::kRoot;
+  ASSERT_THAT(store->CreateUser(admin), IsOk());
+  // A second root user of that name, behind the store's back: users_by_name refuses it.
+  RawQuery(Path(),
+           "INSERT INTO users (id, username, email, role, created_ms, updated_ms, active) "
+           "VALUES ('u2', 'admin', '', 0, 0, 0, 1)");
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM users WHERE username = 'admin'"), "1");
 }
 
 TEST_F(SqliteStoreTest, RefusesANewerSchema) {

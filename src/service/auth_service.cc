@@ -1,0 +1,242 @@
+// Authentication and token issuance over the identity store; see auth_service.h.
+#include "service/auth_service.h"
+
+#include "auth/api_key.h"
+#include "auth/password.h"
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/strings.h"
+
+namespace pangolin::service {
+namespace {
+
+using catalog::Principal;
+using catalog::PrincipalKind;
+using catalog::TokenClaims;
+using catalog::UserRole;
+
+constexpr int64_t kTouchIntervalMs = 60'000;
+// How often an unknown `kid` may make a server re-read the key ring (another server rotated).
+constexpr int64_t kRingReloadIntervalMs = 5'000;
+
+Error Unauthorized(std::string message) { return Error{ErrorCode::kNotAuthorized, message}; }
+
+Principal FromUser(const catalog::User& user) {
+  Principal p;
+  p.kind = Principal::Kind::kUser;
+  p.id = user.id;
+  p.name = user.username;
+  p.role = user.role;
+  p.home_tenant = user.tenant_id;
+  return p;
+}
+
+Principal FromServiceUser(const catalog::ServiceUser& user) {
+  Principal p;
+  p.kind = Principal::Kind::kServiceUser;
+  p.id = user.id;
+  p.name = user.name;
+  p.role = user.role;
+  p.home_tenant = user.tenant_id;
+  return p;
+}
+
+bool ServiceUserUsable(const catalog::ServiceUser& user, int64_t now_ms) {
+  return user.active && (!user.expires_ms || *user.expires_ms > now_ms);
+}
+
+std::string RandomPassword() {
+  // 32 characters of a base64url API-key secret: 192 bits, no ambiguity about the alphabet.
+  return auth::NewApiKey().secret.substr(0, 32);
+}
+
+}  // namespace
+
+AuthService::AuthService(store::IdentityStore& store, const Clock& clock, AuthOptions options)
+    : store_(store), clock_(clock), options_(std::move(options)) {}
+
+AuthService::~AuthService() = default;
+
+Result<std::optional<std::string>> AuthService::Bootstrap(const std::string& root_user,
+                                                          const std::string& root_password) {
+  int64_t now = clock_.NowMs();
+  ASSIGN_OR_RETURN(auto keys, store_.ListSigningKeys());
+  bool can_sign = false;
+  for (const auto& key : keys) {
+    if (key.retired_ms) continue;
+    bool stale = now - key.created_ms > options_.signing_key_lifetime.count() * 1000;
+    if (!stale) {
+      can_sign = true;
+      continue;
+    }
+    int64_t expires = now + options_.max_token_ttl.count() * 1000;
+    RETURN_IF_ERROR(store_.RetireSigningKey(key.kid, now, expires));
+  }
+  if (!can_sign) {
+    ASSIGN_OR_RETURN(auto key, auth::GenerateSigningKey(NewUuid(), now));
+    RETURN_IF_ERROR(store_.AddSigningKey(key));
+    log::Info("generated a token signing key").With("kid", key.kid);
+  }
+  RETURN_IF_ERROR(Ring(Reload::kNow).map([](auto) {}));
+
+  std::optional<std::string> generated;
+  auto existing = store_.FindUserByName(std::nullopt, root_user);
+  if (existing) return generated;
+  if (existing.error().code != ErrorCode::kNotFound) return tl::unexpected(existing.error());
+  std::string password = root_password;
+  if (password.empty()) {
+    password = RandomPassword();
+    generated = password;
+  }
+  if (auto policy = auth::CheckPasswordPolicy(password); !policy) {
+    return Err(ErrorCode::kInvalidArgument, "PANGOLIN_ROOT_PASSWORD: {}", policy.error().message);
+  }
+  catalog::User root;
+  root.id = NewUuid();
+  root.username = root_user;
+  root.role = UserRole::kRoot;
+  ASSIGN_OR_RETURN(root.password_hash, auth::HashPassword(password));
+  root.created_ms = root.updated_ms = now;
+  RETURN_IF_ERROR(store_.CreateUser(root));
+  log::Info("created the root account").With("username", root_user);
+  return generated;
+}
+
+Result<std::shared_ptr<const auth::KeyRing>> AuthService::Ring(Reload reload) {
+  std::lock_guard lock(ring_mu_);
+  int64_t now = clock_.NowMs();
+  bool fresh = reload == Reload::kNo ||
+               (reload == Reload::kThrottled && now - ring_loaded_ms_ < kRingReloadIntervalMs);
+  if (ring_ && fresh) return ring_;
+  ASSIGN_OR_RETURN(auto keys, store_.ListSigningKeys());
+  ASSIGN_OR_RETURN(ring_, auth::KeyRing::Make(keys, now));
+  ring_loaded_ms_ = now;
+  return ring_;
+}
+
+Result<Principal> AuthService::Authenticate(const Credentials& credentials) {
+  if (credentials.bearer) {
+    // PyIceberg's `token=` may carry an API key as well as a JWT.
+    if (StartsWith(*credentials.bearer, "pgl_")) return FromApiKey(*credentials.bearer);
+    return FromBearer(*credentials.bearer);
+  }
+  if (credentials.api_key) return FromApiKey(*credentials.api_key);
+  return Principal{};
+}
+
+Result<Principal> AuthService::FromBearer(const std::string& token) {
+  auth::VerifyOptions verify{options_.issuer, options_.audience, clock_.NowMs() / 1000};
+  ASSIGN_OR_RETURN(auto ring, Ring(Reload::kNo));
+  auto claims = ring->Verify(token, verify);
+  if (!claims && claims.error().message.find("unknown signing key") != std::string::npos) {
+    ASSIGN_OR_RETURN(ring, Ring(Reload::kThrottled));
+    claims = ring->Verify(token, verify);
+  }
+  if (!claims) return tl::unexpected(claims.error());
+  ASSIGN_OR_RETURN(auto record, store_.GetToken(claims->jti));
+  if (!record || record->principal_id != claims->subject) {
+    return tl::unexpected(Unauthorized("Token is not recognized"));
+  }
+  if (record->revoked_ms) return tl::unexpected(Unauthorized("Token has been revoked"));
+  Principal principal;
+  if (claims->principal_kind == PrincipalKind::kServiceUser) {
+    if (!claims->tenant_id) return tl::unexpected(Unauthorized("Token is not recognized"));
+    auto user = store_.GetServiceUser(*claims->tenant_id, claims->subject);
+    if (!user || !ServiceUserUsable(*user, clock_.NowMs())) {
+      return tl::unexpected(Unauthorized("Service user is inactive or gone"));
+    }
+    principal = FromServiceUser(*user);
+  } else {
+    auto user = store_.GetUser(std::nullopt, claims->subject);
+    if (!user || !user->active) return tl::unexpected(Unauthorized("User is inactive or gone"));
+    if (user->tenant_id && user->tenant_id != claims->tenant_id) {
+      return tl::unexpected(Unauthorized("Token is not recognized"));
+    }
+    principal = FromUser(*user);
+  }
+  principal.token_id = claims->jti;
+  return principal;
+}
+
+Result<Principal> AuthService::FromApiKey(const std::string& key) {
+  auto parsed = auth::ParseApiKey(key);
+  if (!parsed) return tl::unexpected(Unauthorized("Malformed API key"));
+  auto user = store_.FindServiceUserByKeyId(parsed->key_id);
+  if (!user || !auth::SecretMatches(user->key_hash, parsed->secret)) {
+    return tl::unexpected(Unauthorized("Invalid API key"));
+  }
+  int64_t now = clock_.NowMs();
+  if (!ServiceUserUsable(*user, now)) {
+    return tl::unexpected(Unauthorized("Service user is inactive or expired"));
+  }
+  if (!user->last_used_ms || now - *user->last_used_ms > kTouchIntervalMs) {
+    if (auto touched = store_.TouchServiceUser(user->id, now); !touched) {
+      log::Warn("cannot record API key use").With("error", touched.error().message);
+    }
+  }
+  return FromServiceUser(*user);
+}
+
+Result<LoginResult> AuthService::Login(std::string_view username, std::string_view password,
+                                       const std::optional<TenantId>& tenant) {
+  auto user = store_.FindUserByName(tenant, username);
+  if (!user) {
+    auth::VerifyPassword(auth::DummyHash(), password);  // same time as a wrong password
+    if (user.error().code != ErrorCode::kNotFound) return tl::unexpected(user.error());
+    return tl::unexpected(Unauthorized("Invalid username or password"));
+  }
+  if (!user->password_hash || !auth::VerifyPassword(*user->password_hash, password) ||
+      !user->active) {
+    return tl::unexpected(Unauthorized("Invalid username or password"));
+  }
+  user->last_login_ms = clock_.NowMs();
+  RETURN_IF_ERROR(store_.UpdateUser(*user));
+  TokenClaims claims;
+  claims.subject = user->id;
+  claims.username = user->username;
+  claims.tenant_id = user->tenant_id;
+  claims.role = user->role;
+  ASSIGN_OR_RETURN(auto token, Issue(std::move(claims), options_.session_ttl));
+  return LoginResult{std::move(token), std::move(*user)};
+}
+
+Result<IssuedToken> AuthService::ClientCredentials(std::string_view client_id,
+                                                   std::string_view client_secret) {
+  auto parsed = auth::ParseApiKey(client_secret);
+  if (!parsed) return tl::unexpected(Unauthorized("Invalid client credentials"));
+  auto user = store_.FindServiceUserByKeyId(parsed->key_id);
+  if (!user || user->id != client_id || !auth::SecretMatches(user->key_hash, parsed->secret) ||
+      !ServiceUserUsable(*user, clock_.NowMs())) {
+    return tl::unexpected(Unauthorized("Invalid client credentials"));
+  }
+  TokenClaims claims;
+  claims.subject = user->id;
+  claims.username = user->name;
+  claims.tenant_id = user->tenant_id;
+  claims.role = user->role;
+  claims.principal_kind = PrincipalKind::kServiceUser;
+  return Issue(std::move(claims), options_.client_token_ttl);
+}
+
+Result<IssuedToken> AuthService::Issue(TokenClaims claims, std::chrono::seconds ttl) {
+  int64_t now_ms = clock_.NowMs();
+  claims.issuer = options_.issuer;
+  claims.audience = options_.audience;
+  claims.jti = NewUuid();
+  claims.issued_at = now_ms / 1000;
+  claims.expires_at = claims.issued_at + ttl.count();
+  ASSIGN_OR_RETURN(auto ring, Ring(Reload::kNo));
+  ASSIGN_OR_RETURN(std::string token, ring->Sign(claims));
+  catalog::TokenRecord record;
+  record.jti = claims.jti;
+  record.tenant_id = claims.tenant_id;
+  record.principal_id = claims.subject;
+  record.principal_kind = claims.principal_kind;
+  record.username = claims.username;
+  record.issued_ms = now_ms;
+  record.expires_ms = claims.expires_at * 1000;
+  RETURN_IF_ERROR(store_.RecordToken(record));
+  return IssuedToken{std::move(token), std::move(claims)};
+}
+
+}  // namespace pangolin::service

@@ -1,0 +1,119 @@
+// AuthService: who a request is. Verifies bearer tokens (ES256 JWTs of a key ring kept in the
+// store), API keys and passwords; issues, rotates, lists and revokes tokens; bootstraps the
+// signing keys and the root account on first start. Every token issued is recorded by its id,
+// and a token without a live record is refused, so revocation and logout take effect at once on
+// every server sharing the store.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "auth/jwt.h"
+#include "catalog/identity.h"
+#include "common/clock.h"
+#include "service/context.h"
+#include "store/identity_store.h"
+
+namespace pangolin::service {
+
+struct AuthOptions {
+  std::string issuer = "pangolin";
+  std::string audience = "pangolin";
+  std::chrono::seconds session_ttl{24 * 3600};  // login tokens
+  std::chrono::seconds client_token_ttl{3600};  // OAuth2 client-credentials tokens
+  std::chrono::seconds max_token_ttl{365 * 24 * 3600};
+  std::chrono::seconds signing_key_lifetime{30 * 24 * 3600};  // rotation period
+};
+
+// What a request presented; at most one of them is used (bearer, then API key).
+struct Credentials {
+  std::optional<std::string> bearer;
+  std::optional<std::string> api_key;
+};
+
+struct IssuedToken {
+  std::string token;
+  catalog::TokenClaims claims;
+};
+
+struct LoginResult {
+  IssuedToken token;
+  catalog::User user;
+};
+
+// POST /api/v1/tokens: a token for an existing principal of `tenant`.
+struct TokenRequest {
+  std::optional<TenantId> tenant;           // default: the caller's tenant
+  std::optional<std::string> username;      // default: the caller
+  std::optional<catalog::UserRole> role;    // must equal the principal's role when given
+  std::optional<std::chrono::seconds> ttl;  // default session_ttl, at most max_token_ttl
+};
+
+class AuthService {
+ public:
+  AuthService(store::IdentityStore& store, const Clock& clock, AuthOptions options);
+  ~AuthService();
+
+  // First start: makes a signing key when none can sign, and the root account `root_user` when
+  // no root user exists, with `root_password` or, when that is empty, a generated one, which is
+  // returned so that the caller prints it once. Errors: kInvalidArgument (weak password).
+  Result<std::optional<std::string>> Bootstrap(const std::string& root_user,
+                                               const std::string& root_password);
+
+  // The principal behind `credentials`; anonymous when none were presented.
+  // Errors: kNotAuthorized (bad, expired, revoked or unknown token or key; inactive principal).
+  Result<catalog::Principal> Authenticate(const Credentials& credentials);
+
+  // Password login. Tenant users name their tenant; root users name none.
+  // Errors: kNotAuthorized (one message for every failure).
+  Result<LoginResult> Login(std::string_view username, std::string_view password,
+                            const std::optional<TenantId>& tenant);
+  // OAuth2 client credentials: `client_id` is a service user's id, `client_secret` its API key.
+  // Errors: kNotAuthorized.
+  Result<IssuedToken> ClientCredentials(std::string_view client_id, std::string_view client_secret);
+
+  // Errors: kForbidden (another tenant, a role above the caller's, someone else for a tenant
+  // user); kNotFound (no such principal); kBadRequest (ttl).
+  Result<IssuedToken> IssueToken(const Context& ctx, const TokenRequest& request);
+  // A new token for the caller, revoking the one presented. Errors: kBadRequest (no bearer).
+  Result<IssuedToken> RotateToken(const Context& ctx);
+  // Revokes the presented token. Errors: kBadRequest (no bearer token presented).
+  Status Logout(const Context& ctx, const std::optional<std::string>& reason);
+  // Revokes `jti`: the caller's own, or any of its tenant's for an admin (root: any).
+  // Errors: kNotFound (no such token, or not the caller's to revoke).
+  Status RevokeToken(const Context& ctx, std::string_view jti,
+                     const std::optional<std::string>& reason);
+  // The tokens of `principal_id` (self, an admin of its tenant, or root). Errors: kNotFound.
+  Result<store::Page<catalog::TokenRecord>> ListTokens(const Context& ctx,
+                                                       std::string_view principal_id,
+                                                       const store::PageRequest& page);
+  // Deletes the records of expired tokens; root only. Returns how many.
+  Result<size_t> PurgeExpiredTokens(const Context& ctx);
+
+  // Retires the signing key and starts signing with a new one; tokens already issued stay
+  // valid until they expire. Root only.
+  Status RotateSigningKey(const Context& ctx);
+  // The public keys ({"keys": [...]}).
+  std::string Jwks();
+
+ private:
+  // The key ring: cached; re-read from the store (kThrottled: at most every few seconds, for
+  // tokens naming a key another server made); kNow after a change made here.
+  enum class Reload { kNo, kThrottled, kNow };
+  Result<std::shared_ptr<const auth::KeyRing>> Ring(Reload reload);
+  Result<IssuedToken> Issue(catalog::TokenClaims claims, std::chrono::seconds ttl);
+  Result<catalog::Principal> FromBearer(const std::string& token);
+  Result<catalog::Principal> FromApiKey(const std::string& key);
+
+  store::IdentityStore& store_;
+  const Clock& clock_;
+  AuthOptions options_;
+  std::mutex ring_mu_;
+  std::shared_ptr<const auth::KeyRing> ring_;
+  int64_t ring_loaded_ms_ = 0;
+};
+
+}  // namespace pangolin::service

@@ -1,0 +1,356 @@
+// Tenant, user and service-user rows of the SQLite store (schema v6). Uniqueness is checked
+// before writing, for clear messages; the unique indexes stay the last word.
+#include "common/strings.h"
+#include "serde/properties.h"
+#include "store/sqlite/sqlite_identity_internal.h"
+#include "store/sqlite/sqlite_ops_internal.h"
+
+namespace pangolin::store::sqlite_internal {
+namespace {
+
+using keyset::TextKey;
+
+constexpr char kTenantColumns[] = "SELECT id, name, properties, created_ms FROM tenants ";
+constexpr char kUserColumns[] =
+    "SELECT id, tenant_id, username, email, password_hash, oauth_issuer, oauth_subject, role, "
+    "created_ms, updated_ms, last_login_ms, active FROM users ";
+constexpr char kServiceUserColumns[] =
+    "SELECT id, tenant_id, name, description, role, key_id, key_hash, created_ms, created_by, "
+    "last_used_ms, expires_ms, active FROM service_users ";
+
+// Root users have no tenant; their usernames share the key "" (users.tenant_key).
+std::string TenantKey(const std::optional<TenantId>& tenant) {
+  return tenant ? tenant->value : std::string();
+}
+
+std::optional<std::string> OptTenant(const std::optional<TenantId>& tenant) {
+  if (!tenant) return std::nullopt;
+  return tenant->value;
+}
+
+// True when `sql` (one row or none) yields a row for `args`.
+template <typename... Args>
+Result<bool> HasRow(Connection& conn, const std::string& sql, const Args&... args) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
+  return stmt.BindAll(args...).Step();
+}
+
+Result<Tenant> ReadTenant(const Statement& stmt) {
+  Tenant tenant;
+  tenant.id.value = stmt.Text(0);
+  tenant.name = stmt.Text(1);
+  auto properties = serde::PropertiesFromJson(stmt.Text(2));
+  if (!properties) return Err(ErrorCode::kInternal, "corrupt tenant properties: {}", stmt.Text(2));
+  tenant.properties = std::move(*properties);
+  tenant.created_ms = stmt.Int(3);
+  return tenant;
+}
+
+Result<User> ReadUser(const Statement& stmt) {
+  User user;
+  user.id = stmt.Text(0);
+  if (auto tenant = stmt.OptText(1)) user.tenant_id = TenantId{std::move(*tenant)};
+  user.username = stmt.Text(2);
+  user.email = stmt.Text(3);
+  user.password_hash = stmt.OptText(4);
+  user.oauth_issuer = stmt.OptText(5);
+  user.oauth_subject = stmt.OptText(6);
+  user.role = static_cast<catalog::UserRole>(stmt.Int(7));  // CHECK keeps it in range
+  user.created_ms = stmt.Int(8);
+  user.updated_ms = stmt.Int(9);
+  user.last_login_ms = OptInt(stmt, 10);
+  user.active = stmt.Int(11) != 0;
+  return user;
+}
+
+Result<ServiceUser> ReadServiceUser(const Statement& stmt) {
+  ServiceUser user;
+  user.id = stmt.Text(0);
+  user.tenant_id.value = stmt.Text(1);
+  user.name = stmt.Text(2);
+  user.description = stmt.OptText(3);
+  user.role = static_cast<catalog::UserRole>(stmt.Int(4));
+  user.key_id = stmt.Text(5);
+  user.key_hash = stmt.Text(6);
+  user.created_ms = stmt.Int(7);
+  user.created_by = stmt.Text(8);
+  user.last_used_ms = OptInt(stmt, 9);
+  user.expires_ms = OptInt(stmt, 10);
+  user.active = stmt.Int(11) != 0;
+  return user;
+}
+
+// One row of `select` + `where` (bound to `args`), else kNotFound with `missing`.
+template <typename T, typename... Args>
+Result<T> SelectOne(Connection& conn, std::string_view select, std::string_view where,
+                    Result<T> (*read)(const Statement&), const std::string& missing,
+                    const Args&... args) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(std::string(select) + std::string(where)));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(args...).Step());
+  if (!row) return MakeError(ErrorCode::kNotFound, missing);
+  return read(stmt);
+}
+
+// The page of `select` rows in (`first`, `id`) order after the token's position; `filter` is a
+// condition on ?1 ("" for none). The SQL text is built from constants only.
+template <typename T>
+Result<Page<T>> ListByTextKey(Connection& conn, std::string_view select, std::string_view filter,
+                              const std::optional<std::string>& filter_value,
+                              std::string_view first, std::string_view id, const PageRequest& page,
+                              Result<T> (*read)(const Statement&), TextKey (*position)(const T&)) {
+  ASSIGN_OR_RETURN(std::optional<TextKey> after, keyset::DecodeTextToken(page.token));
+  std::string sql = fmt::format("{}WHERE {}({}, {}) {} (?2, ?3) ORDER BY {}, {} LIMIT ?4", select,
+                                filter, first, id, after ? ">" : ">=", first, id);
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
+  if (filter_value) stmt.Bind(1, *filter_value);
+  TextKey start = after.value_or(TextKey{});
+  stmt.Bind(2, start.first).Bind(3, start.second).Bind(4, SqlLimit(page.limit));
+  return StepPage<T>(stmt, page.limit, read, position);
+}
+
+Status CheckTenantExists(Connection& conn, const TenantId& id) {
+  ASSIGN_OR_RETURN(bool exists, HasRow(conn, "SELECT 1 FROM tenants WHERE id = ?1", id.value));
+  if (!exists) return Err(ErrorCode::kNotFound, "Tenant not found: {}", id.value);
+  return Ok();
+}
+
+// kAlreadyExists when another user (not `user.id`) holds the username or the OIDC account.
+Status CheckUserUnique(Connection& conn, const User& user) {
+  ASSIGN_OR_RETURN(bool name_taken,
+                   HasRow(conn,
+                          "SELECT 1 FROM users WHERE tenant_key = ?1 AND username = ?2 "
+                          "AND id <> ?3",
+                          TenantKey(user.tenant_id), user.username, user.id));
+  if (name_taken) return Err(ErrorCode::kAlreadyExists, "User already exists: {}", user.username);
+  if (!user.oauth_issuer || !user.oauth_subject) return Ok();
+  ASSIGN_OR_RETURN(bool linked,
+                   HasRow(conn,
+                          "SELECT 1 FROM users WHERE oauth_issuer = ?1 AND oauth_subject = ?2 "
+                          "AND id <> ?3",
+                          *user.oauth_issuer, *user.oauth_subject, user.id));
+  if (linked) {
+    return Err(ErrorCode::kAlreadyExists, "OIDC account already linked: {}", *user.oauth_subject);
+  }
+  return Ok();
+}
+
+Status CheckServiceUserUnique(Connection& conn, const ServiceUser& user) {
+  ASSIGN_OR_RETURN(bool name_taken,
+                   HasRow(conn,
+                          "SELECT 1 FROM service_users WHERE tenant_id = ?1 AND name = ?2 "
+                          "AND id <> ?3",
+                          user.tenant_id.value, user.name, user.id));
+  if (name_taken) {
+    return Err(ErrorCode::kAlreadyExists, "Service user already exists: {}", user.name);
+  }
+  ASSIGN_OR_RETURN(bool key_taken,
+                   HasRow(conn, "SELECT 1 FROM service_users WHERE key_id = ?1 AND id <> ?2",
+                          user.key_id, user.id));
+  if (key_taken)
+    return Err(ErrorCode::kAlreadyExists, "API key id already in use: {}", user.key_id);
+  return Ok();
+}
+
+}  // namespace
+
+Status InsertTenant(Connection& conn, const Tenant& tenant) {
+  ASSIGN_OR_RETURN(bool id_taken,
+                   HasRow(conn, "SELECT 1 FROM tenants WHERE id = ?1", tenant.id.value));
+  if (id_taken) {
+    return Err(ErrorCode::kAlreadyExists, "Tenant id already exists: {}", tenant.id.value);
+  }
+  ASSIGN_OR_RETURN(bool name_taken,
+                   HasRow(conn, "SELECT 1 FROM tenants WHERE name = ?1", tenant.name));
+  if (name_taken) return Err(ErrorCode::kAlreadyExists, "Tenant already exists: {}", tenant.name);
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("INSERT INTO tenants (id, name, properties, "
+                                                "created_ms) VALUES (?1, ?2, ?3, ?4)"));
+  return stmt
+      .BindAll(tenant.id.value, tenant.name, serde::PropertiesToJson(tenant.properties),
+               tenant.created_ms)
+      .Run();
+}
+
+Result<Tenant> SelectTenant(Connection& conn, const TenantId& id) {
+  return SelectOne<Tenant>(conn, kTenantColumns, "WHERE id = ?1", &ReadTenant,
+                           "Tenant not found: " + id.value, id.value);
+}
+
+Result<Page<Tenant>> SelectTenants(Connection& conn, const PageRequest& page) {
+  return ListByTextKey<Tenant>(conn, kTenantColumns, "", std::nullopt, "name", "id", page,
+                               &ReadTenant, [](const Tenant& t) {
+                                 return TextKey{t.name, t.id.value};
+                               });
+}
+
+Status ReplaceTenant(Connection& conn, const Tenant& tenant) {
+  RETURN_IF_ERROR(CheckTenantExists(conn, tenant.id));
+  ASSIGN_OR_RETURN(bool name_taken,
+                   HasRow(conn, "SELECT 1 FROM tenants WHERE name = ?1 AND id <> ?2", tenant.name,
+                          tenant.id.value));
+  if (name_taken) return Err(ErrorCode::kAlreadyExists, "Tenant already exists: {}", tenant.name);
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("UPDATE tenants SET name = ?2, properties = ?3 WHERE id = ?1"));
+  return stmt.BindAll(tenant.id.value, tenant.name, serde::PropertiesToJson(tenant.properties))
+      .Run();
+}
+
+Status RemoveTenant(Connection& conn, const TenantId& id) {
+  if (id == kDefaultTenant) {
+    return Err(ErrorCode::kInvalidArgument, "The default tenant cannot be deleted");
+  }
+  ASSIGN_OR_RETURN(Tenant tenant, SelectTenant(conn, id));
+  ASSIGN_OR_RETURN(Statement held,
+                   conn.Prepare("SELECT EXISTS (SELECT 1 FROM warehouses WHERE tenant_id = ?1), "
+                                "EXISTS (SELECT 1 FROM catalogs WHERE tenant_id = ?1), "
+                                "EXISTS (SELECT 1 FROM users WHERE tenant_id = ?1), "
+                                "EXISTS (SELECT 1 FROM service_users WHERE tenant_id = ?1)"));
+  RETURN_IF_ERROR(held.BindAll(id.value).Step());
+  constexpr const char* kKinds[] = {"warehouses", "catalogs", "users", "service users"};
+  std::vector<std::string> remaining;
+  for (int i = 0; i < 4; ++i) {
+    if (held.Int(i) != 0) remaining.emplace_back(kKinds[i]);
+  }
+  if (!remaining.empty()) {
+    return Err(ErrorCode::kConflict, "Tenant {} still has {}", tenant.name, Join(remaining, ", "));
+  }
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("DELETE FROM tenants WHERE id = ?1"));
+  return stmt.BindAll(id.value).Run();
+}
+
+Status InsertUser(Connection& conn, const User& user) {
+  if (user.tenant_id) RETURN_IF_ERROR(CheckTenantExists(conn, *user.tenant_id));
+  ASSIGN_OR_RETURN(bool id_taken, HasRow(conn, "SELECT 1 FROM users WHERE id = ?1", user.id));
+  if (id_taken) return Err(ErrorCode::kAlreadyExists, "User id already exists: {}", user.id);
+  RETURN_IF_ERROR(CheckUserUnique(conn, user));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("INSERT INTO users (id, tenant_id, username, email, "
+                                "password_hash, oauth_issuer, oauth_subject, role, created_ms, "
+                                "updated_ms, last_login_ms, active) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+  stmt.BindAll(user.id, OptTenant(user.tenant_id), user.username, user.email, user.password_hash,
+               user.oauth_issuer, user.oauth_subject, static_cast<int64_t>(user.role),
+               user.created_ms, user.updated_ms);
+  BindOptInt(stmt, 11, user.last_login_ms);
+  return stmt.Bind(12, int64_t{user.active}).Run();
+}
+
+Result<User> SelectUser(Connection& conn, const std::optional<TenantId>& tenant,
+                        std::string_view id) {
+  return SelectOne<User>(conn, kUserColumns, "WHERE id = ?1 AND (?2 IS NULL OR tenant_id = ?2)",
+                         &ReadUser, fmt::format("User not found: {}", id), id, OptTenant(tenant));
+}
+
+Result<User> SelectUserByName(Connection& conn, const std::optional<TenantId>& tenant,
+                              std::string_view username) {
+  return SelectOne<User>(conn, kUserColumns, "WHERE tenant_key = ?1 AND username = ?2", &ReadUser,
+                         fmt::format("User not found: {}", username), TenantKey(tenant), username);
+}
+
+Result<User> SelectUserByOidc(Connection& conn, std::string_view issuer, std::string_view subject) {
+  return SelectOne<User>(
+      conn, kUserColumns, "WHERE oauth_issuer = ?1 AND oauth_subject = ?2", &ReadUser,
+      fmt::format("No user linked to OIDC account {} of {}", subject, issuer), issuer, subject);
+}
+
+Result<Page<User>> SelectUsers(Connection& conn, const std::optional<TenantId>& tenant,
+                               const PageRequest& page) {
+  return ListByTextKey<User>(conn, kUserColumns, tenant ? "tenant_key = ?1 AND " : "",
+                             OptTenant(tenant), "username", "id", page, &ReadUser,
+                             [](const User& u) {
+                               return TextKey{u.username, u.id};
+                             });
+}
+
+Status ReplaceUser(Connection& conn, const User& user) {
+  ASSIGN_OR_RETURN(bool exists,
+                   HasRow(conn, "SELECT 1 FROM users WHERE id = ?1 AND tenant_key = ?2", user.id,
+                          TenantKey(user.tenant_id)));
+  if (!exists) return Err(ErrorCode::kNotFound, "User not found: {}", user.id);
+  RETURN_IF_ERROR(CheckUserUnique(conn, user));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("UPDATE users SET username = ?2, email = ?3, password_hash = ?4, "
+                                "oauth_issuer = ?5, oauth_subject = ?6, role = ?7, "
+                                "updated_ms = ?8, last_login_ms = ?9, active = ?10 WHERE id = ?1"));
+  stmt.BindAll(user.id, user.username, user.email, user.password_hash, user.oauth_issuer,
+               user.oauth_subject, static_cast<int64_t>(user.role), user.updated_ms);
+  BindOptInt(stmt, 9, user.last_login_ms);
+  return stmt.Bind(10, int64_t{user.active}).Run();
+}
+
+Status RemoveUser(Connection& conn, const std::optional<TenantId>& tenant, std::string_view id) {
+  RETURN_IF_ERROR(SelectUser(conn, tenant, id));
+  RETURN_IF_ERROR(RemoveTokensOf(conn, id));
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("DELETE FROM users WHERE id = ?1"));
+  return stmt.BindAll(id).Run();
+}
+
+Status InsertServiceUser(Connection& conn, const ServiceUser& user) {
+  RETURN_IF_ERROR(CheckTenantExists(conn, user.tenant_id));
+  ASSIGN_OR_RETURN(bool id_taken,
+                   HasRow(conn, "SELECT 1 FROM service_users WHERE id = ?1", user.id));
+  if (id_taken)
+    return Err(ErrorCode::kAlreadyExists, "Service user id already exists: {}", user.id);
+  RETURN_IF_ERROR(CheckServiceUserUnique(conn, user));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("INSERT INTO service_users (id, tenant_id, name, description, "
+                                "role, key_id, key_hash, created_ms, created_by, last_used_ms, "
+                                "expires_ms, active) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+  stmt.BindAll(user.id, user.tenant_id.value, user.name, user.description,
+               static_cast<int64_t>(user.role), user.key_id, user.key_hash, user.created_ms,
+               user.created_by);
+  BindOptInt(stmt, 10, user.last_used_ms);
+  BindOptInt(stmt, 11, user.expires_ms);
+  return stmt.Bind(12, int64_t{user.active}).Run();
+}
+
+Result<ServiceUser> SelectServiceUser(Connection& conn, const TenantId& tenant,
+                                      std::string_view id) {
+  return SelectOne<ServiceUser>(conn, kServiceUserColumns, "WHERE id = ?1 AND tenant_id = ?2",
+                                &ReadServiceUser, fmt::format("Service user not found: {}", id), id,
+                                tenant.value);
+}
+
+Result<ServiceUser> SelectServiceUserByKeyId(Connection& conn, std::string_view key_id) {
+  return SelectOne<ServiceUser>(conn, kServiceUserColumns, "WHERE key_id = ?1", &ReadServiceUser,
+                                fmt::format("No service user has key {}", key_id), key_id);
+}
+
+Result<Page<ServiceUser>> SelectServiceUsers(Connection& conn, const TenantId& tenant,
+                                             const PageRequest& page) {
+  return ListByTextKey<ServiceUser>(conn, kServiceUserColumns, "tenant_id = ?1 AND ", tenant.value,
+                                    "name", "id", page, &ReadServiceUser, [](const ServiceUser& u) {
+                                      return TextKey{u.name, u.id};
+                                    });
+}
+
+Status ReplaceServiceUser(Connection& conn, const ServiceUser& user) {
+  RETURN_IF_ERROR(SelectServiceUser(conn, user.tenant_id, user.id));
+  RETURN_IF_ERROR(CheckServiceUserUnique(conn, user));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("UPDATE service_users SET name = ?2, description = ?3, "
+                                "role = ?4, key_id = ?5, key_hash = ?6, last_used_ms = ?7, "
+                                "expires_ms = ?8, active = ?9 WHERE id = ?1"));
+  stmt.BindAll(user.id, user.name, user.description, static_cast<int64_t>(user.role), user.key_id,
+               user.key_hash);
+  BindOptInt(stmt, 7, user.last_used_ms);
+  BindOptInt(stmt, 8, user.expires_ms);
+  return stmt.Bind(9, int64_t{user.active}).Run();
+}
+
+Status TouchServiceUserRow(Connection& conn, std::string_view id, int64_t used_ms) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("UPDATE service_users SET last_used_ms = ?2 WHERE id = ?1"));
+  RETURN_IF_ERROR(stmt.BindAll(id, used_ms).Run());
+  if (conn.Changes() == 0) return Err(ErrorCode::kNotFound, "Service user not found: {}", id);
+  return Ok();
+}
+
+Status RemoveServiceUser(Connection& conn, const TenantId& tenant, std::string_view id) {
+  RETURN_IF_ERROR(SelectServiceUser(conn, tenant, id));
+  RETURN_IF_ERROR(RemoveTokensOf(conn, id));
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("DELETE FROM service_users WHERE id = ?1"));
+  return stmt.BindAll(id).Run();
+}
+
+}  // namespace pangolin::store::sqlite_internal
