@@ -65,6 +65,7 @@ class PangolinServer:
     # None: development mode (--no-auth). Otherwise the server authenticates every request and
     # its root account "root" gets this password on first start.
     root_password: str | None = None
+    extra_args: list[str] = field(default_factory=list)
     process: subprocess.Popen | None = None
     port: int = 0
     log_path: Path = field(init=False)
@@ -106,6 +107,7 @@ class PangolinServer:
             "--database-url", f"sqlite://{self.root}/pangolin.db",
         ]
         env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
+        args += self.extra_args
         if self.root_password is None:
             args.append("--no-auth")
         else:

@@ -7,6 +7,7 @@
 #include "api/api_handler.h"
 #include "api/errors.h"
 #include "api/iceberg/iceberg_routes.h"
+#include "api/management/access_routes.h"
 #include "api/management/identity_routes.h"
 #include "api/management/management_routes.h"
 #include "api/management/merge_routes.h"
@@ -77,15 +78,20 @@ void AddHealthRoutes(ApiRouter& router, const ApiDependencies& deps, bool metric
 
 class Pipeline {
  public:
-  Pipeline(ApiDependencies deps, ApiOptions options) : deps_(deps), options_(std::move(options)) {
+  Pipeline(ApiDependencies deps, ApiOptions options)
+      : deps_(deps),
+        options_(std::move(options)),
+        gate_(deps_.tenancy, deps_.merges, deps_.authorizer) {
     AddHealthRoutes(router_, deps_, options_.metrics_enabled);
-    RegisterIcebergRoutes(router_, deps_.iceberg, {options_.default_catalog, &deps_.idempotency});
-    RegisterManagementRoutes(router_, deps_.tenancy);
-    RegisterVersioningRoutes(router_, deps_.versioning);
-    RegisterMergeRoutes(router_, deps_.merges);
-    RegisterMetricsReportRoutes(router_, deps_.iceberg);
+    RegisterIcebergRoutes(router_, deps_.iceberg,
+                          {options_.default_catalog, &deps_.idempotency, &deps_.authorizer});
+    RegisterManagementRoutes(router_, deps_.tenancy, gate_);
+    RegisterVersioningRoutes(router_, deps_.versioning, gate_);
+    RegisterMergeRoutes(router_, deps_.merges, gate_);
+    RegisterMetricsReportRoutes(router_, deps_.iceberg, gate_);
     RegisterAuthRoutes(router_, deps_.auth, deps_.identity);
     RegisterIdentityRoutes(router_, deps_.identity);
+    RegisterAccessRoutes(router_, deps_.access);
   }
 
   const std::vector<RouteInfo>& routes() const { return router_.routes(); }
@@ -140,7 +146,16 @@ class Pipeline {
       return Refuse(request.path, allowed.error());
     }
     try {
-      return router_.Handler(*match.route_id)(request, *ctx, match.params);
+      Response response = router_.Handler(*match.route_id)(request, *ctx, match.params);
+      if (route.rule.kind == RouteRule::Kind::kPermission && response.status < 400 &&
+          !ctx->access_checked) {
+        // Deny by default: a permission route must have checked what it acted on.
+        log::Error("route answered without checking permissions")
+            .With("route", route.path_template)
+            .With("request_id", request.request_id);
+        return ErrorFor(request.path, ErrorCode::kInternal, "Internal error");
+      }
+      return response;
     } catch (const std::exception& e) {
       log::Error("handler threw").With("error", e.what()).With("request_id", request.request_id);
       return ErrorFor(request.path, ErrorCode::kInternal, "Internal error");
@@ -213,8 +228,8 @@ class Pipeline {
     return tenant;
   }
 
-  // The route's rule against the caller. Grants are not consulted yet: a permission route needs
-  // a role covering the tenant, so tenant users without it are denied.
+  // The route's rule against the caller. Permission routes let every authenticated caller
+  // through to their handler, which checks the object it acts on (and must: see Dispatch).
   static Status Allow(const RouteRule& rule, const service::Context& ctx) {
     if (rule.kind == RouteRule::Kind::kPublic) return Ok();
     if (!ctx.caller.authenticated()) {
@@ -223,12 +238,12 @@ class Pipeline {
     switch (rule.kind) {
       case RouteRule::Kind::kPublic:
       case RouteRule::Kind::kAuthenticated:
+      case RouteRule::Kind::kPermission:
         return Ok();
       case RouteRule::Kind::kRoot:
         if (ctx.caller.is_root()) return Ok();
         break;
       case RouteRule::Kind::kTenantAdmin:
-      case RouteRule::Kind::kPermission:
         if (ctx.IsTenantAdmin()) return Ok();
         break;
     }
@@ -245,6 +260,7 @@ class Pipeline {
 
   ApiDependencies deps_;
   ApiOptions options_;
+  CatalogGate gate_;
   ApiRouter router_;
 };
 
@@ -253,6 +269,10 @@ class Pipeline {
 http::Handler MakeApiHandler(ApiDependencies deps, ApiOptions options) {
   auto pipeline = std::make_shared<Pipeline>(deps, std::move(options));
   return [pipeline](Request request) { return pipeline->Handle(std::move(request)); };
+}
+
+std::vector<RouteInfo> DescribeRoutes(ApiDependencies deps, ApiOptions options) {
+  return Pipeline(deps, std::move(options)).routes();
 }
 
 }  // namespace pangolin::api

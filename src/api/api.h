@@ -7,9 +7,12 @@
 #include <optional>
 #include <string>
 
+#include "api/api_handler.h"
 #include "common/metrics.h"
 #include "http/server.h"
+#include "service/access_service.h"
 #include "service/auth_service.h"
+#include "service/authorizer.h"
 #include "service/iceberg_service.h"
 #include "service/idempotency_service.h"
 #include "service/identity_service.h"
@@ -30,6 +33,8 @@ struct ApiDependencies {
   service::IdempotencyService& idempotency;
   service::AuthService& auth;
   service::IdentityService& identity;
+  const service::Authorizer& authorizer;
+  service::AccessService& access;
   store::MetadataStore& store;  // for readiness
   Metrics& metrics;
   const std::atomic<ServerState>& state;
@@ -43,5 +48,8 @@ struct ApiOptions {
 };
 
 http::Handler MakeApiHandler(ApiDependencies deps, ApiOptions options);
+
+// Every route the handler serves, with the rule saying who may call it (for `--print-routes`).
+std::vector<RouteInfo> DescribeRoutes(ApiDependencies deps, ApiOptions options);
 
 }  // namespace pangolin::api

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "http/server.h"
+#include "service/access_service.h"
 #include "service/auth_service.h"
 #include "service/iceberg_service.h"
 #include "service/idempotency_service.h"
@@ -99,8 +100,10 @@ int RunServer(const Config& config) {
   Metrics metrics;
   std::atomic<api::ServerState> state{api::ServerState::kStarting};
   service::TableFiles table_files(**file_io);
-  service::IcebergService iceberg(**store, table_files, SystemClock(),
-                                  {.metrics_report_retention = config.metrics_report_retention});
+  service::Authorizer authorizer(**store);
+  service::IcebergService iceberg(
+      **store, table_files, SystemClock(),
+      {.metrics_report_retention = config.metrics_report_retention, .authorizer = &authorizer});
   service::TenancyService tenancy(**store, **file_io);
   service::VersioningService versioning(**store, SystemClock());
   service::MergeService merges(**store, table_files, SystemClock());
@@ -111,14 +114,27 @@ int RunServer(const Config& config) {
   auth_options.audience = config.jwt_audience;
   auth_options.session_ttl = config.session_ttl;
   service::AuthService auth(**store, SystemClock(), auth_options);
-  auto bootstrapped = auth.Bootstrap(config.root_user, config.root_password);
-  if (!bootstrapped) {
-    log::Error("cannot set up authentication").With("error", bootstrapped.error().message);
-    return 1;
+  if (!config.print_routes) {
+    auto bootstrapped = auth.Bootstrap(config.root_user, config.root_password);
+    if (!bootstrapped) {
+      log::Error("cannot set up authentication").With("error", bootstrapped.error().message);
+      return 1;
+    }
+    if (*bootstrapped) PrintGeneratedRootPassword(config.root_user, **bootstrapped);
   }
-  if (*bootstrapped) PrintGeneratedRootPassword(config.root_user, **bootstrapped);
   service::IdentityService identity(**store, SystemClock(), config.no_auth);
   api::ApiOptions api_options{config.no_auth, config.default_catalog, config.metrics_enabled};
+  service::AccessService access(**store, SystemClock());
+  api::ApiDependencies api_deps{iceberg,  tenancy,    versioning, merges,  idempotency, auth,
+                                identity, authorizer, access,     **store, metrics,     state};
+  if (config.print_routes) {
+    for (const auto& route : api::DescribeRoutes(api_deps, api_options)) {
+      fmt::print(R"({{"method":"{}","path":"{}","rule":"{}"}})"
+                 "\n",
+                 route.method, route.path_template, route.rule.ToString());
+    }
+    return 0;
+  }
   http::ServerOptions server_options;
   server_options.bind_address = config.bind_address;
   server_options.port = config.port;
@@ -126,10 +142,7 @@ int RunServer(const Config& config) {
   server_options.max_body_bytes = config.max_body_bytes;
   server_options.read_timeout = config.request_timeout;
   server_options.write_timeout = config.request_timeout;
-  http::Server server(server_options,
-                      api::MakeApiHandler({iceberg, tenancy, versioning, merges, idempotency, auth,
-                                           identity, **store, metrics, state},
-                                          api_options));
+  http::Server server(server_options, api::MakeApiHandler(api_deps, api_options));
   if (auto started = server.Start(); !started) {
     log::Error("cannot start the server").With("error", started.error().message);
     return 1;

@@ -150,6 +150,8 @@ Result<Config> LoadConfig(const std::vector<std::string>& args, const EnvLookup&
                "development mode without authentication, loopback only (PANGOLIN_NO_AUTH)");
   cli.add_option("--default-catalog", default_catalog,
                  "catalog served without a {prefix} (PANGOLIN_DEFAULT_CATALOG)");
+  cli.add_flag("--print-routes", config.print_routes,
+               "print every route and who may call it (JSON lines), then exit");
   cli.add_option("--port-file", config.port_file,
                  "write the bound port to this file once listening");
   cli.add_option("--log-format", log_format, "json or pretty (LOG_FORMAT)");

@@ -31,6 +31,8 @@ struct Config {
   log::Format log_format = log::Format::kPretty;
   log::Level log_level = log::Level::kInfo;
   std::string port_file;  // when set, the bound port is written there once listening
+  // Print every route with the rule saying who may call it (one JSON object a line) and exit.
+  bool print_routes = false;
   // How long a response is kept for replay to retries carrying the same Idempotency-Key.
   std::chrono::milliseconds idempotency_key_lifetime = std::chrono::minutes(30);
   // The root account made on first start; an empty password is generated and printed once.

@@ -1,32 +1,58 @@
-// The permission vocabulary; see access.h.
+// The permission model; see access.h.
 #include "catalog/access.h"
 
+#include <algorithm>
+#include <array>
+#include <utility>
+
 namespace pangolin::catalog {
+namespace {
+
+constexpr std::array<std::pair<Action, std::string_view>, 10> kActionNames = {{
+    {Action::kRead, "read"},
+    {Action::kWrite, "write"},
+    {Action::kDelete, "delete"},
+    {Action::kCreate, "create"},
+    {Action::kUpdate, "update"},
+    {Action::kList, "list"},
+    {Action::kAll, "all"},
+    {Action::kIngestBranching, "ingest-branching"},
+    {Action::kExperimentalBranching, "experimental-branching"},
+    {Action::kManageDiscovery, "manage-discovery"},
+}};
+
+// `prefix` is `ns` or one of its ancestors.
+bool IsPrefix(const Namespace& prefix, const Namespace& ns) {
+  return prefix.size() <= ns.size() && std::equal(prefix.begin(), prefix.end(), ns.begin());
+}
+
+}  // namespace
 
 std::string_view ToString(Action action) {
-  switch (action) {
-    case Action::kRead:
-      return "read";
-    case Action::kWrite:
-      return "write";
-    case Action::kDelete:
-      return "delete";
-    case Action::kCreate:
-      return "create";
-    case Action::kUpdate:
-      return "update";
-    case Action::kList:
-      return "list";
-    case Action::kAll:
-      return "all";
-    case Action::kIngestBranching:
-      return "ingest-branching";
-    case Action::kExperimentalBranching:
-      return "experimental-branching";
-    case Action::kManageDiscovery:
-      return "manage-discovery";
+  for (const auto& [value, name] : kActionNames) {
+    if (value == action) return name;
   }
   return "unknown";
+}
+
+Result<Action> ParseAction(std::string_view text) {
+  for (const auto& [value, name] : kActionNames) {
+    if (name == text) return value;
+  }
+  return Err(ErrorCode::kBadRequest, "Unknown action '{}'", text);
+}
+
+bool Implies(Action granted, Action wanted) {
+  if (granted == wanted || granted == Action::kAll) return true;
+  switch (granted) {
+    case Action::kWrite:
+      return wanted == Action::kRead || wanted == Action::kUpdate || wanted == Action::kDelete ||
+             wanted == Action::kCreate || wanted == Action::kList;
+    case Action::kRead:
+      return wanted == Action::kList;
+    default:
+      return false;
+  }
 }
 
 std::string_view ToString(ScopeLevel level) {
@@ -41,6 +67,73 @@ std::string_view ToString(ScopeLevel level) {
       return "asset";
   }
   return "unknown";
+}
+
+std::string_view ToString(PermissionScope::Type type) {
+  switch (type) {
+    case PermissionScope::Type::kTenant:
+      return "tenant";
+    case PermissionScope::Type::kCatalog:
+      return "catalog";
+    case PermissionScope::Type::kNamespace:
+      return "namespace";
+    case PermissionScope::Type::kAsset:
+      return "asset";
+    case PermissionScope::Type::kTag:
+      return "tag";
+  }
+  return "unknown";
+}
+
+bool Covers(const PermissionScope& scope, const AccessTarget& target) {
+  using Type = PermissionScope::Type;
+  switch (scope.type) {
+    case Type::kTenant:
+      return true;
+    case Type::kCatalog:
+      return target.catalog_id == scope.catalog_id;
+    case Type::kNamespace:
+      return target.catalog_id == scope.catalog_id && target.ns && IsPrefix(scope.ns, *target.ns);
+    case Type::kAsset:
+      return target.catalog_id == scope.catalog_id && target.asset_id == scope.asset_id;
+    case Type::kTag:
+      return target.asset_id && std::find(target.asset_tags.begin(), target.asset_tags.end(),
+                                          scope.tag_name) != target.asset_tags.end();
+  }
+  return false;
+}
+
+bool LiesWithin(const PermissionScope& scope, const AccessTarget& target) {
+  using Type = PermissionScope::Type;
+  if (target.asset_id) return false;  // nothing lies inside an asset
+  if (!target.catalog_id) return scope.type != Type::kTenant;
+  if (scope.catalog_id != *target.catalog_id) return false;
+  switch (scope.type) {
+    case Type::kNamespace:
+      return !target.ns || (IsPrefix(*target.ns, scope.ns) && scope.ns.size() > target.ns->size());
+    case Type::kAsset:
+      return !target.ns || IsPrefix(*target.ns, scope.ns);
+    default:
+      return false;
+  }
+}
+
+bool PermissionSet::Allows(Action action, const AccessTarget& target) const {
+  for (const auto& grant : grants_) {
+    if (!Covers(grant.scope, target)) continue;
+    for (Action granted : grant.actions) {
+      if (Implies(granted, action)) return true;
+    }
+  }
+  return false;
+}
+
+bool PermissionSet::Reaches(Action action, const AccessTarget& target) const {
+  if (Allows(action, target)) return true;
+  for (const auto& grant : grants_) {
+    if (LiesWithin(grant.scope, target)) return true;
+  }
+  return false;
 }
 
 bool RoleCoversTenant(const Principal& principal, const TenantId& tenant) {

@@ -3,8 +3,6 @@
 
 #include <ctime>
 
-#include "common/ids.h"
-#include "common/strings.h"
 #include "serde/json_internal.h"
 
 namespace pangolin::serde {
@@ -18,17 +16,6 @@ json::value OptionalString(const std::optional<std::string>& value) {
 
 json::value OptionalTime(const std::optional<int64_t>& ms) {
   return ms ? json::value(Rfc3339(*ms)) : json::value(nullptr);
-}
-
-Result<std::optional<TenantId>> GetTenantId(const json::object& object,
-                                            std::initializer_list<std::string_view> names) {
-  for (std::string_view name : names) {
-    ASSIGN_OR_RETURN(auto text, GetOptionalString(object, name));
-    if (!text) continue;
-    if (!IsUuid(*text)) return Err(ErrorCode::kBadRequest, "Invalid {}: '{}'", name, *text);
-    return std::optional<TenantId>(TenantId{ToLower(*text)});
-  }
-  return std::optional<TenantId>();
 }
 
 Result<std::optional<catalog::UserRole>> GetRole(const json::object& object,
@@ -102,7 +89,7 @@ Result<LoginBody> ParseLoginRequest(std::string_view text) {
   LoginBody body;
   ASSIGN_OR_RETURN(body.username, GetString(object, "username"));
   ASSIGN_OR_RETURN(body.password, GetString(object, "password"));
-  ASSIGN_OR_RETURN(body.tenant, GetTenantId(object, {"tenant-id", "tenant_id"}));
+  ASSIGN_OR_RETURN(body.tenant, GetOptionalTenantId(object, {"tenant-id", "tenant_id"}));
   return body;
 }
 
@@ -141,7 +128,7 @@ Result<UserBody> ParseUserCreateRequest(std::string_view text) {
   ASSIGN_OR_RETURN(body.username, GetString(object, "username"));
   ASSIGN_OR_RETURN(body.email, GetOptionalString(object, "email"));
   ASSIGN_OR_RETURN(body.password, GetOptionalString(object, "password"));
-  ASSIGN_OR_RETURN(body.tenant, GetTenantId(object, {"tenant_id", "tenant-id"}));
+  ASSIGN_OR_RETURN(body.tenant, GetOptionalTenantId(object, {"tenant_id", "tenant-id"}));
   ASSIGN_OR_RETURN(body.role, GetRole(object, "role"));
   if (!body.role) return Err(ErrorCode::kBadRequest, "Missing field role");
   return body;
@@ -215,7 +202,7 @@ Result<TokenBody> ParseTokenRequest(std::string_view text) {
   ASSIGN_OR_RETURN(json::object object, ParseObject(text, "token request"));
   RETURN_IF_ERROR(RejectUnknownFields(
       object, {"tenant_id", "tenant-id", "username", "roles", "expires_in_hours"}));
-  ASSIGN_OR_RETURN(body.tenant, GetTenantId(object, {"tenant_id", "tenant-id"}));
+  ASSIGN_OR_RETURN(body.tenant, GetOptionalTenantId(object, {"tenant_id", "tenant-id"}));
   ASSIGN_OR_RETURN(body.username, GetOptionalString(object, "username"));
   if (Find(object, "roles")) {
     ASSIGN_OR_RETURN(auto roles, GetStringList(object, "roles"));

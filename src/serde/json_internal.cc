@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
+
 namespace pangolin::serde::internal {
 
 Result<json::value> ParseJson(std::string_view text) {
@@ -114,6 +116,17 @@ Result<std::vector<std::string>> GetStringList(const json::object& object, std::
     out.emplace_back(item.as_string());
   }
   return out;
+}
+
+Result<std::optional<TenantId>> GetOptionalTenantId(const json::object& object,
+                                                    std::initializer_list<std::string_view> names) {
+  for (std::string_view name : names) {
+    ASSIGN_OR_RETURN(auto text, GetOptionalString(object, name));
+    if (!text) continue;
+    if (!IsUuid(*text)) return Err(ErrorCode::kBadRequest, "Invalid {}: '{}'", name, *text);
+    return std::optional<TenantId>(TenantId{ToLower(*text)});
+  }
+  return std::optional<TenantId>();
 }
 
 Result<int> AsInt32(const json::value& value, std::string_view what) {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/ids.h"
 #include "common/result.h"
 
 namespace pangolin::serde::internal {
@@ -35,6 +36,9 @@ Result<const json::array*> GetArray(const json::object& object, std::string_view
 Result<std::map<std::string, std::string>> GetStringMap(const json::object& object,
                                                         std::string_view key);  // absent: {}
 Result<std::vector<std::string>> GetStringList(const json::object& object, std::string_view key);
+// The first of `names` present, as a tenant id: a UUID, lowercased. Errors: kBadRequest.
+Result<std::optional<TenantId>> GetOptionalTenantId(const json::object& object,
+                                                    std::initializer_list<std::string_view> names);
 
 // An integer held by `value` (JSON int64 or uint64 within range). Errors: kBadRequest.
 Result<int64_t> AsInt(const json::value& value, std::string_view what);

@@ -2,6 +2,7 @@
 // authenticated principal, and the ids the audit trail and logs need.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "catalog/access.h"
@@ -19,6 +20,11 @@ struct Context {
   std::string request_id;
   std::string remote_address;
   std::string user_agent;
+
+  // Set by the Authorizer: a permission route whose handler never checked is refused.
+  mutable bool access_checked = false;
+  // The caller's grants, read once per request by the Authorizer.
+  mutable std::shared_ptr<const catalog::PermissionSet> permissions;
 
   // Root, or a tenant admin of `tenant` (the reference's Admin(T)).
   bool IsAdminOf(const TenantId& t) const { return catalog::RoleCoversTenant(caller, t); }

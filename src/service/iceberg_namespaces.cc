@@ -121,9 +121,8 @@ Result<store::Page<Namespace>> IcebergService::ListNamespaces(const Context& ctx
                                                               const Namespace& parent,
                                                               const store::PageRequest& page) {
   if (!parent.empty()) RETURN_IF_ERROR(RequireNamespace(ctx, cat, parent));
-  ASSIGN_OR_RETURN(auto entries,
-                   store_.ListContent(ctx.tenant, cat.catalog.id, cat.ref,
-                                      ContentKey::Space::kNamespace, parent, std::nullopt, page));
+  ASSIGN_OR_RETURN(auto entries, ListVisible(ctx, cat, ContentKey::Space::kNamespace, parent,
+                                             std::nullopt, page));
   store::Page<Namespace> out;
   out.next_token = std::move(entries.next_token);
   for (const auto& entry : entries.items) out.items.push_back(catalog::KeyNamespacePath(entry.key));

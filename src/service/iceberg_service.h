@@ -23,6 +23,7 @@
 #include "serde/metrics_report.h"
 #include "serde/scan_planning.h"
 #include "serde/table_requests.h"
+#include "service/authorizer.h"
 #include "service/context.h"
 #include "service/table_files.h"
 #include "store/metadata_store.h"
@@ -65,6 +66,8 @@ struct PlannedScan {
 struct IcebergServiceOptions {
   // How long metrics reports are kept.
   std::chrono::milliseconds metrics_report_retention = std::chrono::hours(24 * 7);
+  // Filters listings to what the caller may see; absent: listings are not filtered.
+  const Authorizer* authorizer = nullptr;
 };
 
 struct LoadedView {
@@ -79,6 +82,11 @@ class IcebergService {
 
   // Errors: kNotFound (no such catalog or branch), kBadRequest (malformed prefix).
   Result<CatalogHandle> ResolveCatalog(const Context& ctx, std::string_view prefix);
+
+  // The stable id of the table or view `id` as of `cat.ref` (what asset grants name), nullopt
+  // when there is none. Errors: kNotFound (catalog or reference).
+  Result<std::optional<std::string>> ObjectId(const Context& ctx, const CatalogHandle& cat,
+                                              const TableIdentifier& id);
 
   // --- Namespaces ---
   Result<store::Page<Namespace>> ListNamespaces(const Context& ctx, const CatalogHandle& cat,
@@ -200,6 +208,13 @@ class IcebergService {
   // A table's or view's location and its write.metadata.path must lie under `base`.
   Status CheckLocations(const std::string& location, const Properties& properties,
                         const std::string& base);
+  // A page of the entries under `parent` the caller may list (all of them without an
+  // authorizer), filled from as many store pages as it takes.
+  Result<store::Page<store::Entry>> ListVisible(const Context& ctx, const CatalogHandle& cat,
+                                                catalog::ContentKey::Space space,
+                                                const Namespace& parent,
+                                                std::optional<catalog::ContentType> type,
+                                                const store::PageRequest& page);
   Result<store::Page<TableIdentifier>> ListObjects(const Context& ctx, const CatalogHandle& cat,
                                                    const Namespace& ns, catalog::ContentType type,
                                                    const store::PageRequest& page);

@@ -97,8 +97,7 @@ Result<store::Page<TableIdentifier>> IcebergService::ListObjects(const Context& 
                                                                  ContentType type,
                                                                  const store::PageRequest& page) {
   RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
-  ASSIGN_OR_RETURN(auto entries, store_.ListContent(ctx.tenant, cat.catalog.id, cat.ref,
-                                                    ContentKey::Space::kObject, ns, type, page));
+  ASSIGN_OR_RETURN(auto entries, ListVisible(ctx, cat, ContentKey::Space::kObject, ns, type, page));
   store::Page<TableIdentifier> out;
   out.next_token = std::move(entries.next_token);
   for (const auto& entry : entries.items) out.items.push_back({entry.key.parent, entry.key.name});

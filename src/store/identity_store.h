@@ -65,7 +65,8 @@ class IdentityStore {
   // Replaces the user `user.id` of `user.tenant_id` (id, tenant and created_ms kept).
   // Errors: kNotFound; kAlreadyExists (username taken).
   virtual Status UpdateUser(const User& user) = 0;
-  // Deletes the user and the records of its tokens. Errors: kNotFound.
+  // Deletes the user, the records of its tokens, and its direct grants and role assignments
+  // (AccessStore) in every tenant, in one step. Errors: kNotFound.
   virtual Status DeleteUser(const std::optional<TenantId>& tenant, std::string_view id) = 0;
 
   // --- Service users (names unique within a tenant; key ids unique everywhere) ---
@@ -84,7 +85,8 @@ class IdentityStore {
   virtual Status UpdateServiceUser(const ServiceUser& user) = 0;
   // Records a successful authentication (best effort for listings). Errors: kNotFound.
   virtual Status TouchServiceUser(std::string_view id, int64_t used_ms) = 0;
-  // Deletes the service user and the records of its tokens. Errors: kNotFound.
+  // Deletes the service user, the records of its tokens, and its direct grants and role
+  // assignments (AccessStore) in every tenant, in one step. Errors: kNotFound.
   virtual Status DeleteServiceUser(const TenantId& tenant, std::string_view id) = 0;
 
   // --- Issued tokens (by JWT id) ---

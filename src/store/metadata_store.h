@@ -18,6 +18,7 @@
 #include "catalog/model.h"
 #include "catalog/versioning.h"
 #include "common/result.h"
+#include "store/access_store.h"
 #include "store/identity_store.h"
 #include "store/paging.h"
 
@@ -110,7 +111,7 @@ struct MetricsReportFilter {
   std::optional<std::string> report_type;
 };
 
-class MetadataStore : public IdentityStore {
+class MetadataStore : public IdentityStore, public AccessStore {
  public:
   ~MetadataStore() override = default;
 

@@ -144,6 +144,59 @@ inline SigningKey MakeSigningKey(std::string kid, int64_t created_ms) {
                     created_ms,     std::nullopt, std::nullopt};
 }
 
+// Access builders: scopes of every type, roles and grants with fresh ids.
+using catalog::Action;
+using catalog::PermissionScope;
+using ScopeType = PermissionScope::Type;
+
+inline PermissionScope MakeScope(ScopeType type, std::string catalog_id = "", Namespace ns = {},
+                                 std::string asset_id = "", std::string tag_name = "") {
+  PermissionScope scope;
+  scope.type = type;
+  scope.catalog_id = std::move(catalog_id);
+  scope.ns = std::move(ns);
+  scope.asset_id = std::move(asset_id);
+  scope.tag_name = std::move(tag_name);
+  return scope;
+}
+inline PermissionScope TenantScope() { return MakeScope(ScopeType::kTenant); }
+inline PermissionScope CatalogScope(std::string catalog_id) {
+  return MakeScope(ScopeType::kCatalog, std::move(catalog_id));
+}
+inline PermissionScope NamespaceScope(std::string catalog_id, Namespace ns) {
+  return MakeScope(ScopeType::kNamespace, std::move(catalog_id), std::move(ns));
+}
+inline PermissionScope AssetScope(std::string catalog_id, Namespace ns, std::string asset_id) {
+  return MakeScope(ScopeType::kAsset, std::move(catalog_id), std::move(ns), std::move(asset_id));
+}
+inline PermissionScope TagScope(std::string tag_name) {
+  return MakeScope(ScopeType::kTag, "", {}, "", std::move(tag_name));
+}
+
+inline Role MakeRole(const TenantId& tenant, std::string name,
+                     std::vector<PermissionGrant> permissions = {}) {
+  Role role;
+  role.id = NewUuid();
+  role.description = "role " + name;
+  role.name = std::move(name);
+  role.tenant_id = tenant;
+  role.permissions = std::move(permissions);
+  role.created_by = "admin";
+  role.created_ms = 1700000000000;
+  role.updated_ms = 1700000000000;
+  return role;
+}
+
+inline DirectGrant MakeGrant(const TenantId& tenant, std::string principal_id,
+                             PermissionGrant grant, int64_t granted_ms = 1700000000000) {
+  return DirectGrant{NewUuid(), std::move(principal_id), tenant, std::move(grant), "admin",
+                     granted_ms};
+}
+
+inline RoleAssignment MakeAssignment(std::string principal_id, std::string role_id) {
+  return RoleAssignment{std::move(principal_id), std::move(role_id), "admin", 1700000000000};
+}
+
 // Every page of a listing of `limit` items, following next_token.
 template <typename T>
 std::vector<std::vector<T>> Pages(const std::function<Result<Page<T>>(const PageRequest&)>& list,

@@ -225,7 +225,15 @@ TYPED_TEST(IdentityContract, DeleteUserRemovesItAndItsTokens) {
   ASSERT_THAT(store.RecordToken(MakeToken("t1", ann.id, 1, 1000)), IsOk());
   ASSERT_THAT(store.RecordToken(MakeToken("t2", ann.id, 2, 1000)), IsOk());
   ASSERT_THAT(store.RecordToken(MakeToken("t3", bob.id, 3, 1000)), IsOk());
+  Role role = MakeRole(kTenantA, "readers", {{TenantScope(), {Action::kRead}}});
+  ASSERT_THAT(store.CreateRole(role), IsOk());
+  ASSERT_THAT(store.AssignRole(kTenantA, MakeAssignment(ann.id, role.id)), IsOk());
+  ASSERT_THAT(store.CreateGrant(MakeGrant(kTenantA, ann.id, {TagScope("pii"), {Action::kAll}})),
+              IsOk());
   ASSERT_THAT(store.DeleteUser(kTenantA, ann.id), IsOk());
+  // Its grants and role assignments went with it (store_access_contract_test.cc has more).
+  EXPECT_THAT(store.LoadPermissions(kTenantA, ann.id), Optional(::testing::IsEmpty()));
+  EXPECT_THAT(store.ListPrincipalRoles(kTenantA, ann.id), Optional(::testing::IsEmpty()));
   EXPECT_THAT(store.GetUser(std::nullopt, ann.id), IsError(ErrorCode::kNotFound));
   EXPECT_THAT(store.FindUserByName(kTenantA, "ann"), IsError(ErrorCode::kNotFound));
   EXPECT_THAT(store.GetToken("t1"), Optional(std::optional<TokenRecord>()));

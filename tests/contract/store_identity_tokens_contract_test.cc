@@ -120,7 +120,15 @@ TYPED_TEST(ServiceUserContract, DeleteRemovesItAndItsTokens) {
   auto& store = *this->store_;
   ServiceUser robot = this->Add(kTenantB, "robot");
   ASSERT_THAT(store.RecordToken(MakeToken("t1", robot.id, kNow, kNow + 1000)), IsOk());
+  Role role = MakeRole(kTenantB, "writers", {{CatalogScope("c1"), {Action::kWrite}}});
+  ASSERT_THAT(store.CreateRole(role), IsOk());
+  ASSERT_THAT(store.AssignRole(kTenantB, MakeAssignment(robot.id, role.id)), IsOk());
+  ASSERT_THAT(store.CreateGrant(MakeGrant(kTenantB, robot.id, {TenantScope(), {Action::kList}})),
+              IsOk());
   ASSERT_THAT(store.DeleteServiceUser(kTenantB, robot.id), IsOk());
+  // Its grants and role assignments went with it (store_access_contract_test.cc has more).
+  EXPECT_THAT(store.LoadPermissions(kTenantB, robot.id), Optional(::testing::IsEmpty()));
+  EXPECT_THAT(store.ListPrincipalRoles(kTenantB, robot.id), Optional(::testing::IsEmpty()));
   EXPECT_THAT(store.GetServiceUser(kTenantB, robot.id), IsError(ErrorCode::kNotFound));
   EXPECT_THAT(store.FindServiceUserByKeyId(robot.key_id), IsError(ErrorCode::kNotFound));
   EXPECT_THAT(store.GetToken("t1"), Optional(std::optional<TokenRecord>()));

@@ -12,8 +12,11 @@ namespace iceberg_routes {
 
 void Registrar::Add(const std::string& method, const std::string& suffix, RouteRule rule,
                     CatalogHandler body) {
-  auto run = [this, body](const Request& request, const Context& ctx,
-                          const PathParams& params) -> Response {
+  // Resolves the catalog, applies the version selectors and checks the route's permission; only
+  // then may a retry be answered from the Idempotency-Key record.
+  auto handler = [this, rule, body, mutating = method == "POST" || method == "DELETE"](
+                     const Request& request, const Context& ctx,
+                     const PathParams& params) -> Response {
     auto cat = Resolve(ctx, params);
     if (!cat) return IcebergError(cat.error());
     PathParams names = params;
@@ -31,15 +34,16 @@ void Registrar::Add(const std::string& method, const std::string& suffix, RouteR
       it->second = std::move(split->name);
       cat->ref = std::move(*split->ref);
     }
-    auto response = body(request, ctx, *cat, names);
-    return response ? std::move(*response) : IcebergError(response.error());
-  };
-  auto handler = [this, run, mutating = method == "POST" || method == "DELETE"](
-                     const Request& request, const Context& ctx,
-                     const PathParams& params) -> Response {
+    if (auto allowed = Authorize(rule, ctx, *cat, names); !allowed) {
+      return IcebergError(allowed.error());
+    }
+    auto run = [&]() -> Response {
+      auto response = body(request, ctx, *cat, names);
+      return response ? std::move(*response) : IcebergError(response.error());
+    };
     auto key = request.Header("idempotency-key");
-    if (!mutating || !key || !options_.idempotency) return run(request, ctx, params);
-    return RunIdempotent(request, ctx, *key, [&] { return run(request, ctx, params); });
+    if (!mutating || !key || !options_.idempotency) return run();
+    return RunIdempotent(request, ctx, *key, run);
   };
   router_.Add(method, "/v1/{prefix}" + suffix, rule, handler);
   router_.Add(method, "/v1" + suffix, rule, handler);
@@ -56,15 +60,54 @@ Result<CatalogHandle> Registrar::Resolve(const Context& ctx, const PathParams& p
   return service_.ResolveCatalog(ctx, *options_.default_catalog);
 }
 
+Status Registrar::Authorize(const RouteRule& rule, const Context& ctx, const CatalogHandle& cat,
+                            const PathParams& names) {
+  if (rule.kind != RouteRule::Kind::kPermission || options_.authorizer == nullptr) return Ok();
+  if (ctx.IsTenantAdmin()) {
+    ctx.access_checked = true;
+    return Ok();
+  }
+  catalog::AccessTarget target{cat.catalog.id.value, std::nullopt, std::nullopt, {}};
+  if (rule.level == catalog::ScopeLevel::kNamespace || rule.level == catalog::ScopeLevel::kAsset) {
+    auto ns = names.find("namespace");
+    if (ns == names.end()) return Ok();  // named in the body: the handler checks
+    ASSIGN_OR_RETURN(target.ns, ParseNamespace(ns->second));
+  }
+  if (rule.level == catalog::ScopeLevel::kAsset) {
+    auto object = names.find("table");
+    if (object == names.end()) object = names.find("view");
+    if (object == names.end()) return Ok();
+    // An absent object is checked at its namespace: a caller allowed there learns it is
+    // missing, anyone else is refused.
+    ASSIGN_OR_RETURN(target.asset_id, service_.ObjectId(ctx, cat, {*target.ns, object->second}));
+  }
+  if (rule.action == catalog::Action::kList) {
+    return options_.authorizer->RequireReach(ctx, rule.action, target);
+  }
+  return options_.authorizer->Require(ctx, rule.action, target);
+}
+
+Status Registrar::Require(const Context& ctx, catalog::Action action, const CatalogHandle& cat,
+                          const catalog::TableIdentifier& id) {
+  if (options_.authorizer == nullptr || ctx.IsTenantAdmin()) return Ok();
+  catalog::AccessTarget target{cat.catalog.id.value, id.ns, std::nullopt, {}};
+  if (!id.name.empty()) {
+    ASSIGN_OR_RETURN(target.asset_id, service_.ObjectId(ctx, cat, id));
+  }
+  return options_.authorizer->Require(ctx, action, target);
+}
+
 Response Registrar::RunIdempotent(const Request& request, const Context& ctx, std::string_view key,
                                   const std::function<Response()>& handle) {
-  // The same logical request: method, path, query and body.
-  std::string fingerprint = request.method + ' ' + request.path;
+  // The same logical request from the same caller: principal, method, path, query and body.
+  std::string fingerprint = ctx.caller.id + ' ' + request.method + ' ' + request.path;
   for (const auto& [name, value] : request.query) fingerprint += ' ' + name + '=' + value;
   fingerprint += ' ' + Fnv1aHex(request.body);
   auto begun = options_.idempotency->Begin(ctx, key, fingerprint);
   if (!begun) return IcebergError(begun.error());
   if (auto* replay = std::get_if<store::StoredResponse>(&*begun)) {
+    // The answer to this caller's own earlier request, which passed every check it needed.
+    ctx.access_checked = true;
     Response response;
     response.status = replay->status;
     response.content_type = replay->content_type;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/api_handler.h"
+#include "service/authorizer.h"
 #include "service/iceberg_service.h"
 #include "service/idempotency_service.h"
 
@@ -16,6 +17,8 @@ struct IcebergRoutesOptions {
   std::optional<std::string> default_catalog;
   // Honours Idempotency-Key on every mutating route and advertises it in the config response.
   service::IdempotencyService* idempotency = nullptr;
+  // Checks each route's permission on the catalog, namespace or asset its path names.
+  const service::Authorizer* authorizer = nullptr;
 };
 
 void RegisterIcebergRoutes(ApiRouter& router, service::IcebergService& service,

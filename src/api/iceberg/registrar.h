@@ -40,9 +40,16 @@ class Registrar {
   const std::vector<std::string>& endpoints() const { return endpoints_; }
   IcebergService& service() { return service_; }
   const IcebergRoutesOptions& options() const { return options_; }
+  // Requires `action` on `target` in `cat` (for handlers whose objects are in the body).
+  Status Require(const Context& ctx, catalog::Action action, const CatalogHandle& cat,
+                 const catalog::TableIdentifier& id);
 
  private:
   Result<CatalogHandle> Resolve(const Context& ctx, const PathParams& params);
+  // The route's permission on what its path names (after version selectors were applied).
+  // Routes naming their objects in the body (rename, transactions) check in their handler.
+  Status Authorize(const RouteRule& rule, const Context& ctx, const CatalogHandle& cat,
+                   const PathParams& names);
   // Runs `handle` once per Idempotency-Key: a retry gets the first final response replayed.
   Response RunIdempotent(const Request& request, const Context& ctx, std::string_view key,
                          const std::function<Response()>& handle);

@@ -122,14 +122,17 @@ void AddTableRoutes(Registrar& r) {
         return Json(serde::CommitTableResponseJson(*table.metadata_location, table.metadata->json));
       });
   r.Add("POST", "/tables/rename", rules::kWriteOnAsset,
-        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
-             const PathParams&) -> Result<Response> {
+        [&s, &r](const Request& req, const Context& ctx, const CatalogHandle& cat,
+                 const PathParams&) -> Result<Response> {
           ASSIGN_OR_RETURN(auto body, serde::ParseRenameTableRequest(req.body));
           RETURN_IF_ERROR(catalog::ValidateNamespace(body.destination.ns));
           CatalogHandle source = cat;
           CatalogHandle destination = cat;
           RETURN_IF_ERROR(TakeRef(&body.source.name, &source));
           RETURN_IF_ERROR(TakeRef(&body.destination.name, &destination));
+          RETURN_IF_ERROR(r.Require(ctx, catalog::Action::kWrite, source, body.source));
+          RETURN_IF_ERROR(
+              r.Require(ctx, catalog::Action::kCreate, destination, {body.destination.ns, ""}));
           if (source.ref != destination.ref) {
             return Err(ErrorCode::kBadRequest,
                        "Cannot rename across references: '{}' and '{}'; rename within one branch",
@@ -181,9 +184,13 @@ void AddTableRoutes(Registrar& r) {
                                            planned.plan_tasks, std::nullopt));
         });
   r.Add("POST", "/transactions/commit", rules::kWriteOnAsset,
-        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
-             const PathParams&) -> Result<Response> {
+        [&s, &r](const Request& req, const Context& ctx, const CatalogHandle& cat,
+                 const PathParams&) -> Result<Response> {
           ASSIGN_OR_RETURN(auto changes, serde::ParseCommitTransactionRequest(req.body));
+          for (const auto& change : changes) {
+            const auto& id = *change.identifier;
+            RETURN_IF_ERROR(r.Require(ctx, catalog::Action::kWrite, cat, {id.ns, id.name}));
+          }
           RETURN_IF_ERROR(s.CommitTransaction(ctx, cat, changes));
           return EmptyStatus(204);
         });

@@ -74,10 +74,12 @@ void AddViewRoutes(Registrar& r) {
           return EmptyStatus(204);
         });
   r.Add("POST", "/views/rename", rules::kWriteOnAsset,
-        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
-             const PathParams&) -> Result<Response> {
+        [&s, &r](const Request& req, const Context& ctx, const CatalogHandle& cat,
+                 const PathParams&) -> Result<Response> {
           ASSIGN_OR_RETURN(auto body, serde::ParseRenameTableRequest(req.body));
           RETURN_IF_ERROR(catalog::ValidateNamespace(body.destination.ns));
+          RETURN_IF_ERROR(r.Require(ctx, catalog::Action::kWrite, cat, body.source));
+          RETURN_IF_ERROR(r.Require(ctx, catalog::Action::kCreate, cat, {body.destination.ns, ""}));
           RETURN_IF_ERROR(s.RenameView(ctx, cat, body.source, body.destination));
           return EmptyStatus(204);
         });

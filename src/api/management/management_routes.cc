@@ -57,15 +57,18 @@ void AddWarehouseRoutes(ApiRouter& router, TenancyService& s) {
       });
 }
 
-void AddCatalogRoutes(ApiRouter& router, TenancyService& s) {
-  Add(router, "GET", "/api/v1/catalogs", rules::kListOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+void AddCatalogRoutes(ApiRouter& router, TenancyService& s, const CatalogGate& gate) {
+  // Every member may list; each sees the catalogs it can reach something in.
+  Add(router, "GET", "/api/v1/catalogs", RouteRule::Authenticated(),
+      [&s, &gate](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
-        ASSIGN_OR_RETURN(
-            auto items,
-            (Slice<catalog::Catalog>(
-                [&](const store::PageRequest& page) { return s.ListCatalogs(ctx, page); },
-                window)));
+        auto visible_page =
+            [&](const store::PageRequest& page) -> Result<store::Page<catalog::Catalog>> {
+          ASSIGN_OR_RETURN(auto found, s.ListCatalogs(ctx, page));
+          ASSIGN_OR_RETURN(found.items, gate.Visible(ctx, std::move(found.items)));
+          return found;
+        };
+        ASSIGN_OR_RETURN(auto items, Slice<catalog::Catalog>(visible_page, window));
         return Response::Json(200, serde::CatalogListJson(items));
       });
   Add(router, "POST", "/api/v1/catalogs", RouteRule::TenantAdmin(),
@@ -83,7 +86,9 @@ void AddCatalogRoutes(ApiRouter& router, TenancyService& s) {
         return Response::Json(201, serde::CatalogJson(created));
       });
   Add(router, "GET", "/api/v1/catalogs/{name}", rules::kListOnCatalog,
-      [&s](const Request&, const Context& ctx, const PathParams& params) -> Result<Response> {
+      [&s, &gate](const Request&, const Context& ctx,
+                  const PathParams& params) -> Result<Response> {
+        RETURN_IF_ERROR(gate.Require(ctx, catalog::Action::kList, Param(params, "name")));
         ASSIGN_OR_RETURN(auto found, s.GetCatalog(ctx, Param(params, "name")));
         return Response::Json(200, serde::CatalogJson(found));
       });
@@ -110,9 +115,9 @@ void AddCatalogRoutes(ApiRouter& router, TenancyService& s) {
 
 }  // namespace
 
-void RegisterManagementRoutes(ApiRouter& router, TenancyService& service) {
+void RegisterManagementRoutes(ApiRouter& router, TenancyService& service, const CatalogGate& gate) {
   AddWarehouseRoutes(router, service);
-  AddCatalogRoutes(router, service);
+  AddCatalogRoutes(router, service, gate);
 }
 
 }  // namespace pangolin::api

@@ -3,10 +3,12 @@
 #pragma once
 
 #include "api/api_handler.h"
+#include "api/management/catalog_gate.h"
 #include "service/merge_service.h"
 
 namespace pangolin::api {
 
-void RegisterMergeRoutes(ApiRouter& router, service::MergeService& service);
+void RegisterMergeRoutes(ApiRouter& router, service::MergeService& service,
+                         const CatalogGate& gate);
 
 }  // namespace pangolin::api

@@ -49,9 +49,12 @@ Result<store::PageRequest> ParsePage(const Request& req) {
 
 }  // namespace
 
-void RegisterMetricsReportRoutes(ApiRouter& router, service::IcebergService& s) {
+void RegisterMetricsReportRoutes(ApiRouter& router, service::IcebergService& s,
+                                 const CatalogGate& gate) {
   Add(router, "GET", "/api/v1/catalogs/{catalog}/metrics-reports", rules::kReadOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+      [&s, &gate](const Request& req, const Context& ctx,
+                  const PathParams& params) -> Result<Response> {
+        RETURN_IF_ERROR(gate.Require(ctx, catalog::Action::kRead, Param(params, "catalog")));
         ASSIGN_OR_RETURN(auto filter, ParseFilter(req));
         ASSIGN_OR_RETURN(auto page, ParsePage(req));
         ASSIGN_OR_RETURN(auto reports,

@@ -3,10 +3,12 @@
 #pragma once
 
 #include "api/api_handler.h"
+#include "api/management/catalog_gate.h"
 #include "service/iceberg_service.h"
 
 namespace pangolin::api {
 
-void RegisterMetricsReportRoutes(ApiRouter& router, service::IcebergService& service);
+void RegisterMetricsReportRoutes(ApiRouter& router, service::IcebergService& service,
+                                 const CatalogGate& gate);
 
 }  // namespace pangolin::api

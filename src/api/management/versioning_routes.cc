@@ -10,12 +10,14 @@ namespace pangolin::api {
 namespace {
 
 using namespace management_internal;
+using catalog::Action;
 using service::VersioningService;
 
-void AddBranchRoutes(ApiRouter& router, VersioningService& s) {
+void AddBranchRoutes(ApiRouter& router, VersioningService& s, const CatalogGate& gate) {
   Add(router, "GET", "/api/v1/branches", rules::kListOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+      [&s, &gate](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        RETURN_IF_ERROR(gate.Require(ctx, Action::kList, catalog));
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
         ASSIGN_OR_RETURN(
             auto items,
@@ -25,28 +27,35 @@ void AddBranchRoutes(ApiRouter& router, VersioningService& s) {
         return Response::Json(200, serde::BranchListJson(items));
       });
   Add(router, "POST", "/api/v1/branches", rules::kBranchOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+      [&s, &gate](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseBranchRequest(req.body));
+        RETURN_IF_ERROR(gate.Require(ctx, Action::kExperimentalBranching, body.catalog));
         service::BranchInput input{body.catalog, body.name, body.type, body.from, body.assets};
         ASSIGN_OR_RETURN(auto branch, s.CreateBranch(ctx, input));
         return Response::Json(201, serde::BranchJson(branch));
       });
   Add(router, "GET", "/api/v1/branches/{name}", rules::kListOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+      [&s, &gate](const Request& req, const Context& ctx,
+                  const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        RETURN_IF_ERROR(gate.Require(ctx, Action::kList, catalog));
         ASSIGN_OR_RETURN(auto branch, s.GetBranch(ctx, catalog, Param(params, "name")));
         return Response::Json(200, serde::BranchJson(branch));
       });
   Add(router, "DELETE", "/api/v1/branches/{name}", rules::kDeleteOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+      [&s, &gate](const Request& req, const Context& ctx,
+                  const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        RETURN_IF_ERROR(gate.Require(ctx, Action::kDelete, catalog));
         RETURN_IF_ERROR(s.DeleteBranch(ctx, catalog, Param(params, "name")));
         return Response::NoContent();
       });
   // History of a branch; the name may also be a tag or a commit id.
   Add(router, "GET", "/api/v1/branches/{name}/commits", rules::kReadOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+      [&s, &gate](const Request& req, const Context& ctx,
+                  const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        RETURN_IF_ERROR(gate.Require(ctx, Action::kRead, catalog));
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
         ASSIGN_OR_RETURN(auto items, (Slice<catalog::CommitRecord>(
                                          [&](const store::PageRequest& page) {
@@ -57,17 +66,20 @@ void AddBranchRoutes(ApiRouter& router, VersioningService& s) {
         return Response::Json(200, serde::CommitListJson(items));
       });
   Add(router, "GET", "/api/v1/commits/{id}", rules::kReadOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+      [&s, &gate](const Request& req, const Context& ctx,
+                  const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        RETURN_IF_ERROR(gate.Require(ctx, Action::kRead, catalog));
         ASSIGN_OR_RETURN(auto diff, s.GetCommit(ctx, catalog, Param(params, "id")));
         return Response::Json(200, serde::CommitDiffJson(diff.commit, diff.before));
       });
 }
 
-void AddTagRoutes(ApiRouter& router, VersioningService& s) {
+void AddTagRoutes(ApiRouter& router, VersioningService& s, const CatalogGate& gate) {
   Add(router, "GET", "/api/v1/tags", rules::kListOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+      [&s, &gate](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        RETURN_IF_ERROR(gate.Require(ctx, Action::kList, catalog));
         ASSIGN_OR_RETURN(Window window, ParseWindow(req));
         ASSIGN_OR_RETURN(
             auto items,
@@ -77,14 +89,17 @@ void AddTagRoutes(ApiRouter& router, VersioningService& s) {
         return Response::Json(200, serde::TagListJson(items));
       });
   Add(router, "POST", "/api/v1/tags", rules::kCreateOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
+      [&s, &gate](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseTagRequest(req.body));
+        RETURN_IF_ERROR(gate.Require(ctx, Action::kCreate, body.catalog));
         ASSIGN_OR_RETURN(auto tag, s.CreateTag(ctx, body.catalog, body.name, body.target));
         return Response::Json(201, serde::TagJson(tag));
       });
   Add(router, "DELETE", "/api/v1/tags/{name}", rules::kDeleteOnCatalog,
-      [&s](const Request& req, const Context& ctx, const PathParams& params) -> Result<Response> {
+      [&s, &gate](const Request& req, const Context& ctx,
+                  const PathParams& params) -> Result<Response> {
         ASSIGN_OR_RETURN(std::string catalog, CatalogParam(req));
+        RETURN_IF_ERROR(gate.Require(ctx, Action::kDelete, catalog));
         RETURN_IF_ERROR(s.DeleteTag(ctx, catalog, Param(params, "name")));
         return Response::NoContent();
       });
@@ -92,9 +107,10 @@ void AddTagRoutes(ApiRouter& router, VersioningService& s) {
 
 }  // namespace
 
-void RegisterVersioningRoutes(ApiRouter& router, VersioningService& service) {
-  AddBranchRoutes(router, service);
-  AddTagRoutes(router, service);
+void RegisterVersioningRoutes(ApiRouter& router, VersioningService& service,
+                              const CatalogGate& gate) {
+  AddBranchRoutes(router, service, gate);
+  AddTagRoutes(router, service, gate);
 }
 
 }  // namespace pangolin::api

@@ -2,10 +2,12 @@
 #pragma once
 
 #include "api/api_handler.h"
+#include "api/management/catalog_gate.h"
 #include "service/versioning_service.h"
 
 namespace pangolin::api {
 
-void RegisterVersioningRoutes(ApiRouter& router, service::VersioningService& service);
+void RegisterVersioningRoutes(ApiRouter& router, service::VersioningService& service,
+                              const CatalogGate& gate);
 
 }  // namespace pangolin::api

@@ -1,6 +1,6 @@
 // MemoryStore: every tenant's warehouses, catalogs, versioned catalog content and merge
-// operations in ordered maps behind one mutex; identities, idempotency keys in components with
-// their own locks. Semantics match the SQLite store exactly (same contract suite).
+// operations in ordered maps behind one mutex; identities, access records and idempotency keys in
+// components with their own locks. Semantics match the SQLite store exactly (same contract suite).
 #include "store/memory/memory_store.h"
 
 #include <algorithm>
@@ -10,9 +10,9 @@
 #include "common/clock.h"
 #include "common/strings.h"
 #include "store/memory/memory_idempotency_internal.h"
-#include "store/memory/memory_identity_internal.h"
 #include "store/memory/memory_merges_internal.h"
 #include "store/memory/memory_metrics_internal.h"
+#include "store/memory/memory_principal_store_internal.h"
 #include "store/memory/memory_versions_internal.h"
 
 namespace pangolin::store {
@@ -54,7 +54,7 @@ Result<std::optional<int64_t>> DecodeSeqToken(const std::string& token) {
   return std::optional<int64_t>(*seq);
 }
 
-class MemoryStore final : public MetadataStore {
+class MemoryStore final : public memory_internal::PrincipalStore {
  public:
   Status Ping() override { return Ok(); }
 
@@ -340,16 +340,9 @@ class MemoryStore final : public MetadataStore {
     return idempotency_keys_.Purge(now_ms);
   }
 
-  Status CreateTenant(const Tenant& tenant) override { return identities_.CreateTenant(tenant); }
-  Result<Tenant> GetTenant(const TenantId& id) override { return identities_.GetTenant(id); }
-  Result<Page<Tenant>> ListTenants(const PageRequest& page) override {
-    return identities_.ListTenants(page);
-  }
-  Status UpdateTenant(const Tenant& tenant) override { return identities_.UpdateTenant(tenant); }
-
   Status DeleteTenant(const TenantId& id) override {
-    // The store's lock first, then the component's (the only order ever taken): no warehouse or
-    // catalog can appear in the tenant while it goes.
+    // The store's lock first, then the identity component's (the only order these two are ever
+    // taken in): no warehouse or catalog can appear in the tenant while it goes.
     std::lock_guard lock(mu_);
     std::vector<std::string> remaining;
     auto in_tenant = [&](const auto& entry) { return entry.first.first == id; };
@@ -360,77 +353,6 @@ class MemoryStore final : public MetadataStore {
       remaining.emplace_back("catalogs");
     }
     return identities_.DeleteTenant(id, std::move(remaining));
-  }
-
-  Status CreateUser(const User& user) override { return identities_.CreateUser(user); }
-  Result<User> GetUser(const std::optional<TenantId>& tenant, std::string_view id) override {
-    return identities_.GetUser(tenant, id);
-  }
-  Result<User> FindUserByName(const std::optional<TenantId>& tenant,
-                              std::string_view username) override {
-    return identities_.FindUserByName(tenant, username);
-  }
-  Result<User> FindUserByOidc(std::string_view issuer, std::string_view subject) override {
-    return identities_.FindUserByOidc(issuer, subject);
-  }
-  Result<Page<User>> ListUsers(const std::optional<TenantId>& tenant,
-                               const PageRequest& page) override {
-    return identities_.ListUsers(tenant, page);
-  }
-  Status UpdateUser(const User& user) override { return identities_.UpdateUser(user); }
-  Status DeleteUser(const std::optional<TenantId>& tenant, std::string_view id) override {
-    return identities_.DeleteUser(tenant, id);
-  }
-
-  Status CreateServiceUser(const ServiceUser& user) override {
-    return identities_.CreateServiceUser(user);
-  }
-  Result<ServiceUser> GetServiceUser(const TenantId& tenant, std::string_view id) override {
-    return identities_.GetServiceUser(tenant, id);
-  }
-  Result<ServiceUser> FindServiceUserByKeyId(std::string_view key_id) override {
-    return identities_.FindServiceUserByKeyId(key_id);
-  }
-  Result<Page<ServiceUser>> ListServiceUsers(const TenantId& tenant,
-                                             const PageRequest& page) override {
-    return identities_.ListServiceUsers(tenant, page);
-  }
-  Status UpdateServiceUser(const ServiceUser& user) override {
-    return identities_.UpdateServiceUser(user);
-  }
-  Status TouchServiceUser(std::string_view id, int64_t used_ms) override {
-    return identities_.TouchServiceUser(id, used_ms);
-  }
-  Status DeleteServiceUser(const TenantId& tenant, std::string_view id) override {
-    return identities_.DeleteServiceUser(tenant, id);
-  }
-
-  Status RecordToken(const TokenRecord& token) override { return identities_.RecordToken(token); }
-  Result<std::optional<TokenRecord>> GetToken(std::string_view jti) override {
-    return identities_.GetToken(jti);
-  }
-  Result<Page<TokenRecord>> ListTokens(std::string_view principal_id,
-                                       const PageRequest& page) override {
-    return identities_.ListTokens(principal_id, page);
-  }
-  Status RevokeToken(std::string_view jti, int64_t revoked_ms,
-                     const std::optional<std::string>& reason) override {
-    return identities_.RevokeToken(jti, revoked_ms, reason);
-  }
-  Result<size_t> RevokePrincipalTokens(std::string_view principal_id, int64_t revoked_ms,
-                                       std::string_view reason) override {
-    return identities_.RevokePrincipalTokens(principal_id, revoked_ms, reason);
-  }
-  Result<size_t> PurgeExpiredTokens(int64_t now_ms) override {
-    return identities_.PurgeExpiredTokens(now_ms);
-  }
-
-  Status AddSigningKey(const SigningKey& key) override { return identities_.AddSigningKey(key); }
-  Result<std::vector<SigningKey>> ListSigningKeys() override {
-    return identities_.ListSigningKeys();
-  }
-  Status RetireSigningKey(std::string_view kid, int64_t retired_ms, int64_t expires_ms) override {
-    return identities_.RetireSigningKey(kid, retired_ms, expires_ms);
   }
 
  private:
@@ -477,7 +399,6 @@ class MemoryStore final : public MetadataStore {
   memory_internal::MergeOperations merges_;
   memory_internal::MetricsReports metrics_reports_;
   memory_internal::IdempotencyKeys idempotency_keys_;
-  memory_internal::Identities identities_;  // locked after mu_ when both are held
   int64_t next_seq_ = 1;
 };
 

@@ -1,5 +1,6 @@
 // Tenant, user and service-user rows of the SQLite store (schema v6). Uniqueness is checked
-// before writing, for clear messages; the unique indexes stay the last word.
+// before writing, for clear messages; the unique indexes stay the last word. Deleting a principal
+// deletes its tokens and access rows in the same transaction.
 #include "common/strings.h"
 #include "serde/properties.h"
 #include "store/sqlite/sqlite_identity_internal.h"
@@ -26,13 +27,6 @@ std::string TenantKey(const std::optional<TenantId>& tenant) {
 std::optional<std::string> OptTenant(const std::optional<TenantId>& tenant) {
   if (!tenant) return std::nullopt;
   return tenant->value;
-}
-
-// True when `sql` (one row or none) yields a row for `args`.
-template <typename... Args>
-Result<bool> HasRow(Connection& conn, const std::string& sql, const Args&... args) {
-  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
-  return stmt.BindAll(args...).Step();
 }
 
 Result<Tenant> ReadTenant(const Statement& stmt) {
@@ -78,34 +72,6 @@ Result<ServiceUser> ReadServiceUser(const Statement& stmt) {
   user.expires_ms = OptInt(stmt, 10);
   user.active = stmt.Int(11) != 0;
   return user;
-}
-
-// One row of `select` + `where` (bound to `args`), else kNotFound with `missing`.
-template <typename T, typename... Args>
-Result<T> SelectOne(Connection& conn, std::string_view select, std::string_view where,
-                    Result<T> (*read)(const Statement&), const std::string& missing,
-                    const Args&... args) {
-  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(std::string(select) + std::string(where)));
-  ASSIGN_OR_RETURN(bool row, stmt.BindAll(args...).Step());
-  if (!row) return MakeError(ErrorCode::kNotFound, missing);
-  return read(stmt);
-}
-
-// The page of `select` rows in (`first`, `id`) order after the token's position; `filter` is a
-// condition on ?1 ("" for none). The SQL text is built from constants only.
-template <typename T>
-Result<Page<T>> ListByTextKey(Connection& conn, std::string_view select, std::string_view filter,
-                              const std::optional<std::string>& filter_value,
-                              std::string_view first, std::string_view id, const PageRequest& page,
-                              Result<T> (*read)(const Statement&), TextKey (*position)(const T&)) {
-  ASSIGN_OR_RETURN(std::optional<TextKey> after, keyset::DecodeTextToken(page.token));
-  std::string sql = fmt::format("{}WHERE {}({}, {}) {} (?2, ?3) ORDER BY {}, {} LIMIT ?4", select,
-                                filter, first, id, after ? ">" : ">=", first, id);
-  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
-  if (filter_value) stmt.Bind(1, *filter_value);
-  TextKey start = after.value_or(TextKey{});
-  stmt.Bind(2, start.first).Bind(3, start.second).Bind(4, SqlLimit(page.limit));
-  return StepPage<T>(stmt, page.limit, read, position);
 }
 
 Status CheckTenantExists(Connection& conn, const TenantId& id) {
@@ -280,6 +246,7 @@ Status ReplaceUser(Connection& conn, const User& user) {
 Status RemoveUser(Connection& conn, const std::optional<TenantId>& tenant, std::string_view id) {
   RETURN_IF_ERROR(SelectUser(conn, tenant, id));
   RETURN_IF_ERROR(RemoveTokensOf(conn, id));
+  RETURN_IF_ERROR(RemoveAccessOf(conn, id));
   ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("DELETE FROM users WHERE id = ?1"));
   return stmt.BindAll(id).Run();
 }
@@ -349,6 +316,7 @@ Status TouchServiceUserRow(Connection& conn, std::string_view id, int64_t used_m
 Status RemoveServiceUser(Connection& conn, const TenantId& tenant, std::string_view id) {
   RETURN_IF_ERROR(SelectServiceUser(conn, tenant, id));
   RETURN_IF_ERROR(RemoveTokensOf(conn, id));
+  RETURN_IF_ERROR(RemoveAccessOf(conn, id));
   ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("DELETE FROM service_users WHERE id = ?1"));
   return stmt.BindAll(id).Run();
 }

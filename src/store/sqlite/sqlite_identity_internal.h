@@ -1,16 +1,19 @@
-// Identity rows of the SQLite store (schema v6), each operation on a connection already inside a
-// transaction: tenants, users and service users in sqlite_identity.cc, issued tokens and signing
-// keys in sqlite_tokens.cc. Page tokens are store/keyset_token.h's.
+// Identity and access rows of the SQLite store (schemas v6 and v7), each operation on a connection
+// already inside a transaction: tenants, users and service users in sqlite_identity.cc, issued
+// tokens and signing keys in sqlite_tokens.cc, roles and grants in sqlite_access.cc. Page tokens
+// are store/keyset_token.h's.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/keyset_token.h"
 #include "store/metadata_store.h"
 #include "store/sqlite/sqlite_db_internal.h"
+#include "store/sqlite/sqlite_ops_internal.h"
 
 namespace pangolin::store::sqlite_internal {
 
@@ -30,7 +33,7 @@ Result<User> SelectUserByOidc(Connection& conn, std::string_view issuer, std::st
 Result<Page<User>> SelectUsers(Connection& conn, const std::optional<TenantId>& tenant,
                                const PageRequest& page);
 Status ReplaceUser(Connection& conn, const User& user);
-// Deletes the user and its token rows.
+// Deletes the user, its token rows and its access rows (RemoveAccessOf).
 Status RemoveUser(Connection& conn, const std::optional<TenantId>& tenant, std::string_view id);
 
 Status InsertServiceUser(Connection& conn, const ServiceUser& user);
@@ -41,7 +44,7 @@ Result<Page<ServiceUser>> SelectServiceUsers(Connection& conn, const TenantId& t
                                              const PageRequest& page);
 Status ReplaceServiceUser(Connection& conn, const ServiceUser& user);
 Status TouchServiceUserRow(Connection& conn, std::string_view id, int64_t used_ms);
-// Deletes the service user and its token rows.
+// Deletes the service user, its token rows and its access rows (RemoveAccessOf).
 Status RemoveServiceUser(Connection& conn, const TenantId& tenant, std::string_view id);
 
 // --- issued tokens and signing keys (sqlite_tokens.cc) ---
@@ -62,7 +65,76 @@ Result<std::vector<SigningKey>> SelectSigningKeys(Connection& conn);
 Status RetireSigningKeyRow(Connection& conn, std::string_view kid, int64_t retired_ms,
                            int64_t expires_ms);
 
-// --- column helpers shared by both files ---
+// --- roles, role assignments and direct grants (sqlite_access.cc); errors as on AccessStore ---
+Status InsertRole(Connection& conn, const Role& role);
+Result<Role> SelectRole(Connection& conn, const TenantId& tenant, std::string_view id);
+Result<Page<Role>> SelectRoles(Connection& conn, const TenantId& tenant, const PageRequest& page);
+Status ReplaceRole(Connection& conn, const Role& role);
+// Deletes the role; its assignments go with it (ON DELETE CASCADE).
+Status RemoveRole(Connection& conn, const TenantId& tenant, std::string_view id);
+
+Status InsertRoleAssignment(Connection& conn, const TenantId& tenant,
+                            const RoleAssignment& assignment);
+Status RemoveRoleAssignment(Connection& conn, const TenantId& tenant, std::string_view principal_id,
+                            std::string_view role_id);
+Result<std::vector<Role>> SelectPrincipalRoles(Connection& conn, const TenantId& tenant,
+                                               std::string_view principal_id);
+
+Status InsertGrant(Connection& conn, const DirectGrant& grant);
+Result<DirectGrant> SelectGrant(Connection& conn, const TenantId& tenant, std::string_view id);
+Result<Page<DirectGrant>> SelectGrants(Connection& conn, const TenantId& tenant,
+                                       const std::optional<std::string>& principal_id,
+                                       const PageRequest& page);
+Status RemoveGrant(Connection& conn, const TenantId& tenant, std::string_view id);
+
+// Two indexed queries: the principal's direct grants (kDirectGrantsSql, in ListGrants order),
+// then its roles' permissions (kRoleGrantsSql, roles in no particular order), each bound to
+// (?1 principal id, ?2 tenant id).
+Result<std::vector<PermissionGrant>> SelectPermissions(Connection& conn, const TenantId& tenant,
+                                                       std::string_view principal_id);
+extern const char kDirectGrantsSql[];
+extern const char kRoleGrantsSql[];
+
+// Deletes every direct grant and role assignment of a principal, in every tenant (its deletion).
+Status RemoveAccessOf(Connection& conn, std::string_view principal_id);
+
+// --- helpers shared by the identity and access files ---
+// True when `sql` (one row or none) yields a row for `args`.
+template <typename... Args>
+Result<bool> HasRow(Connection& conn, const std::string& sql, const Args&... args) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
+  return stmt.BindAll(args...).Step();
+}
+
+// One row of `select` + `where` (bound to `args`), else kNotFound with `missing`.
+template <typename T, typename... Args>
+Result<T> SelectOne(Connection& conn, std::string_view select, std::string_view where,
+                    Result<T> (*read)(const Statement&), const std::string& missing,
+                    const Args&... args) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(std::string(select) + std::string(where)));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(args...).Step());
+  if (!row) return MakeError(ErrorCode::kNotFound, missing);
+  return read(stmt);
+}
+
+// The page of `select` rows in (`first`, `id`) order after the token's position; `filter` is a
+// condition on ?1 ("" for none). The SQL text is built from constants only.
+template <typename T>
+Result<Page<T>> ListByTextKey(Connection& conn, std::string_view select, std::string_view filter,
+                              const std::optional<std::string>& filter_value,
+                              std::string_view first, std::string_view id, const PageRequest& page,
+                              Result<T> (*read)(const Statement&),
+                              keyset::TextKey (*position)(const T&)) {
+  ASSIGN_OR_RETURN(std::optional<keyset::TextKey> after, keyset::DecodeTextToken(page.token));
+  std::string sql = fmt::format("{}WHERE {}({}, {}) {} (?2, ?3) ORDER BY {}, {} LIMIT ?4", select,
+                                filter, first, id, after ? ">" : ">=", first, id);
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
+  if (filter_value) stmt.Bind(1, *filter_value);
+  keyset::TextKey start = after.value_or(keyset::TextKey{});
+  stmt.Bind(2, start.first).Bind(3, start.second).Bind(4, SqlLimit(page.limit));
+  return StepPage<T>(stmt, page.limit, read, position);
+}
+
 inline std::optional<int64_t> OptInt(const Statement& stmt, int column) {
   if (stmt.IsNull(column)) return std::nullopt;
   return stmt.Int(column);

@@ -265,6 +265,49 @@ CREATE TABLE signing_keys (
   expires_ms      INTEGER
 ) WITHOUT ROWID;
 )sql",
+    // v7: access. Permissions, scopes and actions are JSON in serde/access.h's stored form;
+    // grants.scope_type and grants.catalog_id repeat what the scope names, so that grants can be
+    // found by catalog without parsing. Principals are users or service users, so nothing here
+    // references them: deleting a principal deletes its rows (grants_by_principal and the
+    // assignments' primary key find them). Nothing references tenants either, like warehouses.
+    R"sql(
+CREATE TABLE roles (
+  id             TEXT PRIMARY KEY,
+  tenant_id      TEXT NOT NULL,
+  name           TEXT NOT NULL,
+  description    TEXT,
+  permissions    TEXT NOT NULL,            -- JSON array of {scope, actions}
+  created_by     TEXT NOT NULL,
+  created_ms     INTEGER NOT NULL,
+  updated_ms     INTEGER NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+CREATE TABLE role_assignments (
+  tenant_id      TEXT NOT NULL,
+  principal_id   TEXT NOT NULL,
+  role_id        TEXT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+  assigned_by    TEXT NOT NULL,
+  assigned_ms    INTEGER NOT NULL,
+  PRIMARY KEY (principal_id, role_id)
+) WITHOUT ROWID;
+CREATE INDEX role_assignments_by_role ON role_assignments (role_id);
+-- Listing order: (granted_ms, id). grants_by_principal leads with principal_id so that it serves
+-- both a principal's grants in a tenant and all of them (its deletion).
+CREATE TABLE grants (
+  id             TEXT PRIMARY KEY,
+  tenant_id      TEXT NOT NULL,
+  principal_id   TEXT NOT NULL,
+  scope_type     TEXT NOT NULL,            -- 'tenant', 'catalog', 'namespace', 'asset', 'tag'
+  catalog_id     TEXT,                     -- NULL for tenant and tag scopes
+  scope          TEXT NOT NULL,            -- JSON object
+  actions        TEXT NOT NULL,            -- JSON array
+  granted_by     TEXT NOT NULL,
+  granted_ms     INTEGER NOT NULL
+);
+CREATE INDEX grants_by_principal ON grants (principal_id, tenant_id, granted_ms, id);
+CREATE INDEX grants_by_tenant ON grants (tenant_id, granted_ms, id);
+CREATE INDEX grants_by_catalog ON grants (tenant_id, catalog_id) WHERE catalog_id IS NOT NULL;
+)sql",
 };
 
 Result<int> CurrentVersion(Connection& conn) {

@@ -342,6 +342,54 @@ class SqliteStore final : public MetadataStore {
         [&](Connection& c) { return RetireSigningKeyRow(c, kid, retired_ms, expires_ms); });
   }
 
+  Status CreateRole(const Role& role) override {
+    return Write([&](Connection& c) { return InsertRole(c, role); });
+  }
+  Result<Role> GetRole(const TenantId& tenant, std::string_view id) override {
+    return Read([&](Connection& c) { return SelectRole(c, tenant, id); });
+  }
+  Result<Page<Role>> ListRoles(const TenantId& tenant, const PageRequest& page) override {
+    return Read([&](Connection& c) { return SelectRoles(c, tenant, page); });
+  }
+  Status UpdateRole(const Role& role) override {
+    return Write([&](Connection& c) { return ReplaceRole(c, role); });
+  }
+  Status DeleteRole(const TenantId& tenant, std::string_view id) override {
+    return Write([&](Connection& c) { return RemoveRole(c, tenant, id); });
+  }
+
+  Status AssignRole(const TenantId& tenant, const RoleAssignment& assignment) override {
+    return Write([&](Connection& c) { return InsertRoleAssignment(c, tenant, assignment); });
+  }
+  Status UnassignRole(const TenantId& tenant, std::string_view principal_id,
+                      std::string_view role_id) override {
+    return Write(
+        [&](Connection& c) { return RemoveRoleAssignment(c, tenant, principal_id, role_id); });
+  }
+  Result<std::vector<Role>> ListPrincipalRoles(const TenantId& tenant,
+                                               std::string_view principal_id) override {
+    return Read([&](Connection& c) { return SelectPrincipalRoles(c, tenant, principal_id); });
+  }
+
+  Status CreateGrant(const DirectGrant& grant) override {
+    return Write([&](Connection& c) { return InsertGrant(c, grant); });
+  }
+  Result<DirectGrant> GetGrant(const TenantId& tenant, std::string_view id) override {
+    return Read([&](Connection& c) { return SelectGrant(c, tenant, id); });
+  }
+  Result<Page<DirectGrant>> ListGrants(const TenantId& tenant,
+                                       const std::optional<std::string>& principal_id,
+                                       const PageRequest& page) override {
+    return Read([&](Connection& c) { return SelectGrants(c, tenant, principal_id, page); });
+  }
+  Status DeleteGrant(const TenantId& tenant, std::string_view id) override {
+    return Write([&](Connection& c) { return RemoveGrant(c, tenant, id); });
+  }
+  Result<std::vector<PermissionGrant>> LoadPermissions(const TenantId& tenant,
+                                                       std::string_view principal_id) override {
+    return Read([&](Connection& c) { return SelectPermissions(c, tenant, principal_id); });
+  }
+
  private:
   // Runs `body(connection, catalog_pk)` in a read or write transaction.
   template <typename Body>

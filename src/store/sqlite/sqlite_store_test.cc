@@ -7,7 +7,9 @@
 
 #include <thread>
 
+#include "common/strings.h"
 #include "store/sqlite/sqlite_db_internal.h"
+#include "store/sqlite/sqlite_identity_internal.h"
 #include "testing/matchers.h"
 #include "testing/temp_dir.h"
 
@@ -194,7 +196,8 @@ TEST_F(SqliteStoreTest, UpgradesAVersionFiveDatabaseWithTheDefaultTenant) {
                 IsOk());
   }
   ASSERT_OK_AND_ASSIGN(auto store, Open());
-  EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"), "6");
+  EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"),
+            std::to_string(sqlite_internal::KnownSchemaVersion()));
   EXPECT_THAT(store->GetTenant(kDefaultTenant),
               ::testing::Optional(Tenant{kDefaultTenant, "default", {}, 0}));
   TenantId other{"11111111-1111-4111-8111-111111111111"};
@@ -211,6 +214,65 @@ TEST_F(SqliteStoreTest, UpgradesAVersionFiveDatabaseWithTheDefaultTenant) {
            "INSERT INTO users (id, username, email, role, created_ms, updated_ms, active) "
            "VALUES ('u2', 'admin', '', 0, 0, 0, 1)");
   EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM users WHERE username = 'admin'"), "1");
+}
+
+// v7 adds roles and grants beside existing identity rows: users keep working, get roles and
+// grants, and take them along when deleted; a role's assignments go with it even through raw SQL.
+TEST_F(SqliteStoreTest, UpgradesAVersionSixDatabaseToStoreRolesAndGrants) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto conn, sqlite_internal::Connection::Open(Path(), 5000, true));
+    ASSERT_THAT(sqlite_internal::Migrate(*conn, 6), IsOk());
+    ASSERT_THAT(conn->Exec(R"sql(
+      INSERT INTO users (id, tenant_id, username, email, role, created_ms, updated_ms, active)
+        VALUES ('u1', '00000000-0000-0000-0000-000000000000', 'ann', 'a@x', 2, 1, 1, 1);
+    )sql"),
+                IsOk());
+  }
+  ASSERT_OK_AND_ASSIGN(auto store, Open());
+  EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"), "7");
+  ASSERT_OK_AND_ASSIGN(User ann, store->GetUser(kDefaultTenant, "u1"));
+  EXPECT_EQ(ann.username, "ann");
+  catalog::PermissionGrant read_all;  // on the whole tenant
+  read_all.actions = {catalog::Action::kRead};
+  Role role{"r1", "readers", std::nullopt, kDefaultTenant, {read_all}, "admin", 1, 1};
+  ASSERT_THAT(store->CreateRole(role), IsOk());
+  ASSERT_THAT(store->AssignRole(kDefaultTenant, {"u1", "r1", "admin", 2}), IsOk());
+  ASSERT_THAT(store->AssignRole(kDefaultTenant, {"u2", "r1", "admin", 2}), IsOk());
+  ASSERT_THAT(store->CreateGrant({"g1", "u1", kDefaultTenant, read_all, "admin", 3}), IsOk());
+  EXPECT_THAT(store->LoadPermissions(kDefaultTenant, "u1"),
+              ::testing::Optional(::testing::ElementsAre(read_all, read_all)));
+  ASSERT_THAT(store->DeleteUser(kDefaultTenant, "u1"), IsOk());
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM grants"), "0");
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM role_assignments"), "1");
+  RawQuery(Path(), "PRAGMA foreign_keys = ON; DELETE FROM roles WHERE id = 'r1'; SELECT 1");
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM role_assignments"), "0");
+}
+
+// LoadPermissions is two indexed lookups keyed by the principal (then by role id): never a scan,
+// nor a walk over the tenant's roles, however many the database holds.
+TEST_F(SqliteStoreTest, LoadPermissionsSearchesByPrincipalOnly) {
+  { ASSERT_OK_AND_ASSIGN(auto store, Open()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  std::unique_ptr<sqlite3, sqlite_internal::DbCloser> owner(db);
+  for (const char* sql : {sqlite_internal::kDirectGrantsSql, sqlite_internal::kRoleGrantsSql}) {
+    std::vector<std::string> plan;
+    std::string explain = std::string("EXPLAIN QUERY PLAN ") + sql;
+    sqlite3_exec(
+        db, explain.c_str(),
+        [](void* out, int columns, char** values, char**) {
+          static_cast<std::vector<std::string>*>(out)->emplace_back(values[columns - 1]);
+          return 0;
+        },
+        &plan, nullptr);
+    ASSERT_FALSE(plan.empty()) << sql;
+    EXPECT_NE(plan[0].find("principal_id=?"), std::string::npos) << sql << ": " << plan[0];
+    for (const auto& step : plan) {
+      bool keyed = step.find("principal_id=?") != std::string::npos ||
+                   step.find("(id=?)") != std::string::npos;
+      EXPECT_TRUE(StartsWith(step, "SEARCH") && keyed) << sql << ": " << step;
+    }
+  }
 }
 
 TEST_F(SqliteStoreTest, RefusesANewerSchema) {

@@ -1,0 +1,56 @@
+// Authorizer; see authorizer.h.
+#include "service/authorizer.h"
+
+namespace pangolin::service {
+
+Result<const catalog::PermissionSet*> Authorizer::PermissionsOf(const Context& ctx) const {
+  if (!ctx.permissions) {
+    catalog::PermissionSet set;
+    if (ctx.caller.authenticated() && !ctx.caller.id.empty()) {
+      ASSIGN_OR_RETURN(auto grants, store_.LoadPermissions(ctx.tenant, ctx.caller.id));
+      set = catalog::PermissionSet(std::move(grants));
+    }
+    ctx.permissions = std::make_shared<const catalog::PermissionSet>(std::move(set));
+  }
+  return ctx.permissions.get();
+}
+
+Result<bool> Authorizer::Allows(const Context& ctx, catalog::Action action,
+                                const catalog::AccessTarget& target) const {
+  if (ctx.IsTenantAdmin()) return true;
+  if (!ctx.caller.authenticated()) return false;
+  ASSIGN_OR_RETURN(const catalog::PermissionSet* set, PermissionsOf(ctx));
+  return set->Allows(action, target);
+}
+
+Result<bool> Authorizer::Reaches(const Context& ctx, catalog::Action action,
+                                 const catalog::AccessTarget& target) const {
+  if (ctx.IsTenantAdmin()) return true;
+  if (!ctx.caller.authenticated()) return false;
+  ASSIGN_OR_RETURN(const catalog::PermissionSet* set, PermissionsOf(ctx));
+  return set->Reaches(action, target);
+}
+
+Status Authorizer::Require(const Context& ctx, catalog::Action action,
+                           const catalog::AccessTarget& target) const {
+  ASSIGN_OR_RETURN(bool allowed, Allows(ctx, action, target));
+  if (!allowed) {
+    return Err(ErrorCode::kForbidden, "Permission denied: {} is not granted here",
+               catalog::ToString(action));
+  }
+  ctx.access_checked = true;
+  return Ok();
+}
+
+Status Authorizer::RequireReach(const Context& ctx, catalog::Action action,
+                                const catalog::AccessTarget& target) const {
+  ASSIGN_OR_RETURN(bool reaches, Reaches(ctx, action, target));
+  if (!reaches) {
+    return Err(ErrorCode::kForbidden, "Permission denied: {} is not granted here",
+               catalog::ToString(action));
+  }
+  ctx.access_checked = true;
+  return Ok();
+}
+
+}  // namespace pangolin::service
