@@ -59,6 +59,8 @@ inline const RouteRule kCreateOnCatalog =
     RouteRule::Permission(Action::kCreate, ScopeLevel::kCatalog);
 inline const RouteRule kDeleteOnCatalog =
     RouteRule::Permission(Action::kDelete, ScopeLevel::kCatalog);
+// Creating a branch: experimental-branching, or ingest-branching for an ingest branch (checked
+// by the handler, which reads the type from the body).
 inline const RouteRule kBranchOnCatalog =
     RouteRule::Permission(Action::kExperimentalBranching, ScopeLevel::kCatalog);
 inline const RouteRule kListOnNamespace =

@@ -49,6 +49,12 @@ Status IcebergService::RequireBranch(const Context& ctx, const CatalogHandle& ca
   if (ref.error().code != ErrorCode::kNotFound) return tl::unexpected(ref.error());
   if (!create_for) return Err(ErrorCode::kNotFound, "Branch does not exist: {}", cat.ref);
   RETURN_IF_ERROR(catalog::ValidateName("branch", cat.ref));
+  if (options_.authorizer != nullptr) {
+    // Adding the branch is creating an experimental branch: it needs that permission too.
+    RETURN_IF_ERROR(options_.authorizer->Require(
+        ctx, catalog::Action::kExperimentalBranching,
+        catalog::AccessTarget{cat.catalog.id.value, std::nullopt, std::nullopt, {}}));
+  }
   store::NewBranch branch{cat.ref,
                           std::string(catalog::kMainBranch),
                           store::BranchType::kExperimental,

@@ -274,3 +274,28 @@ def test_idempotent_replay_is_only_for_the_same_authorized_caller(world: World) 
     # Another caller's retry with the same key is not this request: never a replay.
     r = other.post("/v1/lake/namespaces/hr/properties", json=body, headers=headers)
     assert "Idempotent-Replayed" not in r.headers and r.status_code != 200
+
+
+def test_each_branch_type_needs_its_own_permission(world: World) -> None:
+    user_id, user = world.new_user()
+    catalog = {"type": "catalog", "catalog_id": world.catalog_id}
+    world.grant(user_id, catalog, ["write"])
+    ingest = {"name": unique_name("ingest"), "catalog": "lake", "branch_type": "ingest"}
+    experiment = {"name": unique_name("exp"), "catalog": "lake", "branch_type": "experimental"}
+    expect_status(user.post("/api/v1/branches", json=ingest), 403)
+    expect_status(user.post("/api/v1/branches", json=experiment), 403)
+    # Creating a table on a missing branch adds an experimental branch: the same permission.
+    branch = unique_name("auto")
+    r = user.post(f"/v1/lake/namespaces/sales/tables",
+                  json={"name": f"t@{branch}", "schema": simple_schema()})
+    assert r.status_code == 403, r.text
+    world.grant(user_id, catalog, ["ingest-branching"])
+    expect_status(user.post("/api/v1/branches", json=ingest), 201)
+    expect_status(user.post("/api/v1/branches", json=experiment), 403)
+    world.grant(user_id, catalog, ["experimental-branching"])
+    expect_status(user.post("/api/v1/branches", json=experiment), 201)
+    expect_status(user.post(f"/v1/lake/namespaces/sales/tables",
+                            json={"name": f"t@{branch}", "schema": simple_schema()}), 200)
+    created = expect_status(user.get(f"/api/v1/branches/{branch}", params={"catalog": "lake"}),
+                            200)
+    assert created["branch_type"] == "experimental"

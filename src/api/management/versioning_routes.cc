@@ -29,7 +29,12 @@ void AddBranchRoutes(ApiRouter& router, VersioningService& s, const CatalogGate&
   Add(router, "POST", "/api/v1/branches", rules::kBranchOnCatalog,
       [&s, &gate](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseBranchRequest(req.body));
-        RETURN_IF_ERROR(gate.Require(ctx, Action::kExperimentalBranching, body.catalog));
+        // Each branch type has its own permission.
+        RETURN_IF_ERROR(gate.Require(ctx,
+                                     body.type == catalog::BranchType::kIngest
+                                         ? Action::kIngestBranching
+                                         : Action::kExperimentalBranching,
+                                     body.catalog));
         service::BranchInput input{body.catalog, body.name, body.type, body.from, body.assets};
         ASSIGN_OR_RETURN(auto branch, s.CreateBranch(ctx, input));
         return Response::Json(201, serde::BranchJson(branch));
