@@ -6,8 +6,10 @@
 
 #include "api/api_handler.h"
 #include "api/errors.h"
+#include "api/gatekeeper.h"
 #include "api/iceberg/iceberg_routes.h"
 #include "api/management/access_routes.h"
+#include "api/management/audit_routes.h"
 #include "api/management/identity_routes.h"
 #include "api/management/management_routes.h"
 #include "api/management/merge_routes.h"
@@ -81,7 +83,8 @@ class Pipeline {
   Pipeline(ApiDependencies deps, ApiOptions options)
       : deps_(deps),
         options_(std::move(options)),
-        gate_(deps_.tenancy, deps_.merges, deps_.authorizer) {
+        gate_(deps_.tenancy, deps_.merges, deps_.authorizer),
+        gatekeeper_(deps_.auth, deps_.store, deps_.audit, options_.no_auth) {
     AddHealthRoutes(router_, deps_, options_.metrics_enabled);
     RegisterIcebergRoutes(router_, deps_.iceberg,
                           {options_.default_catalog, &deps_.idempotency, &deps_.authorizer});
@@ -89,7 +92,8 @@ class Pipeline {
     RegisterVersioningRoutes(router_, deps_.versioning, gate_);
     RegisterMergeRoutes(router_, deps_.merges, gate_);
     RegisterMetricsReportRoutes(router_, deps_.iceberg, gate_);
-    RegisterAuthRoutes(router_, deps_.auth, deps_.identity);
+    RegisterAuthRoutes(router_, deps_.auth, deps_.identity, deps_.audit);
+    RegisterAuditRoutes(router_, deps_.audit);
     RegisterIdentityRoutes(router_, deps_.identity);
     RegisterAccessRoutes(router_, deps_.access);
   }
@@ -140,15 +144,19 @@ class Pipeline {
       return ErrorFor(request.path, ErrorCode::kBadRequest, "Malformed percent-encoding in path");
     }
     const RouteInfo& route = router_.Route(*match.route_id);
-    auto ctx = Authenticate(request, route.rule);
+    auto ctx = gatekeeper_.Admit(request, route, match.params);
     if (!ctx) return Refuse(request.path, ctx.error());
-    if (auto allowed = Allow(route.rule, *ctx); !allowed) {
-      return Refuse(request.path, allowed.error());
-    }
+    Response response = Run(request, match, route, *ctx);
+    gatekeeper_.Settle(route, *ctx, response);
+    return response;
+  }
+
+  Response Run(const Request& request, const http::RouteMatch& match, const RouteInfo& route,
+               const service::Context& ctx) {
     try {
-      Response response = router_.Handler(*match.route_id)(request, *ctx, match.params);
+      Response response = router_.Handler(*match.route_id)(request, ctx, match.params);
       if (route.rule.kind == RouteRule::Kind::kPermission && response.status < 400 &&
-          !ctx->access_checked) {
+          !ctx.access_checked) {
         // Deny by default: a permission route must have checked what it acted on.
         log::Error("route answered without checking permissions")
             .With("route", route.path_template)
@@ -162,94 +170,6 @@ class Pipeline {
     }
   }
 
-  // The caller's context: its principal (development principal for anonymous requests when
-  // authentication is off) and the tenant it acts in. On public routes bad credentials are
-  // ignored; elsewhere they are refused.
-  Result<service::Context> Authenticate(const Request& request, const RouteRule& rule) {
-    service::Context ctx;
-    ctx.request_id = request.request_id;
-    ctx.remote_address = request.remote_address;
-    ctx.user_agent = std::string(request.Header("user-agent").value_or(""));
-    ASSIGN_OR_RETURN(service::Credentials credentials, CredentialsOf(request));
-    auto principal = deps_.auth.Authenticate(credentials);
-    if (!principal) {
-      if (rule.kind == RouteRule::Kind::kPublic) return ctx;
-      return tl::unexpected(principal.error());
-    }
-    ctx.caller = std::move(*principal);
-    if (!ctx.caller.authenticated() && options_.no_auth) ctx.caller = DevelopmentPrincipal();
-    if (ctx.caller.authenticated()) {
-      ctx.principal = ctx.caller.name;
-      ctx.tenant = ctx.caller.home_tenant.value_or(kDefaultTenant);
-    }
-    if (auto selected = request.Header("x-pangolin-tenant"); selected && !selected->empty()) {
-      ASSIGN_OR_RETURN(ctx.tenant, SelectTenant(ctx, *selected));
-    }
-    return ctx;
-  }
-
-  static Result<service::Credentials> CredentialsOf(const Request& request) {
-    service::Credentials credentials;
-    if (auto header = request.Header("authorization")) {
-      std::string_view value = *header;
-      if (value.size() >= 6 && ToLower(value.substr(0, 6)) == "bearer") {
-        // PyIceberg without credentials sends "Bearer None": no token at all.
-        std::string_view token = Trim(value.substr(6));
-        if (!token.empty() && token != "None") credentials.bearer = std::string(token);
-      } else {
-        return Err(ErrorCode::kNotAuthorized,
-                   "Unsupported Authorization scheme: send 'Bearer <token>' or X-API-Key");
-      }
-    }
-    if (auto key = request.Header("x-api-key")) credentials.api_key = std::string(Trim(*key));
-    return credentials;
-  }
-
-  static catalog::Principal DevelopmentPrincipal() {
-    catalog::Principal p;
-    p.kind = catalog::Principal::Kind::kDevelopment;
-    p.name = "development";
-    p.role = catalog::UserRole::kTenantAdmin;
-    p.home_tenant = kDefaultTenant;
-    return p;
-  }
-
-  // X-Pangolin-Tenant: root picks the tenant it acts in; anyone else may only name its own.
-  Result<TenantId> SelectTenant(const service::Context& ctx, std::string_view selected) {
-    if (!IsUuid(selected)) {
-      return Err(ErrorCode::kBadRequest, "Invalid X-Pangolin-Tenant '{}'", selected);
-    }
-    TenantId tenant{ToLower(selected)};
-    if (!ctx.caller.is_root()) {
-      if (tenant == ctx.tenant) return tenant;
-      return Err(ErrorCode::kForbidden, "Only root may act in another tenant");
-    }
-    RETURN_IF_ERROR(deps_.store.GetTenant(tenant).map([](auto) {}));
-    return tenant;
-  }
-
-  // The route's rule against the caller. Permission routes let every authenticated caller
-  // through to their handler, which checks the object it acts on (and must: see Dispatch).
-  static Status Allow(const RouteRule& rule, const service::Context& ctx) {
-    if (rule.kind == RouteRule::Kind::kPublic) return Ok();
-    if (!ctx.caller.authenticated()) {
-      return Err(ErrorCode::kNotAuthorized, "Authentication required");
-    }
-    switch (rule.kind) {
-      case RouteRule::Kind::kPublic:
-      case RouteRule::Kind::kAuthenticated:
-      case RouteRule::Kind::kPermission:
-        return Ok();
-      case RouteRule::Kind::kRoot:
-        if (ctx.caller.is_root()) return Ok();
-        break;
-      case RouteRule::Kind::kTenantAdmin:
-        if (ctx.IsTenantAdmin()) return Ok();
-        break;
-    }
-    return Err(ErrorCode::kForbidden, "Permission denied: this route needs {}", rule.ToString());
-  }
-
   static Response Refuse(std::string_view path, const Error& error) {
     Response response = ErrorFor(path, error.code, error.message);
     if (error.code == ErrorCode::kNotAuthorized) {
@@ -261,6 +181,7 @@ class Pipeline {
   ApiDependencies deps_;
   ApiOptions options_;
   CatalogGate gate_;
+  Gatekeeper gatekeeper_;
   ApiRouter router_;
 };
 

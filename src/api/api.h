@@ -11,6 +11,7 @@
 #include "common/metrics.h"
 #include "http/server.h"
 #include "service/access_service.h"
+#include "service/audit_log.h"
 #include "service/auth_service.h"
 #include "service/authorizer.h"
 #include "service/iceberg_service.h"
@@ -35,6 +36,7 @@ struct ApiDependencies {
   service::IdentityService& identity;
   const service::Authorizer& authorizer;
   service::AccessService& access;
+  service::AuditLog& audit;
   store::MetadataStore& store;  // for readiness
   Metrics& metrics;
   const std::atomic<ServerState>& state;

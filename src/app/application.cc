@@ -8,11 +8,13 @@
 #include <fstream>
 
 #include "api/api.h"
+#include "api/audit_actions.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "http/server.h"
 #include "service/access_service.h"
+#include "service/audit_log.h"
 #include "service/auth_service.h"
 #include "service/iceberg_service.h"
 #include "service/idempotency_service.h"
@@ -125,13 +127,16 @@ int RunServer(const Config& config) {
   service::IdentityService identity(**store, SystemClock(), config.no_auth);
   api::ApiOptions api_options{config.no_auth, config.default_catalog, config.metrics_enabled};
   service::AccessService access(**store, SystemClock());
-  api::ApiDependencies api_deps{iceberg,  tenancy,    versioning, merges,  idempotency, auth,
-                                identity, authorizer, access,     **store, metrics,     state};
+  service::AuditLog audit(**store, SystemClock(), metrics);
+  api::ApiDependencies api_deps{iceberg, tenancy,  versioning, merges, idempotency,
+                                auth,    identity, authorizer, access, audit,
+                                **store, metrics,  state};
   if (config.print_routes) {
     for (const auto& route : api::DescribeRoutes(api_deps, api_options)) {
-      fmt::print(R"({{"method":"{}","path":"{}","rule":"{}"}})"
+      fmt::print(R"({{"method":"{}","path":"{}","rule":"{}","audit":"{}"}})"
                  "\n",
-                 route.method, route.path_template, route.rule.ToString());
+                 route.method, route.path_template, route.rule.ToString(),
+                 api::AuditModeName(api::AuditFor(route.method, route.path_template)));
     }
     return 0;
   }

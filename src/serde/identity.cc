@@ -83,6 +83,25 @@ std::string Rfc3339(int64_t unix_ms) {
   return std::string(text, n) + fmt::format(".{:03d}Z", static_cast<int>(unix_ms % 1000));
 }
 
+std::optional<int64_t> ParseRfc3339(std::string_view text) {
+  std::tm tm{};
+  std::string copy(text);
+  const char* rest = strptime(copy.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (rest == nullptr) return std::nullopt;
+  int64_t ms = 0;
+  if (*rest == '.') {
+    int digits = 0;
+    int64_t scale = 100;
+    for (++rest; *rest >= '0' && *rest <= '9'; ++rest, ++digits) {
+      ms += (*rest - '0') * scale;
+      scale /= 10;
+    }
+    if (digits == 0 || digits > 9) return std::nullopt;
+  }
+  if (std::string_view(rest) != "Z") return std::nullopt;
+  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+}
+
 Result<LoginBody> ParseLoginRequest(std::string_view text) {
   ASSIGN_OR_RETURN(json::object object, ParseObject(text, "login request"));
   RETURN_IF_ERROR(RejectUnknownFields(object, {"username", "password", "tenant-id", "tenant_id"}));

@@ -16,6 +16,9 @@ namespace pangolin::serde {
 
 // "2026-12-04T19:05:06.123Z".
 std::string Rfc3339(int64_t unix_ms);
+// Unix milliseconds of a UTC RFC 3339 time ("2026-12-04T19:05:06Z", an optional fraction of up
+// to nine digits); nullopt when malformed or not in UTC.
+std::optional<int64_t> ParseRfc3339(std::string_view text);
 
 struct LoginBody {
   std::string username;

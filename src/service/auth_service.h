@@ -98,6 +98,8 @@ class AuthService {
   Status RotateSigningKey(const Context& ctx);
   // The public keys ({"keys": [...]}).
   std::string Jwks();
+  // True when `tenant` exists (to place an audit entry of a credential check in it).
+  bool TenantExists(const TenantId& tenant) { return store_.GetTenant(tenant).has_value(); }
 
  private:
   // The key ring: cached; re-read from the store (kThrottled: at most every few seconds, for

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "catalog/access.h"
+#include "catalog/audit.h"
 #include "catalog/identity.h"
 #include "common/ids.h"
 
@@ -25,6 +27,11 @@ struct Context {
   mutable bool access_checked = false;
   // The caller's grants, read once per request by the Authorizer.
   mutable std::shared_ptr<const catalog::PermissionSet> permissions;
+  // The audit entry of a mutating request, prepared by the pipeline. A catalog commit made for
+  // the request stores it in the same transaction and sets `audit_recorded`; otherwise the
+  // pipeline stores it once the request is answered.
+  mutable std::optional<catalog::AuditEntry> audit;
+  mutable bool audit_recorded = false;
 
   // Root, or a tenant admin of `tenant` (the reference's Admin(T)).
   bool IsAdminOf(const TenantId& t) const { return catalog::RoleCoversTenant(caller, t); }

@@ -119,7 +119,10 @@ Result<std::string> IcebergService::Commit(const Context& ctx, const CatalogHand
   request.author = ctx.principal;
   request.message = std::move(message);
   request.time_ms = clock_.NowMs();
-  return store_.Commit(ctx.tenant, cat.catalog.id, request);
+  if (ctx.audit && !ctx.audit_recorded) request.audit = ctx.audit;
+  auto committed = store_.Commit(ctx.tenant, cat.catalog.id, request);
+  if (committed && request.audit) ctx.audit_recorded = true;
+  return committed;
 }
 
 Result<store::Page<Namespace>> IcebergService::ListNamespaces(const Context& ctx,

@@ -262,7 +262,9 @@ Result<MergeOperation> MergeService::CommitMerge(const Context& ctx, MergeOperat
   commit.author = ctx.principal;
   commit.message = fmt::format("merge {} into {}", op.source_branch, op.target_branch);
   commit.time_ms = *done.completed_ms;
+  if (ctx.audit && !ctx.audit_recorded) commit.audit = ctx.audit;
   auto committed = store_.Commit(ctx.tenant, op.catalog_id, commit);
+  if (committed && commit.audit) ctx.audit_recorded = true;
   if (!committed) {
     if (committed.error().code == ErrorCode::kCommitFailed) {
       return Err(ErrorCode::kConflict,

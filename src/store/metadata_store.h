@@ -19,6 +19,7 @@
 #include "catalog/versioning.h"
 #include "common/result.h"
 #include "store/access_store.h"
+#include "store/audit_store.h"
 #include "store/identity_store.h"
 #include "store/paging.h"
 
@@ -68,6 +69,11 @@ struct CommitRequest {
   std::string author;
   std::string message;
   int64_t time_ms = 0;
+  // The change's audit record: appended to its tenant's chain in the same transaction as the
+  // commit; the commit fails as a whole if it cannot be. It is chained as AppendAudit chains
+  // (seq, prev_hash and hash assigned, `entry.tenant_id` names the chain), and a commit that fails
+  // for any other reason appends nothing.
+  std::optional<catalog::AuditEntry> audit;
 };
 
 struct Entry {
@@ -111,7 +117,7 @@ struct MetricsReportFilter {
   std::optional<std::string> report_type;
 };
 
-class MetadataStore : public IdentityStore, public AccessStore {
+class MetadataStore : public IdentityStore, public AccessStore, public AuditStore {
  public:
   ~MetadataStore() override = default;
 
@@ -165,7 +171,8 @@ class MetadataStore : public IdentityStore, public AccessStore {
   // missing key is not an error (guard it with kEquals). Returns the commit's id.
   // Errors: kCommitFailed (a precondition does not hold; nothing changed; the message names the
   // key); kNotFound (catalog or branch — a tag or commit is not a branch); kInvalidArgument (a
-  // kPut without content, an unknown merge parent); kUnavailable.
+  // kPut without content, an unknown merge parent); kAlreadyExists (the audit entry's id);
+  // kUnavailable.
   virtual Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
                                      const CommitRequest& request) = 0;
   // The history of `ref`, newest first, following first parents: the branch's own commits, then

@@ -197,6 +197,27 @@ inline RoleAssignment MakeAssignment(std::string principal_id, std::string role_
   return RoleAssignment{std::move(principal_id), std::move(role_id), "admin", 1700000000000};
 }
 
+// Audit builder: an entry as a service hands it to AppendAudit (seq and hashes unset), with a
+// fresh id and every optional field but error_message set.
+inline AuditEntry MakeAuditEntry(const TenantId& tenant, std::string action,
+                                 int64_t time_ms = 1700000000000) {
+  AuditEntry e;
+  e.id = NewUuidV7(time_ms);
+  e.tenant_id = tenant;
+  e.user_id = "user-1";
+  e.username = "ann";
+  e.action = std::move(action);
+  e.resource_type = "table";
+  e.resource_id = "table-1";
+  e.resource_name = "sales.orders";
+  e.time_ms = time_ms;
+  e.ip_address = "127.0.0.1";
+  e.user_agent = "contract-test/1.0";
+  e.request_id = NewUuid();
+  e.metadata_json = R"({"branch":"main"})";
+  return e;
+}
+
 // Every page of a listing of `limit` items, following next_token.
 template <typename T>
 std::vector<std::vector<T>> Pages(const std::function<Result<Page<T>>(const PageRequest&)>& list,

@@ -206,11 +206,15 @@ def fresh_session(caller: Caller) -> Http:
     return http
 
 
-def test_every_route_declares_a_known_rule() -> None:
+def test_every_route_declares_a_known_rule_and_its_audit() -> None:
     assert len(ROUTES) > 80
     for route in ROUTES:
         rule = route["rule"]
         assert rule in KNOWN_RULES or "@" in rule, route
+        # Every mutating route says how it is audited; reads are not.
+        expected = {"pipeline", "handler", "none"} if route["method"] in (
+            "POST", "PUT", "DELETE") else {"none"}
+        assert route["audit"] in expected, route
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r['method']} {r['path']}")

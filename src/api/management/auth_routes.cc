@@ -20,8 +20,28 @@ Response OAuthError(int status, std::string_view error, std::string_view descrip
   return Response::Json(status, serde::OAuthErrorJson(error, description));
 }
 
+// A login or token request's outcome in the audit trail, in the tenant of the account tried
+// (the default tenant when there is none).
+void RecordCredentialCheck(service::AuditLog& audit, AuthService& auth, const Context& ctx,
+                           std::string action, std::string resource_type, std::string_view username,
+                           const std::optional<TenantId>& tenant,
+                           const std::optional<std::string>& user_id, const Error* error) {
+  Context in_tenant = ctx;
+  if (tenant && auth.TenantExists(*tenant)) in_tenant.tenant = *tenant;
+  auto entry =
+      audit.Entry(in_tenant, std::move(action), std::move(resource_type), std::string(username));
+  entry.username = std::string(username);
+  entry.user_id = user_id;
+  if (error) {
+    entry.result = catalog::AuditResult::kFailure;
+    entry.error_message = error->message;
+  }
+  audit.Record(std::move(entry));
+}
+
 // POST /v1/oauth/tokens: client_credentials with a service user's id and API key.
-Response OAuthToken(AuthService& auth, const Request& request) {
+Response OAuthToken(AuthService& auth, service::AuditLog& audit, const Request& request,
+                    const Context& ctx) {
   auto form = http::ParseQuery(request.body);
   if (!form) return OAuthError(400, "invalid_request", "Malformed form body");
   auto field = [&](std::string_view name) -> std::optional<std::string> {
@@ -42,6 +62,13 @@ Response OAuthToken(AuthService& auth, const Request& request) {
     return OAuthError(400, "invalid_request", "client_id and client_secret are required");
   }
   auto issued = auth.ClientCredentials(*id, *secret);
+  if (issued) {
+    RecordCredentialCheck(audit, auth, ctx, "generate_token", "service_user",
+                          issued->claims.username, issued->claims.tenant_id, *id, nullptr);
+  } else {
+    RecordCredentialCheck(audit, auth, ctx, "api_key_rejected", "service_user", *id, std::nullopt,
+                          std::nullopt, &issued.error());
+  }
   if (!issued) {
     if (issued.error().code == ErrorCode::kNotAuthorized) {
       return OAuthError(401, "invalid_client", issued.error().message);
@@ -52,13 +79,20 @@ Response OAuthToken(AuthService& auth, const Request& request) {
                                                                       issued->claims.issued_at));
 }
 
-void AddSessionRoutes(ApiRouter& router, AuthService& auth, service::IdentityService& identity) {
+void AddSessionRoutes(ApiRouter& router, AuthService& auth, service::IdentityService& identity,
+                      service::AuditLog& audit) {
   Add(router, "POST", "/api/v1/users/login", RouteRule::Public(),
-      [&auth](const Request& req, const Context&, const PathParams&) -> Result<Response> {
+      [&auth, &audit](const Request& req, const Context& ctx,
+                      const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseLoginRequest(req.body));
-        ASSIGN_OR_RETURN(auto login, auth.Login(body.username, body.password, body.tenant));
+        auto login = auth.Login(body.username, body.password, body.tenant);
+        RecordCredentialCheck(audit, auth, ctx, login ? "login" : "login_failed", "user",
+                              body.username, body.tenant,
+                              login ? std::optional<std::string>(login->user.id) : std::nullopt,
+                              login ? nullptr : &login.error());
+        if (!login) return tl::unexpected(login.error());
         return Response::Json(
-            200, serde::LoginJson(login.token.token, login.user, login.token.claims.expires_at));
+            200, serde::LoginJson(login->token.token, login->user, login->token.claims.expires_at));
       });
   Add(router, "POST", "/api/v1/users/logout", RouteRule::Authenticated(),
       [&auth](const Request&, const Context& ctx, const PathParams&) -> Result<Response> {
@@ -142,13 +176,14 @@ void AddTokenRoutes(ApiRouter& router, AuthService& auth) {
 
 }  // namespace
 
-void RegisterAuthRoutes(ApiRouter& router, AuthService& auth, service::IdentityService& identity) {
-  AddSessionRoutes(router, auth, identity);
+void RegisterAuthRoutes(ApiRouter& router, AuthService& auth, service::IdentityService& identity,
+                        service::AuditLog& audit) {
+  AddSessionRoutes(router, auth, identity, audit);
   AddTokenRoutes(router, auth);
   for (const char* path : {"/v1/oauth/tokens", "/v1/{prefix}/oauth/tokens"}) {
     router.Add("POST", path, RouteRule::Public(),
-               [&auth](const Request& req, const Context&, const PathParams&) {
-                 return OAuthToken(auth, req);
+               [&auth, &audit](const Request& req, const Context& ctx, const PathParams&) {
+                 return OAuthToken(auth, audit, req, ctx);
                });
   }
   for (const char* path : {"/.well-known/jwks.json", "/api/v1/auth/jwks"}) {

@@ -3,13 +3,16 @@
 #pragma once
 
 #include "api/api_handler.h"
+#include "service/audit_log.h"
 #include "service/auth_service.h"
 #include "service/identity_service.h"
 
 namespace pangolin::api {
 
+// Login and the OAuth2 token endpoint record their outcomes in `audit` themselves: they know
+// whose credentials were tried.
 void RegisterAuthRoutes(ApiRouter& router, service::AuthService& auth,
-                        service::IdentityService& identity);
+                        service::IdentityService& identity, service::AuditLog& audit);
 void RegisterIdentityRoutes(ApiRouter& router, service::IdentityService& identity);
 
 }  // namespace pangolin::api

@@ -1,6 +1,7 @@
 // MemoryStore: every tenant's warehouses, catalogs, versioned catalog content and merge
-// operations in ordered maps behind one mutex; identities, access records and idempotency keys in
-// components with their own locks. Semantics match the SQLite store exactly (same contract suite).
+// operations in ordered maps behind one mutex; identities, access records, audit chains and
+// idempotency keys in components with their own locks. Semantics match the SQLite store exactly
+// (same contract suite).
 #include "store/memory/memory_store.h"
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 
 #include "common/clock.h"
 #include "common/strings.h"
+#include "store/memory/memory_audit_internal.h"
 #include "store/memory/memory_idempotency_internal.h"
 #include "store/memory/memory_merges_internal.h"
 #include "store/memory/memory_metrics_internal.h"
@@ -208,11 +210,21 @@ class MemoryStore final : public memory_internal::PrincipalStore {
       ASSIGN_OR_RETURN(completed,
                        merges_.PrepareCompletion(tenant, catalog, *request.completes_merge));
     }
-    ASSIGN_OR_RETURN(std::string id, versions->Commit(next_seq_, request));
-    ++next_seq_;
-    if (completed) {
-      completed->result_commit_id = id;
-      merges_.Complete(std::move(*completed));
+    std::string id;
+    auto apply = [&]() -> Status {
+      ASSIGN_OR_RETURN(id, versions->Commit(next_seq_, request));
+      ++next_seq_;
+      if (completed) {
+        completed->result_commit_id = id;
+        merges_.Complete(std::move(*completed));
+      }
+      return Ok();
+    };
+    // With an audit entry, the commit runs inside the append: both happen or neither does.
+    if (request.audit) {
+      RETURN_IF_ERROR(audits_.AppendWith(*request.audit, apply));
+    } else {
+      RETURN_IF_ERROR(apply());
     }
     return id;
   }
@@ -340,6 +352,30 @@ class MemoryStore final : public memory_internal::PrincipalStore {
     return idempotency_keys_.Purge(now_ms);
   }
 
+  Result<AuditEntry> AppendAudit(AuditEntry entry) override {
+    return audits_.Append(std::move(entry));
+  }
+
+  Result<std::vector<AuditEntry>> ListAudit(const std::optional<TenantId>& tenant,
+                                            const AuditFilter& filter, size_t offset,
+                                            size_t limit) override {
+    return audits_.List(tenant, filter, offset, limit);
+  }
+
+  Result<size_t> CountAudit(const std::optional<TenantId>& tenant,
+                            const AuditFilter& filter) override {
+    return audits_.Count(tenant, filter);
+  }
+
+  Result<AuditEntry> GetAudit(const std::optional<TenantId>& tenant, std::string_view id) override {
+    return audits_.Get(tenant, id);
+  }
+
+  Result<std::vector<AuditEntry>> ReadAuditChain(const TenantId& tenant, int64_t after_seq,
+                                                 size_t limit) override {
+    return audits_.ReadChain(tenant, after_seq, limit);
+  }
+
   Status DeleteTenant(const TenantId& id) override {
     // The store's lock first, then the identity component's (the only order these two are ever
     // taken in): no warehouse or catalog can appear in the tenant while it goes.
@@ -399,6 +435,7 @@ class MemoryStore final : public memory_internal::PrincipalStore {
   memory_internal::MergeOperations merges_;
   memory_internal::MetricsReports metrics_reports_;
   memory_internal::IdempotencyKeys idempotency_keys_;
+  memory_internal::Audits audits_;  // taken after mu_ (Commit), never before
   int64_t next_seq_ = 1;
 };
 

@@ -2,7 +2,7 @@
 // (the store decides which). Tenancy rows live in sqlite_tenancy.cc, versioned content and
 // commits in sqlite_content.cc, branches and tags in sqlite_refs.cc, merge operations in
 // sqlite_merges.cc, metrics reports in sqlite_metrics.cc, Idempotency-Key records in
-// sqlite_idempotency.cc.
+// sqlite_idempotency.cc, the audit trail in sqlite_audit.cc.
 #pragma once
 
 #include <cstdint>
@@ -129,5 +129,25 @@ Status FinishIdempotencyRow(Connection& conn, const TenantId& tenant, std::strin
                             std::string_view claim_id,
                             const std::optional<StoredResponse>& response);
 Result<size_t> PurgeIdempotencyRows(Connection& conn, int64_t now_ms);
+
+// --- audit trail (sqlite_audit.cc); errors and order as on AuditStore ---
+// Chains `entry` after its tenant's last row (seq, prev_hash, hash) and inserts it. The caller's
+// write transaction makes reading the last row and inserting the next one serial, across
+// processes too. AppendAudit and Commit (CommitRequest::audit) both append through this.
+Result<AuditEntry> InsertAuditEntry(Connection& conn, AuditEntry entry);
+Result<std::vector<AuditEntry>> SelectAuditEntries(Connection& conn,
+                                                   const std::optional<TenantId>& tenant,
+                                                   const AuditFilter& filter, size_t offset,
+                                                   size_t limit);
+Result<size_t> CountAuditEntries(Connection& conn, const std::optional<TenantId>& tenant,
+                                 const AuditFilter& filter);
+Result<AuditEntry> SelectAuditEntry(Connection& conn, const std::optional<TenantId>& tenant,
+                                    std::string_view id);
+Result<std::vector<AuditEntry>> SelectAuditChain(Connection& conn, const TenantId& tenant,
+                                                 int64_t after_seq, size_t limit);
+// For plan tests: the listing's SQL for `filter` (each member binds a fixed parameter), and the
+// chain read's condition and order (after the columns, on ?1 tenant, ?2 after_seq, ?3 limit).
+std::string AuditListSql(bool one_tenant, const AuditFilter& filter);
+extern const char kAuditChainSql[];
 
 }  // namespace pangolin::store::sqlite_internal

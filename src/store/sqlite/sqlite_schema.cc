@@ -308,6 +308,41 @@ CREATE INDEX grants_by_principal ON grants (principal_id, tenant_id, granted_ms,
 CREATE INDEX grants_by_tenant ON grants (tenant_id, granted_ms, id);
 CREATE INDEX grants_by_catalog ON grants (tenant_id, catalog_id) WHERE catalog_id IS NOT NULL;
 )sql",
+    // v8: the audit trail, one hash chain per tenant (catalog/audit.h): (tenant_id, seq) is the
+    // chain's order and finds a tenant's last entry for the next append. result is 0 success, 1
+    // failure. Listings run newest first, (time_ms DESC, id DESC): per tenant along
+    // audit_log_by_tenant (which also serves time ranges and the result filter), narrowed by user,
+    // action or resource along their own indexes; across tenants (root) along audit_log_by_time.
+    R"sql(
+CREATE TABLE audit_log (
+  pk             INTEGER PRIMARY KEY,
+  id             TEXT NOT NULL UNIQUE,
+  tenant_id      TEXT NOT NULL,
+  seq            INTEGER NOT NULL,
+  user_id        TEXT,
+  username       TEXT NOT NULL,
+  action         TEXT NOT NULL,
+  resource_type  TEXT NOT NULL,
+  resource_id    TEXT,
+  resource_name  TEXT NOT NULL,
+  time_ms        INTEGER NOT NULL,
+  ip_address     TEXT,
+  user_agent     TEXT,
+  request_id     TEXT NOT NULL,
+  result         INTEGER NOT NULL CHECK (result IN (0, 1)),
+  error_message  TEXT,
+  metadata_json  TEXT NOT NULL,             -- a JSON object, '' when none
+  prev_hash      TEXT NOT NULL,
+  hash           TEXT NOT NULL,
+  UNIQUE (tenant_id, seq)
+);
+CREATE INDEX audit_log_by_tenant ON audit_log (tenant_id, time_ms DESC, id DESC);
+CREATE INDEX audit_log_by_time ON audit_log (time_ms DESC, id DESC);
+CREATE INDEX audit_log_by_user ON audit_log (tenant_id, user_id, time_ms DESC, id DESC);
+CREATE INDEX audit_log_by_action ON audit_log (tenant_id, action, time_ms DESC, id DESC);
+CREATE INDEX audit_log_by_resource
+  ON audit_log (tenant_id, resource_type, resource_id, time_ms DESC, id DESC);
+)sql",
 };
 
 Result<int> CurrentVersion(Connection& conn) {

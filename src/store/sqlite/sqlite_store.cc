@@ -97,8 +97,8 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
                              const CommitRequest& request) override {
-    // One transaction: any failure, the merge operation's version check included, rolls back
-    // the commit and the operation together.
+    // One transaction: any failure, the merge operation's version check or the audit append
+    // included, rolls back the commit, the operation and the audit entry together.
     return Write([&](Connection& c) -> Result<std::string> {
       ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
       std::optional<MergeOperation> completed;
@@ -116,6 +116,7 @@ class SqliteStore final : public MetadataStore {
         completed->result_commit_id = id;
         RETURN_IF_ERROR(WriteMergeOperation(c, *completed));
       }
+      if (request.audit) RETURN_IF_ERROR(InsertAuditEntry(c, *request.audit));
       return id;
     });
   }
@@ -388,6 +389,27 @@ class SqliteStore final : public MetadataStore {
   Result<std::vector<PermissionGrant>> LoadPermissions(const TenantId& tenant,
                                                        std::string_view principal_id) override {
     return Read([&](Connection& c) { return SelectPermissions(c, tenant, principal_id); });
+  }
+
+  Result<AuditEntry> AppendAudit(AuditEntry entry) override {
+    return Write([&](Connection& c) { return InsertAuditEntry(c, std::move(entry)); });
+  }
+  Result<std::vector<AuditEntry>> ListAudit(const std::optional<TenantId>& tenant,
+                                            const AuditFilter& filter, size_t offset,
+                                            size_t limit) override {
+    return Read(
+        [&](Connection& c) { return SelectAuditEntries(c, tenant, filter, offset, limit); });
+  }
+  Result<size_t> CountAudit(const std::optional<TenantId>& tenant,
+                            const AuditFilter& filter) override {
+    return Read([&](Connection& c) { return CountAuditEntries(c, tenant, filter); });
+  }
+  Result<AuditEntry> GetAudit(const std::optional<TenantId>& tenant, std::string_view id) override {
+    return Read([&](Connection& c) { return SelectAuditEntry(c, tenant, id); });
+  }
+  Result<std::vector<AuditEntry>> ReadAuditChain(const TenantId& tenant, int64_t after_seq,
+                                                 size_t limit) override {
+    return Read([&](Connection& c) { return SelectAuditChain(c, tenant, after_seq, limit); });
   }
 
  private:

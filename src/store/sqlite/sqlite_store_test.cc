@@ -10,6 +10,7 @@
 #include "common/strings.h"
 #include "store/sqlite/sqlite_db_internal.h"
 #include "store/sqlite/sqlite_identity_internal.h"
+#include "store/sqlite/sqlite_ops_internal.h"
 #include "testing/matchers.h"
 #include "testing/temp_dir.h"
 
@@ -229,7 +230,8 @@ TEST_F(SqliteStoreTest, UpgradesAVersionSixDatabaseToStoreRolesAndGrants) {
                 IsOk());
   }
   ASSERT_OK_AND_ASSIGN(auto store, Open());
-  EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"), "7");
+  EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"),
+            std::to_string(sqlite_internal::KnownSchemaVersion()));
   ASSERT_OK_AND_ASSIGN(User ann, store->GetUser(kDefaultTenant, "u1"));
   EXPECT_EQ(ann.username, "ann");
   catalog::PermissionGrant read_all;  // on the whole tenant
@@ -246,6 +248,107 @@ TEST_F(SqliteStoreTest, UpgradesAVersionSixDatabaseToStoreRolesAndGrants) {
   EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM role_assignments"), "1");
   RawQuery(Path(), "PRAGMA foreign_keys = ON; DELETE FROM roles WHERE id = 'r1'; SELECT 1");
   EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM role_assignments"), "0");
+}
+
+// v8 adds the audit log beside existing catalogs and access rows: they keep working, a commit
+// made after the upgrade appends its audit entry, and the chain's constraints hold against raw SQL.
+TEST_F(SqliteStoreTest, UpgradesAVersionSevenDatabaseToKeepAnAuditTrail) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto conn, sqlite_internal::Connection::Open(Path(), 5000, true));
+    ASSERT_THAT(sqlite_internal::Migrate(*conn, 7), IsOk());
+    ASSERT_THAT(conn->Exec(R"sql(
+      INSERT INTO catalogs (pk, id, tenant_id, name, catalog_type, properties)
+        VALUES (1, '7d0c5a4e-0000-4000-8000-000000000008',
+                '00000000-0000-0000-0000-000000000000', 'old', 0, '{}');
+      INSERT INTO branches (pk, catalog_pk, name, branch_type) VALUES (1, 1, 'main', 0);
+      INSERT INTO roles (id, tenant_id, name, permissions, created_by, created_ms, updated_ms)
+        VALUES ('r1', '00000000-0000-0000-0000-000000000000', 'readers', '[]', 'admin', 1, 1);
+    )sql"),
+                IsOk());
+  }
+  CatalogId id{"7d0c5a4e-0000-4000-8000-000000000008"};
+  catalog::AuditEntry entry;
+  entry.id = NewUuidV7(1700000000000);
+  entry.tenant_id = kDefaultTenant;
+  entry.username = "admin";
+  entry.action = "create_table";
+  entry.resource_type = "table";
+  entry.resource_name = "t";
+  entry.time_ms = 1700000000000;
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, Open());
+    EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"), "8");
+    EXPECT_THAT(store->GetRole(kDefaultTenant, "r1"), IsOk());
+    CommitRequest request;
+    request.operations = {Operation{Operation::Kind::kPut, catalog::ObjectKey({{}, "t"}),
+                                    Content{ContentType::kIcebergTable, "t-id", "loc", {}}}};
+    request.audit = entry;
+    ASSERT_THAT(store->Commit(kDefaultTenant, id, request), IsOk());
+  }
+  ASSERT_OK_AND_ASSIGN(auto store, Open());  // survives a reopen
+  ASSERT_OK_AND_ASSIGN(auto chain, store->ReadAuditChain(kDefaultTenant, 0, 0));
+  ASSERT_EQ(chain.size(), 1u);
+  EXPECT_EQ(chain[0].seq, 1);
+  EXPECT_EQ(chain[0].hash, catalog::AuditHash(chain[0]));
+  EXPECT_EQ(RawQuery(Path(), "SELECT result FROM audit_log"), "0");  // 0 success, 1 failure
+  // A second entry at the same seq, or with the same id, behind the store's back: refused.
+  std::string copy =
+      "INSERT INTO audit_log (id, tenant_id, seq, username, action, resource_type, "
+      "resource_name, time_ms, request_id, result, metadata_json, prev_hash, hash) "
+      "SELECT {}, tenant_id, {}, username, action, resource_type, resource_name, time_ms, "
+      "request_id, {}, metadata_json, prev_hash, hash FROM audit_log";
+  RawQuery(Path(), fmt::format(fmt::runtime(copy), "'x'", "seq", "result").c_str());
+  RawQuery(Path(), fmt::format(fmt::runtime(copy), "id", "2", "result").c_str());
+  RawQuery(Path(), fmt::format(fmt::runtime(copy), "'y'", "2", "7").c_str());  // bad result
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM audit_log"), "1");
+}
+
+// Listing a tenant's audit entries, filtered or not, walks an index in the listing's order: no
+// scan of the table and no sort, whatever the log holds. Counting and the chain read search too.
+TEST_F(SqliteStoreTest, AuditQueriesUseIndexesInListingOrder) {
+  { ASSERT_OK_AND_ASSIGN(auto store, Open()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  std::unique_ptr<sqlite3, sqlite_internal::DbCloser> owner(db);
+  auto plan = [&](const std::string& sql) {
+    std::string steps;
+    std::string explain = "EXPLAIN QUERY PLAN " + sql;
+    sqlite3_exec(
+        db, explain.c_str(),
+        [](void* out, int columns, char** values, char**) {
+          *static_cast<std::string*>(out) += std::string(values[columns - 1]) + "\n";
+          return 0;
+        },
+        &steps, nullptr);
+    return steps;
+  };
+  std::vector<std::pair<catalog::AuditFilter, std::string>> cases(6);
+  cases[0].second = "audit_log_by_tenant";
+  cases[1].first.user_id = "u";
+  cases[1].second = "audit_log_by_user";
+  cases[2].first.action = "a";
+  cases[2].second = "audit_log_by_action";
+  cases[3].first.resource_type = "table";
+  cases[3].first.resource_id = "r";
+  cases[3].second = "audit_log_by_resource";
+  cases[4].first.start_ms = 1;
+  cases[4].first.end_ms = 2;
+  cases[4].second = "audit_log_by_tenant";
+  cases[5].first.result = catalog::AuditResult::kFailure;
+  cases[5].second = "audit_log_by_tenant";
+  for (const auto& [filter, index] : cases) {
+    std::string steps = plan(sqlite_internal::AuditListSql(true, filter));
+    EXPECT_NE(steps.find("SEARCH audit_log USING INDEX " + index), std::string::npos) << steps;
+    EXPECT_EQ(steps.find("TEMP B-TREE"), std::string::npos) << steps;
+  }
+  std::string across = plan(sqlite_internal::AuditListSql(false, {}));
+  EXPECT_NE(across.find("audit_log_by_time"), std::string::npos) << across;
+  EXPECT_EQ(across.find("TEMP B-TREE"), std::string::npos) << across;
+  std::string chain =
+      plan(std::string("SELECT * FROM audit_log ") + sqlite_internal::kAuditChainSql);
+  EXPECT_NE(chain.find("SEARCH audit_log USING INDEX sqlite_autoindex_audit_log_2"),
+            std::string::npos)
+      << chain;
 }
 
 // LoadPermissions is two indexed lookups keyed by the principal (then by role id): never a scan,
