@@ -30,7 +30,8 @@ HTTP_TIMEOUT_S = 30.0
 
 # Environment variables that would compete with the command-line flags the harness passes.
 _SCRUBBED_ENV = ("DATABASE_URL", "PORT", "PANGOLIN_BIND_ADDRESS", "PANGOLIN_NO_AUTH",
-                 "PANGOLIN_STORAGE_TYPE", "PANGOLIN_ROOT_USER", "PANGOLIN_ROOT_PASSWORD")
+                 "PANGOLIN_STORAGE_TYPE", "PANGOLIN_ROOT_USER", "PANGOLIN_ROOT_PASSWORD",
+                 "PANGOLIN_AUTH_RATE_LIMIT", "PANGOLIN_AUTH_RATE_WINDOW_SECS")
 
 # The Iceberg REST error body: {"error": {"message", "type", "code", "stack"?}}.
 ERROR_FIELDS = {"message", "type", "code"}
@@ -66,6 +67,9 @@ class PangolinServer:
     # its root account "root" gets this password on first start.
     root_password: str | None = None
     extra_args: list[str] = field(default_factory=list)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    # Another server's database, to run several servers on one store.
+    database: Path | None = None
     process: subprocess.Popen | None = None
     port: int = 0
     log_path: Path = field(init=False)
@@ -104,14 +108,17 @@ class PangolinServer:
             "--bind", "127.0.0.1",
             "--port", "0",
             "--port-file", str(port_file),
-            "--database-url", f"sqlite://{self.root}/pangolin.db",
+            "--database-url", f"sqlite://{self.database or self.root / 'pangolin.db'}",
         ]
         env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
         args += self.extra_args
+        env.update(self.extra_env)
         if self.root_password is None:
             args.append("--no-auth")
         else:
             env["PANGOLIN_ROOT_PASSWORD"] = self.root_password
+            # Suites refuse credentials on purpose; the throttle has a suite of its own.
+            env.setdefault("PANGOLIN_AUTH_RATE_LIMIT", "10000")
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,

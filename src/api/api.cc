@@ -84,7 +84,7 @@ class Pipeline {
       : deps_(deps),
         options_(std::move(options)),
         gate_(deps_.tenancy, deps_.merges, deps_.authorizer),
-        gatekeeper_(deps_.auth, deps_.store, deps_.audit, options_.no_auth) {
+        gatekeeper_(deps_.auth, deps_.store, deps_.audit, deps_.limiter, options_.no_auth) {
     AddHealthRoutes(router_, deps_, options_.metrics_enabled);
     RegisterIcebergRoutes(router_, deps_.iceberg,
                           {options_.default_catalog, &deps_.idempotency, &deps_.authorizer});
@@ -92,7 +92,7 @@ class Pipeline {
     RegisterVersioningRoutes(router_, deps_.versioning, gate_);
     RegisterMergeRoutes(router_, deps_.merges, gate_);
     RegisterMetricsReportRoutes(router_, deps_.iceberg, gate_);
-    RegisterAuthRoutes(router_, deps_.auth, deps_.identity, deps_.audit);
+    RegisterAuthRoutes(router_, deps_.auth, deps_.identity, deps_.audit, deps_.limiter);
     RegisterAuditRoutes(router_, deps_.audit);
     RegisterIdentityRoutes(router_, deps_.identity);
     RegisterAccessRoutes(router_, deps_.access);
@@ -108,6 +108,10 @@ class Pipeline {
     http::RouteMatch match = router_.Match(request.method, request.path);
     Response response = Dispatch(request, match);
     response.headers.emplace_back("X-Request-Id", request.request_id);
+    if (response.status == 429) {
+      response.headers.emplace_back("Retry-After",
+                                    std::to_string(deps_.limiter.SecondsToWindowEnd()));
+    }
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::string route = match.route_id ? match.route : "unmatched";

@@ -18,6 +18,7 @@
 #include "service/idempotency_service.h"
 #include "service/identity_service.h"
 #include "service/merge_service.h"
+#include "service/rate_limiter.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
 #include "store/metadata_store.h"
@@ -37,6 +38,7 @@ struct ApiDependencies {
   const service::Authorizer& authorizer;
   service::AccessService& access;
   service::AuditLog& audit;
+  service::RateLimiter& limiter;
   store::MetadataStore& store;  // for readiness
   Metrics& metrics;
   const std::atomic<ServerState>& state;

@@ -34,6 +34,8 @@ int HttpStatus(ErrorCode code) {
       return 413;
     case ErrorCode::kUnprocessable:
       return 422;
+    case ErrorCode::kTooManyRequests:
+      return 429;
     case ErrorCode::kUnavailable:
       return 503;
     case ErrorCode::kCommitStateUnknown:
@@ -84,6 +86,8 @@ std::string_view IcebergErrorType(ErrorCode code) {
       return "BadRequestException";
     case ErrorCode::kUnprocessable:
       return "UnprocessableEntityException";
+    case ErrorCode::kTooManyRequests:
+      return "TooManyRequestsException";
     case ErrorCode::kCommitStateUnknown:
       return "CommitStateUnknownException";
     case ErrorCode::kUnavailable:

@@ -106,6 +106,11 @@ Result<service::Context> Gatekeeper::Authenticate(const Request& request, const 
                                : Result<catalog::Principal>(tl::unexpected(credentials.error()));
   if (!principal) {
     if (rule.kind == RouteRule::Kind::kPublic) return ctx;
+    // Refused credentials count against the source address; past the limit they are answered
+    // 429 (valid credentials are never slowed: tokens and keys are far too long to guess).
+    std::vector<std::string> keys{service::AddressKey(ctx.remote_address)};
+    RETURN_IF_ERROR(limiter_.Check(keys));
+    limiter_.Failure(keys);
     bool key = credentials && credentials->api_key && !credentials->bearer;
     audit_.Record([&] {
       auto entry =

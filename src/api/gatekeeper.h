@@ -7,6 +7,7 @@
 #include "api/api_handler.h"
 #include "service/audit_log.h"
 #include "service/auth_service.h"
+#include "service/rate_limiter.h"
 #include "store/identity_store.h"
 
 namespace pangolin::api {
@@ -14,12 +15,13 @@ namespace pangolin::api {
 class Gatekeeper {
  public:
   Gatekeeper(service::AuthService& auth, store::IdentityStore& identities, service::AuditLog& audit,
-             bool no_auth)
-      : auth_(auth), identities_(identities), audit_(audit), no_auth_(no_auth) {}
+             service::RateLimiter& limiter, bool no_auth)
+      : auth_(auth), identities_(identities), audit_(audit), limiter_(limiter), no_auth_(no_auth) {}
 
   // The context the handler runs in, with the audit entry of a mutating route prepared.
-  // Errors: kNotAuthorized (credentials); kForbidden (the rule, X-Pangolin-Tenant); kBadRequest;
-  // kNotFound (a selected tenant that does not exist).
+  // Errors: kNotAuthorized (credentials); kTooManyRequests (credentials refused once the source
+  // address failed too often); kForbidden (the rule, X-Pangolin-Tenant); kBadRequest; kNotFound
+  // (a selected tenant that does not exist).
   Result<service::Context> Admit(const http::Request& request, const RouteInfo& route,
                                  const http::PathParams& params);
   // Records the answered request: its prepared entry (unless a catalog commit already stored
@@ -35,6 +37,7 @@ class Gatekeeper {
   service::AuthService& auth_;
   store::IdentityStore& identities_;
   service::AuditLog& audit_;
+  service::RateLimiter& limiter_;
   bool no_auth_;
 };
 

@@ -20,6 +20,7 @@
 #include "service/idempotency_service.h"
 #include "service/identity_service.h"
 #include "service/merge_service.h"
+#include "service/rate_limiter.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
 #include "storage/local/local_file_io.h"
@@ -128,9 +129,11 @@ int RunServer(const Config& config) {
   api::ApiOptions api_options{config.no_auth, config.default_catalog, config.metrics_enabled};
   service::AccessService access(**store, SystemClock());
   service::AuditLog audit(**store, SystemClock(), metrics);
+  service::RateLimiter limiter(**store, SystemClock(), metrics,
+                               {config.auth_rate_limit, config.auth_rate_window});
   api::ApiDependencies api_deps{iceberg, tenancy,  versioning, merges, idempotency,
                                 auth,    identity, authorizer, access, audit,
-                                **store, metrics,  state};
+                                limiter, **store,  metrics,    state};
   if (config.print_routes) {
     for (const auto& route : api::DescribeRoutes(api_deps, api_options)) {
       fmt::print(R"({{"method":"{}","path":"{}","rule":"{}","audit":"{}"}})"

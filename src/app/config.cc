@@ -116,6 +116,12 @@ Status ApplyEnvironment(const EnvLookup& env, Config& config) {
   RETURN_IF_ERROR(ParseNumber<int64_t>(env("PANGOLIN_SESSION_TTL_SECS"),
                                        "PANGOLIN_SESSION_TTL_SECS", 60, 365 * 24 * 3600, seconds));
   config.session_ttl = std::chrono::seconds(seconds);
+  RETURN_IF_ERROR(ParseNumber<int64_t>(env("PANGOLIN_AUTH_RATE_LIMIT"), "PANGOLIN_AUTH_RATE_LIMIT",
+                                       1, 1'000'000, config.auth_rate_limit));
+  seconds = config.auth_rate_window.count();
+  RETURN_IF_ERROR(ParseNumber<int64_t>(env("PANGOLIN_AUTH_RATE_WINDOW_SECS"),
+                                       "PANGOLIN_AUTH_RATE_WINDOW_SECS", 1, 24 * 3600, seconds));
+  config.auth_rate_window = std::chrono::seconds(seconds);
   if (auto level = env("PANGOLIN_LOG_LEVEL")) {
     auto parsed = log::ParseLevel(*level);
     if (!parsed) {

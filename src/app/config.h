@@ -41,6 +41,9 @@ struct Config {
   std::string jwt_issuer = "pangolin";
   std::string jwt_audience = "pangolin";
   std::chrono::seconds session_ttl{24 * 3600};  // lifetime of login tokens
+  // Failed credential checks allowed per source address and per account in one window.
+  int64_t auth_rate_limit = 10;
+  std::chrono::seconds auth_rate_window{60};
   // How long metrics reports sent by engines are kept.
   std::chrono::milliseconds metrics_report_retention = std::chrono::hours(24 * 7);
 };

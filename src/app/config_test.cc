@@ -81,6 +81,12 @@ TEST(ConfigTest, AuthenticationSettings) {
   EXPECT_EQ(config.session_ttl, std::chrono::seconds(3600));
   EXPECT_THAT(Load({{"PANGOLIN_SESSION_TTL_SECS", "5"}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_SESSION_TTL_SECS"));
+  ASSERT_OK_AND_ASSIGN(Config limited, Load({{"PANGOLIN_AUTH_RATE_LIMIT", "3"},
+                                             {"PANGOLIN_AUTH_RATE_WINDOW_SECS", "120"}}));
+  EXPECT_EQ(limited.auth_rate_limit, 3);
+  EXPECT_EQ(limited.auth_rate_window, std::chrono::seconds(120));
+  EXPECT_THAT(Load({{"PANGOLIN_AUTH_RATE_LIMIT", "0"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_AUTH_RATE_LIMIT"));
 }
 
 }  // namespace

@@ -23,6 +23,10 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "NoSuchView";
     case ErrorCode::kNoSuchWarehouse:
       return "NoSuchWarehouse";
+    case ErrorCode::kNoSuchPlanId:
+      return "NoSuchPlanId";
+    case ErrorCode::kNoSuchPlanTask:
+      return "NoSuchPlanTask";
     case ErrorCode::kNotFound:
       return "NotFound";
     case ErrorCode::kUnsupported:
@@ -39,6 +43,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "PayloadTooLarge";
     case ErrorCode::kUnprocessable:
       return "Unprocessable";
+    case ErrorCode::kTooManyRequests:
+      return "TooManyRequests";
     case ErrorCode::kCommitStateUnknown:
       return "CommitStateUnknown";
     case ErrorCode::kUnavailable:

@@ -30,6 +30,7 @@ enum class ErrorCode {
   kConflict,            // 409 management-level conflict (e.g. warehouse still in use)
   kPayloadTooLarge,     // 413
   kUnprocessable,       // 422
+  kTooManyRequests,     // 429 throttled; retry later
   kCommitStateUnknown,  // 500 the outcome of a commit is not known
   kUnavailable,         // 503 a dependency (store, storage) is unreachable; retry later
   kIo,                  // 500 storage read/write failed

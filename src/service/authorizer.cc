@@ -4,14 +4,27 @@
 namespace pangolin::service {
 
 Result<const catalog::PermissionSet*> Authorizer::PermissionsOf(const Context& ctx) const {
-  if (!ctx.permissions) {
-    catalog::PermissionSet set;
-    if (ctx.caller.authenticated() && !ctx.caller.id.empty()) {
-      ASSIGN_OR_RETURN(auto grants, store_.LoadPermissions(ctx.tenant, ctx.caller.id));
-      set = catalog::PermissionSet(std::move(grants));
-    }
-    ctx.permissions = std::make_shared<const catalog::PermissionSet>(std::move(set));
+  if (ctx.permissions) return ctx.permissions.get();
+  if (!ctx.caller.authenticated() || ctx.caller.id.empty()) {
+    ctx.permissions = std::make_shared<const catalog::PermissionSet>();
+    return ctx.permissions.get();
   }
+  ASSIGN_OR_RETURN(int64_t version, store_.AccessVersion(ctx.tenant));
+  std::string key = ctx.tenant.value + "/" + ctx.caller.id;
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end() && it->second.version == version) {
+      ctx.permissions = it->second.permissions;
+      return ctx.permissions.get();
+    }
+  }
+  // Grants read after the version: a change in between makes this entry stale at once.
+  ASSIGN_OR_RETURN(auto grants, store_.LoadPermissions(ctx.tenant, ctx.caller.id));
+  ctx.permissions = std::make_shared<const catalog::PermissionSet>(std::move(grants));
+  std::lock_guard lock(mu_);
+  if (cache_.size() >= kMaxCached) cache_.clear();
+  cache_[key] = Compiled{version, ctx.permissions};
   return ctx.permissions.get();
 }
 

@@ -1,7 +1,14 @@
 // Authorizer: may the caller do `action` on this object? Root and the tenant's admins may do
 // everything in the tenant; anyone else needs a grant (direct, through a role, or on a tag)
-// covering the object. A principal's grants are read once per request and kept in its Context.
+// covering the object. A principal's grants are compiled once and cached with the tenant's
+// access version: every change to roles and grants moves that version in the store, so the next
+// request on any server recompiles (one indexed read per request checks it).
 #pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
 
 #include "catalog/access.h"
 #include "service/context.h"
@@ -29,7 +36,15 @@ class Authorizer {
  private:
   Result<const catalog::PermissionSet*> PermissionsOf(const Context& ctx) const;
 
+  struct Compiled {
+    int64_t version = 0;
+    std::shared_ptr<const catalog::PermissionSet> permissions;
+  };
+  static constexpr size_t kMaxCached = 10'000;
+
   store::AccessStore& store_;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, Compiled> cache_;  // by "<tenant>/<principal>"
 };
 
 }  // namespace pangolin::service

@@ -66,6 +66,12 @@ class AccessStore {
   // assignments.
   virtual Result<std::vector<PermissionGrant>> LoadPermissions(const TenantId& tenant,
                                                                std::string_view principal_id) = 0;
+
+  // A counter of `tenant` that grows with every change to its roles, role assignments and
+  // direct grants (and with the deletion of a principal holding any), in the same transaction
+  // as the change: permissions compiled at one version are current while it stays the same.
+  // 0 for a tenant that never changed. One indexed read.
+  virtual Result<int64_t> AccessVersion(const TenantId& tenant) = 0;
 };
 
 }  // namespace pangolin::store

@@ -22,6 +22,7 @@
 #include "store/audit_store.h"
 #include "store/identity_store.h"
 #include "store/paging.h"
+#include "store/rate_limit_store.h"
 
 namespace pangolin::store {
 
@@ -117,7 +118,10 @@ struct MetricsReportFilter {
   std::optional<std::string> report_type;
 };
 
-class MetadataStore : public IdentityStore, public AccessStore, public AuditStore {
+class MetadataStore : public IdentityStore,
+                      public AccessStore,
+                      public AuditStore,
+                      public RateLimitStore {
  public:
   ~MetadataStore() override = default;
 

@@ -1,7 +1,8 @@
 // Contract: roles, role assignments and direct grants. Role names are unique per tenant; every
 // call is confined to its tenant; listings page stably in their documented order; scopes are kept
 // exactly as given; LoadPermissions combines direct and role grants and sees every change at once;
-// deleting a role, a user or a service user takes its assignments and grants with it.
+// deleting a role, a user or a service user takes its assignments and grants with it; every
+// change, and no failed one, bumps the tenant's access version.
 #include <algorithm>
 #include <tuple>
 
@@ -54,6 +55,20 @@ class AccessContract : public StoreContract<T> {
     auto permissions = this->store_->LoadPermissions(tenant, principal);
     EXPECT_THAT(permissions, IsOk());
     return permissions.value_or(std::vector<PermissionGrant>{});
+  }
+  int64_t Version(const TenantId& tenant) {
+    auto version = this->store_->AccessVersion(tenant);
+    EXPECT_THAT(version, IsOk());
+    return version.value_or(-1);
+  }
+  // Expects `change` to succeed and to raise the access version of `tenant` only.
+  template <typename Change>
+  void ExpectBumps(const TenantId& tenant, const TenantId& other, Change&& change) {
+    int64_t before = Version(tenant);
+    int64_t untouched = Version(other);
+    EXPECT_THAT(change(), IsOk());
+    EXPECT_GT(Version(tenant), before);
+    EXPECT_EQ(Version(other), untouched);
   }
 };
 TYPED_TEST_SUITE(AccessContract, StoreFactories, FactoryNames);
@@ -359,18 +374,115 @@ TYPED_TEST(AccessContract, DeletingAServiceUserDeletesItsGrantsAndAssignments) {
   EXPECT_THAT(this->Permissions(kTenantA, other.id), UnorderedElementsAre(kWriteEu, kPiiAll));
 }
 
+TYPED_TEST(AccessContract, EveryChangeBumpsItsTenantsAccessVersionOnly) {
+  auto& store = *this->store_;
+  EXPECT_EQ(this->Version(kTenantA), 0);
+  EXPECT_EQ(this->Version(kTenantB), 0);
+  Role role = MakeRole(kTenantA, "analyst", {kReadSales});
+  this->ExpectBumps(kTenantA, kTenantB, [&] { return store.CreateRole(role); });
+  role.permissions = {kWriteEu};
+  this->ExpectBumps(kTenantA, kTenantB, [&] { return store.UpdateRole(role); });
+  this->ExpectBumps(kTenantA, kTenantB,
+                    [&] { return store.AssignRole(kTenantA, MakeAssignment("u1", role.id)); });
+  this->ExpectBumps(kTenantA, kTenantB,
+                    [&] { return store.UnassignRole(kTenantA, "u1", role.id); });
+  DirectGrant grant = MakeGrant(kTenantA, "u1", kPiiAll);
+  this->ExpectBumps(kTenantA, kTenantB, [&] { return store.CreateGrant(grant); });
+  this->ExpectBumps(kTenantA, kTenantB, [&] { return store.DeleteGrant(kTenantA, grant.id); });
+  this->Assign(kTenantA, "u2", role);
+  this->ExpectBumps(kTenantA, kTenantB, [&] { return store.DeleteRole(kTenantA, role.id); });
+  // The same in tenant B leaves A alone.
+  Role role_b = MakeRole(kTenantB, "analyst");
+  this->ExpectBumps(kTenantB, kTenantA, [&] { return store.CreateRole(role_b); });
+  this->ExpectBumps(kTenantB, kTenantA,
+                    [&] { return store.CreateGrant(MakeGrant(kTenantB, "u1", kReadSales)); });
+  // Reads change nothing.
+  int64_t a = this->Version(kTenantA);
+  int64_t b = this->Version(kTenantB);
+  ASSERT_THAT(store.LoadPermissions(kTenantB, "u1"), IsOk());
+  EXPECT_EQ(this->Version(kTenantA), a);
+  EXPECT_EQ(this->Version(kTenantB), b);
+}
+
+TYPED_TEST(AccessContract, AFailedChangeLeavesTheAccessVersionAlone) {
+  auto& store = *this->store_;
+  Role role = this->AddRole(kTenantA, "analyst", {kReadSales});
+  Role other = this->AddRole(kTenantA, "other");
+  this->Assign(kTenantA, "u1", role);
+  DirectGrant grant = this->AddGrant(kTenantA, "u1", kWriteEu);
+  User ann = MakeUser(kTenantA, "ann");
+  ASSERT_THAT(store.CreateUser(ann), IsOk());
+  this->Assign(kTenantA, ann.id, role);
+  int64_t a = this->Version(kTenantA);
+  int64_t b = this->Version(kTenantB);
+  EXPECT_THAT(store.CreateRole(MakeRole(kTenantA, "analyst")), IsError(ErrorCode::kAlreadyExists));
+  Role same_id = MakeRole(kTenantB, "fresh");
+  same_id.id = role.id;
+  EXPECT_THAT(store.CreateRole(same_id), IsError(ErrorCode::kAlreadyExists));
+  Role clash = other;
+  clash.name = "analyst";
+  EXPECT_THAT(store.UpdateRole(clash), IsError(ErrorCode::kAlreadyExists));
+  EXPECT_THAT(store.UpdateRole(MakeRole(kTenantA, "ghost")), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store.DeleteRole(kTenantA, "no-such-role"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store.AssignRole(kTenantA, MakeAssignment("u1", role.id)),
+              IsError(ErrorCode::kAlreadyExists));
+  EXPECT_THAT(store.AssignRole(kTenantA, MakeAssignment("u1", "no-such-role")),
+              IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store.UnassignRole(kTenantA, "u1", other.id), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store.UnassignRole(kTenantB, "u1", role.id), IsError(ErrorCode::kNotFound));
+  DirectGrant same_grant = MakeGrant(kTenantB, "u2", kReadSales);
+  same_grant.id = grant.id;
+  EXPECT_THAT(store.CreateGrant(same_grant), IsError(ErrorCode::kAlreadyExists));
+  EXPECT_THAT(store.DeleteGrant(kTenantA, "no-such-grant"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store.DeleteGrant(kTenantB, grant.id), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store.DeleteUser(kTenantB, ann.id), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store.DeleteServiceUser(kTenantA, "no-such-robot"), IsError(ErrorCode::kNotFound));
+  EXPECT_EQ(this->Version(kTenantA), a);
+  EXPECT_EQ(this->Version(kTenantB), b);
+}
+
+// Deleting a principal bumps every tenant it held a grant or an assignment in, and no other.
+TYPED_TEST(AccessContract, DeletingAPrincipalWithAccessBumpsEachTenantItHeldAccessIn) {
+  auto& store = *this->store_;
+  const TenantId kTenantC{"22222222-2222-4222-8222-222222222222"};
+  User ann = MakeUser(kTenantA, "ann");
+  ASSERT_THAT(store.CreateUser(ann), IsOk());
+  this->Assign(kTenantA, ann.id, this->AddRole(kTenantA, "readers", {kReadSales}));
+  this->AddGrant(kTenantB, ann.id, kPiiAll);  // a grant in another tenant
+  this->AddRole(kTenantC, "unrelated");
+  int64_t a = this->Version(kTenantA);
+  int64_t b = this->Version(kTenantB);
+  int64_t c = this->Version(kTenantC);
+  ASSERT_THAT(store.DeleteUser(kTenantA, ann.id), IsOk());
+  EXPECT_GT(this->Version(kTenantA), a);
+  EXPECT_GT(this->Version(kTenantB), b);
+  EXPECT_EQ(this->Version(kTenantC), c);
+  ServiceUser robot = MakeServiceUser(kTenantA, "robot");
+  ASSERT_THAT(store.CreateServiceUser(robot), IsOk());
+  this->AddGrant(kTenantA, robot.id, kListTenant);  // only a direct grant
+  a = this->Version(kTenantA);
+  b = this->Version(kTenantB);
+  ASSERT_THAT(store.DeleteServiceUser(kTenantA, robot.id), IsOk());
+  EXPECT_GT(this->Version(kTenantA), a);
+  EXPECT_EQ(this->Version(kTenantB), b);
+}
+
 // The SQLite store keeps everything in its file: a reopened store answers the same.
 TEST(AccessSqliteContract, SurvivesReopeningTheFile) {
   testing::TempDir dir;
   Role role = MakeRole(kTenantA, "analyst", {kReadSales, kWriteEu});
   DirectGrant grant = MakeGrant(kTenantA, "u1", {NamespaceScope("sales", {"a.b"}), {Action::kAll}});
+  int64_t version = 0;
   {
     ASSERT_OK_AND_ASSIGN(auto store, SqliteFactory::Make(dir.path()));
     ASSERT_THAT(store->CreateRole(role), IsOk());
     ASSERT_THAT(store->AssignRole(kTenantA, MakeAssignment("u1", role.id)), IsOk());
     ASSERT_THAT(store->CreateGrant(grant), IsOk());
+    ASSERT_OK_AND_ASSIGN(version, store->AccessVersion(kTenantA));
   }
   ASSERT_OK_AND_ASSIGN(auto store, SqliteFactory::Make(dir.path()));
+  EXPECT_GT(version, 0);
+  EXPECT_THAT(store->AccessVersion(kTenantA), Optional(version));
   EXPECT_THAT(store->GetRole(kTenantA, role.id), Optional(role));
   EXPECT_THAT(store->ListPrincipalRoles(kTenantA, "u1"), Optional(ElementsAre(role)));
   EXPECT_THAT(store->GetGrant(kTenantA, grant.id), Optional(grant));

@@ -39,9 +39,17 @@ void RecordCredentialCheck(service::AuditLog& audit, AuthService& auth, const Co
   audit.Record(std::move(entry));
 }
 
+// What the credential endpoints need: verification, the audit trail and the throttle.
+struct CredentialChecks {
+  AuthService& auth;
+  service::AuditLog& audit;
+  service::RateLimiter& limiter;
+};
+
 // POST /v1/oauth/tokens: client_credentials with a service user's id and API key.
-Response OAuthToken(AuthService& auth, service::AuditLog& audit, const Request& request,
-                    const Context& ctx) {
+Response OAuthToken(const CredentialChecks& checks, const Request& request, const Context& ctx) {
+  AuthService& auth = checks.auth;
+  service::AuditLog& audit = checks.audit;
   auto form = http::ParseQuery(request.body);
   if (!form) return OAuthError(400, "invalid_request", "Malformed form body");
   auto field = [&](std::string_view name) -> std::optional<std::string> {
@@ -61,7 +69,12 @@ Response OAuthToken(AuthService& auth, service::AuditLog& audit, const Request& 
   if (!id || !secret) {
     return OAuthError(400, "invalid_request", "client_id and client_secret are required");
   }
+  std::vector<std::string> keys{service::AddressKey(ctx.remote_address), service::ClientKey(*id)};
+  if (auto allowed = checks.limiter.Check(keys); !allowed) {
+    return OAuthError(429, "temporarily_unavailable", allowed.error().message);
+  }
   auto issued = auth.ClientCredentials(*id, *secret);
+  if (!issued) checks.limiter.Failure(keys);
   if (issued) {
     RecordCredentialCheck(audit, auth, ctx, "generate_token", "service_user",
                           issued->claims.username, issued->claims.tenant_id, *id, nullptr);
@@ -79,15 +92,19 @@ Response OAuthToken(AuthService& auth, service::AuditLog& audit, const Request& 
                                                                       issued->claims.issued_at));
 }
 
-void AddSessionRoutes(ApiRouter& router, AuthService& auth, service::IdentityService& identity,
-                      service::AuditLog& audit) {
+void AddSessionRoutes(ApiRouter& router, const CredentialChecks& checks,
+                      service::IdentityService& identity) {
+  AuthService& auth = checks.auth;
   Add(router, "POST", "/api/v1/users/login", RouteRule::Public(),
-      [&auth, &audit](const Request& req, const Context& ctx,
-                      const PathParams&) -> Result<Response> {
+      [checks](const Request& req, const Context& ctx, const PathParams&) -> Result<Response> {
         ASSIGN_OR_RETURN(auto body, serde::ParseLoginRequest(req.body));
-        auto login = auth.Login(body.username, body.password, body.tenant);
-        RecordCredentialCheck(audit, auth, ctx, login ? "login" : "login_failed", "user",
-                              body.username, body.tenant,
+        std::vector<std::string> keys{service::AddressKey(ctx.remote_address),
+                                      service::AccountKey(body.tenant, body.username)};
+        RETURN_IF_ERROR(checks.limiter.Check(keys));
+        auto login = checks.auth.Login(body.username, body.password, body.tenant);
+        if (!login) checks.limiter.Failure(keys);
+        RecordCredentialCheck(checks.audit, checks.auth, ctx, login ? "login" : "login_failed",
+                              "user", body.username, body.tenant,
                               login ? std::optional<std::string>(login->user.id) : std::nullopt,
                               login ? nullptr : &login.error());
         if (!login) return tl::unexpected(login.error());
@@ -177,13 +194,14 @@ void AddTokenRoutes(ApiRouter& router, AuthService& auth) {
 }  // namespace
 
 void RegisterAuthRoutes(ApiRouter& router, AuthService& auth, service::IdentityService& identity,
-                        service::AuditLog& audit) {
-  AddSessionRoutes(router, auth, identity, audit);
+                        service::AuditLog& audit, service::RateLimiter& limiter) {
+  CredentialChecks checks{auth, audit, limiter};
+  AddSessionRoutes(router, checks, identity);
   AddTokenRoutes(router, auth);
   for (const char* path : {"/v1/oauth/tokens", "/v1/{prefix}/oauth/tokens"}) {
     router.Add("POST", path, RouteRule::Public(),
-               [&auth, &audit](const Request& req, const Context& ctx, const PathParams&) {
-                 return OAuthToken(auth, audit, req, ctx);
+               [checks](const Request& req, const Context& ctx, const PathParams&) {
+                 return OAuthToken(checks, req, ctx);
                });
   }
   for (const char* path : {"/.well-known/jwks.json", "/api/v1/auth/jwks"}) {

@@ -1,7 +1,8 @@
 // Roles, role assignments and direct grants of the memory store, with the unique index a
 // database would keep (role names per tenant). Assignments are keyed by principal, so a
-// principal's roles are one range.
+// principal's roles are one range. Each successful change bumps its tenant's access version.
 #include <algorithm>
+#include <set>
 
 #include "store/memory/memory_access_internal.h"
 #include "store/memory/memory_identity_internal.h"
@@ -43,6 +44,7 @@ Status Accesses::CreateRole(const Role& role) {
     return Err(ErrorCode::kAlreadyExists, "Role already exists: {}", role.name);
   }
   roles_.emplace(role.id, role);
+  Bump(role.tenant_id);
   return Ok();
 }
 
@@ -75,6 +77,7 @@ Status Accesses::UpdateRole(const Role& role) {
   stored->description = role.description;
   stored->permissions = role.permissions;
   stored->updated_ms = role.updated_ms;
+  Bump(role.tenant_id);
   return Ok();
 }
 
@@ -84,6 +87,7 @@ Status Accesses::DeleteRole(const TenantId& tenant, std::string_view id) {
   role_names_.erase(Key{tenant.value, role->name});
   std::erase_if(assignments_, [&](const auto& entry) { return entry.first.second == id; });
   roles_.erase(roles_.find(id));
+  Bump(tenant);
   return Ok();
 }
 
@@ -95,6 +99,7 @@ Status Accesses::AssignRole(const TenantId& tenant, const RoleAssignment& assign
     return Err(ErrorCode::kAlreadyExists, "Role {} is already assigned to {}", assignment.role_id,
                assignment.principal_id);
   }
+  Bump(tenant);
   return Ok();
 }
 
@@ -106,6 +111,7 @@ Status Accesses::UnassignRole(const TenantId& tenant, std::string_view principal
     return Err(ErrorCode::kNotFound, "Role {} is not assigned to {}", role_id, principal_id);
   }
   assignments_.erase(it);
+  Bump(tenant);
   return Ok();
 }
 
@@ -133,6 +139,7 @@ Status Accesses::CreateGrant(const DirectGrant& grant) {
   if (!grants_.emplace(grant.id, grant).second) {
     return Err(ErrorCode::kAlreadyExists, "Permission already exists: {}", grant.id);
   }
+  Bump(grant.tenant_id);
   return Ok();
 }
 
@@ -161,6 +168,7 @@ Status Accesses::DeleteGrant(const TenantId& tenant, std::string_view id) {
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(FindGrant(tenant, id));
   grants_.erase(grants_.find(id));
+  Bump(tenant);
   return Ok();
 }
 
@@ -182,13 +190,26 @@ std::vector<PermissionGrant> Accesses::LoadPermissions(const TenantId& tenant,
   return permissions;
 }
 
+int64_t Accesses::AccessVersion(const TenantId& tenant) {
+  std::lock_guard lock(mu_);
+  auto it = versions_.find(tenant.value);
+  return it == versions_.end() ? 0 : it->second;
+}
+
 void Accesses::ErasePrincipal(std::string_view principal_id) {
-  std::erase_if(grants_,
-                [&](const auto& entry) { return entry.second.principal_id == principal_id; });
+  std::set<TenantId> changed;  // each tenant bumped once, however much it held there
+  std::erase_if(grants_, [&](const auto& entry) {
+    if (entry.second.principal_id != principal_id) return false;
+    changed.insert(entry.second.tenant_id);
+    return true;
+  });
   auto first = assignments_.lower_bound(Key{principal_id, ""});
   auto last = first;
-  while (last != assignments_.end() && last->first.first == principal_id) ++last;
+  for (; last != assignments_.end() && last->first.first == principal_id; ++last) {
+    changed.insert(last->second.tenant);
+  }
   assignments_.erase(first, last);
+  for (const TenantId& tenant : changed) Bump(tenant);
 }
 
 }  // namespace pangolin::store::memory_internal

@@ -1,7 +1,7 @@
-// The access records of the memory store: roles, role assignments and direct grants. Thread-safe
-// on its own. DeletePrincipal holds this component's lock while the caller removes the principal
-// from memory_internal::Identities (whose lock is taken inside), and nothing takes the two the
-// other way round, so they never deadlock.
+// The access records of the memory store: roles, role assignments, direct grants and each
+// tenant's access version. Thread-safe on its own. DeletePrincipal holds this component's lock
+// while the caller removes the principal from memory_internal::Identities (whose lock is taken
+// inside), and nothing takes the two the other way round, so they never deadlock.
 #pragma once
 
 #include <map>
@@ -42,10 +42,11 @@ class Accesses {
   // ListPrincipalRoles order; the SQLite store leaves that order open).
   std::vector<PermissionGrant> LoadPermissions(const TenantId& tenant,
                                                std::string_view principal_id);
+  int64_t AccessVersion(const TenantId& tenant);
 
   // Runs `remove` (which deletes the principal `principal_id`) under this component's lock and,
-  // when it succeeds, deletes the principal's grants and role assignments in every tenant: no
-  // reader sees one without the other.
+  // when it succeeds, deletes the principal's grants and role assignments in every tenant (bumping
+  // the access version of each tenant it held any in): no reader sees one without the other.
   template <typename Remove>
   Status DeletePrincipal(std::string_view principal_id, Remove&& remove) {
     std::lock_guard lock(mu_);
@@ -66,12 +67,15 @@ class Accesses {
   // The principal's roles in `tenant`, ordered by name then id.
   std::vector<const Role*> RolesOf(const TenantId& tenant, std::string_view principal_id) const;
   void ErasePrincipal(std::string_view principal_id);
+  // Every successful change bumps its tenant's version, under the lock that guards the change.
+  void Bump(const TenantId& tenant) { ++versions_[tenant.value]; }
 
   std::mutex mu_;
   std::map<std::string, Role, std::less<>> roles_;          // by id
   std::map<Key, std::string> role_names_;                   // (tenant id, name) -> id
   std::map<Key, Assignment> assignments_;                   // (principal id, role id)
   std::map<std::string, DirectGrant, std::less<>> grants_;  // by id
+  std::map<std::string, int64_t, std::less<>> versions_;    // tenant id -> access version
 };
 
 }  // namespace pangolin::store::memory_internal

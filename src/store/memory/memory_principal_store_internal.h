@@ -135,6 +135,9 @@ class PrincipalStore : public MetadataStore {
                                                        std::string_view principal_id) override {
     return accesses_.LoadPermissions(tenant, principal_id);
   }
+  Result<int64_t> AccessVersion(const TenantId& tenant) override {
+    return accesses_.AccessVersion(tenant);
+  }
 
  protected:
   // Lock order: MemoryStore's mutex, or accesses_, before identities_; never the reverse.

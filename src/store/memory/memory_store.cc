@@ -1,7 +1,7 @@
 // MemoryStore: every tenant's warehouses, catalogs, versioned catalog content and merge
-// operations in ordered maps behind one mutex; identities, access records, audit chains and
-// idempotency keys in components with their own locks. Semantics match the SQLite store exactly
-// (same contract suite).
+// operations in ordered maps behind one mutex; identities, access records, audit chains,
+// idempotency keys and rate-limit counters in components with their own locks. Semantics match the
+// SQLite store exactly (same contract suite).
 #include "store/memory/memory_store.h"
 
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include "store/memory/memory_merges_internal.h"
 #include "store/memory/memory_metrics_internal.h"
 #include "store/memory/memory_principal_store_internal.h"
+#include "store/memory/memory_rate_limits_internal.h"
 #include "store/memory/memory_versions_internal.h"
 
 namespace pangolin::store {
@@ -352,6 +353,15 @@ class MemoryStore final : public memory_internal::PrincipalStore {
     return idempotency_keys_.Purge(now_ms);
   }
 
+  Result<int64_t> AddHit(std::string_view key, int64_t window_start_ms,
+                         int64_t expires_ms) override {
+    return rate_limits_.AddHit(key, window_start_ms, expires_ms);
+  }
+  Result<int64_t> CountHits(std::string_view key, int64_t window_start_ms) override {
+    return rate_limits_.Count(key, window_start_ms);
+  }
+  Result<size_t> PurgeRateLimits(int64_t now_ms) override { return rate_limits_.Purge(now_ms); }
+
   Result<AuditEntry> AppendAudit(AuditEntry entry) override {
     return audits_.Append(std::move(entry));
   }
@@ -435,6 +445,7 @@ class MemoryStore final : public memory_internal::PrincipalStore {
   memory_internal::MergeOperations merges_;
   memory_internal::MetricsReports metrics_reports_;
   memory_internal::IdempotencyKeys idempotency_keys_;
+  memory_internal::RateLimits rate_limits_;
   memory_internal::Audits audits_;  // taken after mu_ (Commit), never before
   int64_t next_seq_ = 1;
 };

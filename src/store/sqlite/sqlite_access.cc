@@ -1,6 +1,7 @@
-// Role, role-assignment and direct-grant rows of the SQLite store (schema v7). Permissions, scopes
-// and actions are kept in serde/access.h's stored form; uniqueness is checked before writing, for
-// clear messages, and the unique indexes stay the last word.
+// Role, role-assignment and direct-grant rows of the SQLite store (schema v7), and the tenants'
+// access versions (v9). Permissions, scopes and actions are kept in serde/access.h's stored form;
+// uniqueness is checked before writing, for clear messages, and the unique indexes stay the last
+// word. Every change bumps its tenant's version last, once the change itself has succeeded.
 #include "serde/access.h"
 #include "store/sqlite/sqlite_identity_internal.h"
 #include "store/sqlite/sqlite_ops_internal.h"
@@ -69,6 +70,13 @@ Status CheckRoleNameFree(Connection& conn, const Role& role) {
   return Ok();
 }
 
+Status BumpAccessVersion(Connection& conn, const TenantId& tenant) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("INSERT INTO access_versions (tenant_id, version) VALUES (?1, 1) "
+                                "ON CONFLICT (tenant_id) DO UPDATE SET version = version + 1"));
+  return stmt.BindAll(tenant.value).Run();
+}
+
 // Steps every row of `stmt` (already bound) through `read`.
 template <typename T>
 Result<std::vector<T>> StepAll(Statement& stmt, Result<T> (*read)(const Statement&)) {
@@ -100,11 +108,11 @@ Status InsertRole(Connection& conn, const Role& role) {
                    conn.Prepare("INSERT INTO roles (id, tenant_id, name, description, permissions, "
                                 "created_by, created_ms, updated_ms) "
                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-  return stmt
-      .BindAll(role.id, role.tenant_id.value, role.name, role.description,
-               serde::PermissionGrantsRecordJson(role.permissions), role.created_by,
-               role.created_ms, role.updated_ms)
-      .Run();
+  RETURN_IF_ERROR(stmt.BindAll(role.id, role.tenant_id.value, role.name, role.description,
+                               serde::PermissionGrantsRecordJson(role.permissions), role.created_by,
+                               role.created_ms, role.updated_ms)
+                      .Run());
+  return BumpAccessVersion(conn, role.tenant_id);
 }
 
 Result<Role> SelectRole(Connection& conn, const TenantId& tenant, std::string_view id) {
@@ -125,10 +133,10 @@ Status ReplaceRole(Connection& conn, const Role& role) {
   ASSIGN_OR_RETURN(Statement stmt,
                    conn.Prepare("UPDATE roles SET name = ?2, description = ?3, permissions = ?4, "
                                 "updated_ms = ?5 WHERE id = ?1"));
-  return stmt
-      .BindAll(role.id, role.name, role.description,
-               serde::PermissionGrantsRecordJson(role.permissions), role.updated_ms)
-      .Run();
+  RETURN_IF_ERROR(stmt.BindAll(role.id, role.name, role.description,
+                               serde::PermissionGrantsRecordJson(role.permissions), role.updated_ms)
+                      .Run());
+  return BumpAccessVersion(conn, role.tenant_id);
 }
 
 Status RemoveRole(Connection& conn, const TenantId& tenant, std::string_view id) {
@@ -136,7 +144,7 @@ Status RemoveRole(Connection& conn, const TenantId& tenant, std::string_view id)
                    conn.Prepare("DELETE FROM roles WHERE id = ?1 AND tenant_id = ?2"));
   RETURN_IF_ERROR(stmt.BindAll(id, tenant.value).Run());
   if (conn.Changes() == 0) return Err(ErrorCode::kNotFound, "Role not found: {}", id);
-  return Ok();
+  return BumpAccessVersion(conn, tenant);
 }
 
 Status InsertRoleAssignment(Connection& conn, const TenantId& tenant,
@@ -156,10 +164,10 @@ Status InsertRoleAssignment(Connection& conn, const TenantId& tenant,
   ASSIGN_OR_RETURN(Statement stmt,
                    conn.Prepare("INSERT INTO role_assignments (tenant_id, principal_id, role_id, "
                                 "assigned_by, assigned_ms) VALUES (?1, ?2, ?3, ?4, ?5)"));
-  return stmt
-      .BindAll(tenant.value, assignment.principal_id, assignment.role_id, assignment.assigned_by,
-               assignment.assigned_ms)
-      .Run();
+  RETURN_IF_ERROR(stmt.BindAll(tenant.value, assignment.principal_id, assignment.role_id,
+                               assignment.assigned_by, assignment.assigned_ms)
+                      .Run());
+  return BumpAccessVersion(conn, tenant);
 }
 
 Status RemoveRoleAssignment(Connection& conn, const TenantId& tenant, std::string_view principal_id,
@@ -171,7 +179,7 @@ Status RemoveRoleAssignment(Connection& conn, const TenantId& tenant, std::strin
   if (conn.Changes() == 0) {
     return Err(ErrorCode::kNotFound, "Role {} is not assigned to {}", role_id, principal_id);
   }
-  return Ok();
+  return BumpAccessVersion(conn, tenant);
 }
 
 Result<std::vector<Role>> SelectPrincipalRoles(Connection& conn, const TenantId& tenant,
@@ -194,11 +202,13 @@ Status InsertGrant(Connection& conn, const DirectGrant& grant) {
                                 "catalog_id, scope, actions, granted_by, granted_ms) "
                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
   const catalog::PermissionScope& scope = grant.grant.scope;
-  return stmt
-      .BindAll(grant.id, grant.tenant_id.value, grant.principal_id, catalog::ToString(scope.type),
-               ScopeCatalog(scope), serde::PermissionScopeRecordJson(scope),
-               serde::ActionsRecordJson(grant.grant.actions), grant.granted_by, grant.granted_ms)
-      .Run();
+  RETURN_IF_ERROR(stmt.BindAll(grant.id, grant.tenant_id.value, grant.principal_id,
+                               catalog::ToString(scope.type), ScopeCatalog(scope),
+                               serde::PermissionScopeRecordJson(scope),
+                               serde::ActionsRecordJson(grant.grant.actions), grant.granted_by,
+                               grant.granted_ms)
+                      .Run());
+  return BumpAccessVersion(conn, grant.tenant_id);
 }
 
 Result<DirectGrant> SelectGrant(Connection& conn, const TenantId& tenant, std::string_view id) {
@@ -229,7 +239,7 @@ Status RemoveGrant(Connection& conn, const TenantId& tenant, std::string_view id
                    conn.Prepare("DELETE FROM grants WHERE id = ?1 AND tenant_id = ?2"));
   RETURN_IF_ERROR(stmt.BindAll(id, tenant.value).Run());
   if (conn.Changes() == 0) return Err(ErrorCode::kNotFound, "Permission not found: {}", id);
-  return Ok();
+  return BumpAccessVersion(conn, tenant);
 }
 
 Result<std::vector<PermissionGrant>> SelectPermissions(Connection& conn, const TenantId& tenant,
@@ -259,7 +269,24 @@ Result<std::vector<PermissionGrant>> SelectPermissions(Connection& conn, const T
   return permissions;
 }
 
+Result<int64_t> SelectAccessVersion(Connection& conn, const TenantId& tenant) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("SELECT version FROM access_versions WHERE tenant_id = ?1"));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(tenant.value).Step());
+  return row ? stmt.Int(0) : int64_t{0};
+}
+
+// Bumps first, while the rows still tell which tenants the principal held anything in (once
+// each: UNION drops repeats, and the last SELECT's WHERE keeps "ON CONFLICT" from parsing as a
+// join constraint).
 Status RemoveAccessOf(Connection& conn, std::string_view principal_id) {
+  ASSIGN_OR_RETURN(Statement bump,
+                   conn.Prepare("INSERT INTO access_versions (tenant_id, version) "
+                                "SELECT tenant_id, 1 FROM grants WHERE principal_id = ?1 "
+                                "UNION SELECT tenant_id, 1 FROM role_assignments "
+                                "WHERE principal_id = ?1 "
+                                "ON CONFLICT (tenant_id) DO UPDATE SET version = version + 1"));
+  RETURN_IF_ERROR(bump.BindAll(principal_id).Run());
   ASSIGN_OR_RETURN(Statement grants, conn.Prepare("DELETE FROM grants WHERE principal_id = ?1"));
   RETURN_IF_ERROR(grants.BindAll(principal_id).Run());
   ASSIGN_OR_RETURN(Statement roles,

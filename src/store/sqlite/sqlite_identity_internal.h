@@ -1,7 +1,7 @@
-// Identity and access rows of the SQLite store (schemas v6 and v7), each operation on a connection
-// already inside a transaction: tenants, users and service users in sqlite_identity.cc, issued
-// tokens and signing keys in sqlite_tokens.cc, roles and grants in sqlite_access.cc. Page tokens
-// are store/keyset_token.h's.
+// Identity and access rows of the SQLite store (schemas v6, v7 and v9), each operation on a
+// connection already inside a transaction: tenants, users and service users in sqlite_identity.cc,
+// issued tokens and signing keys in sqlite_tokens.cc, roles, grants and access versions in
+// sqlite_access.cc. Page tokens are store/keyset_token.h's.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +66,8 @@ Status RetireSigningKeyRow(Connection& conn, std::string_view kid, int64_t retir
                            int64_t expires_ms);
 
 // --- roles, role assignments and direct grants (sqlite_access.cc); errors as on AccessStore ---
+// Each function that changes them also bumps the tenant's access version (schema v9), in the
+// caller's transaction, once the change has succeeded.
 Status InsertRole(Connection& conn, const Role& role);
 Result<Role> SelectRole(Connection& conn, const TenantId& tenant, std::string_view id);
 Result<Page<Role>> SelectRoles(Connection& conn, const TenantId& tenant, const PageRequest& page);
@@ -95,7 +97,11 @@ Result<std::vector<PermissionGrant>> SelectPermissions(Connection& conn, const T
 extern const char kDirectGrantsSql[];
 extern const char kRoleGrantsSql[];
 
-// Deletes every direct grant and role assignment of a principal, in every tenant (its deletion).
+// 0 for a tenant that never changed.
+Result<int64_t> SelectAccessVersion(Connection& conn, const TenantId& tenant);
+
+// Deletes every direct grant and role assignment of a principal, in every tenant (its deletion),
+// bumping the access version of each tenant it held any in.
 Status RemoveAccessOf(Connection& conn, std::string_view principal_id);
 
 // --- helpers shared by the identity and access files ---

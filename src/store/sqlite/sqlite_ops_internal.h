@@ -2,7 +2,8 @@
 // (the store decides which). Tenancy rows live in sqlite_tenancy.cc, versioned content and
 // commits in sqlite_content.cc, branches and tags in sqlite_refs.cc, merge operations in
 // sqlite_merges.cc, metrics reports in sqlite_metrics.cc, Idempotency-Key records in
-// sqlite_idempotency.cc, the audit trail in sqlite_audit.cc.
+// sqlite_idempotency.cc, the audit trail in sqlite_audit.cc, rate-limit counters in
+// sqlite_rate_limits.cc.
 #pragma once
 
 #include <cstdint>
@@ -129,6 +130,13 @@ Status FinishIdempotencyRow(Connection& conn, const TenantId& tenant, std::strin
                             std::string_view claim_id,
                             const std::optional<StoredResponse>& response);
 Result<size_t> PurgeIdempotencyRows(Connection& conn, int64_t now_ms);
+
+// --- rate-limit counters (sqlite_rate_limits.cc); semantics as on RateLimitStore ---
+// One upsert (RETURNING the new count); the caller's write transaction makes it atomic.
+Result<int64_t> AddHitRow(Connection& conn, std::string_view key, int64_t window_start_ms,
+                          int64_t expires_ms);
+Result<int64_t> CountHitRows(Connection& conn, std::string_view key, int64_t window_start_ms);
+Result<size_t> PurgeRateLimitRows(Connection& conn, int64_t now_ms);
 
 // --- audit trail (sqlite_audit.cc); errors and order as on AuditStore ---
 // Chains `entry` after its tenant's last row (seq, prev_hash, hash) and inserts it. The caller's

@@ -343,6 +343,24 @@ CREATE INDEX audit_log_by_action ON audit_log (tenant_id, action, time_ms DESC, 
 CREATE INDEX audit_log_by_resource
   ON audit_log (tenant_id, resource_type, resource_id, time_ms DESC, id DESC);
 )sql",
+    // v9: rate-limit counters shared by every server on the file (store/rate_limit_store.h), one
+    // row per (key, window), purged along rate_limits_by_expiry; and each tenant's access version
+    // (AccessStore::AccessVersion), bumped in the transaction of every change to its roles,
+    // assignments and grants. A tenant without a row is at version 0.
+    R"sql(
+CREATE TABLE rate_limits (
+  key              TEXT NOT NULL,
+  window_start_ms  INTEGER NOT NULL,
+  count            INTEGER NOT NULL,
+  expires_ms       INTEGER NOT NULL,
+  PRIMARY KEY (key, window_start_ms)
+) WITHOUT ROWID;
+CREATE INDEX rate_limits_by_expiry ON rate_limits (expires_ms);
+CREATE TABLE access_versions (
+  tenant_id        TEXT PRIMARY KEY,
+  version          INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 Result<int> CurrentVersion(Connection& conn) {

@@ -390,6 +390,20 @@ class SqliteStore final : public MetadataStore {
                                                        std::string_view principal_id) override {
     return Read([&](Connection& c) { return SelectPermissions(c, tenant, principal_id); });
   }
+  Result<int64_t> AccessVersion(const TenantId& tenant) override {
+    return Read([&](Connection& c) { return SelectAccessVersion(c, tenant); });
+  }
+
+  Result<int64_t> AddHit(std::string_view key, int64_t window_start_ms,
+                         int64_t expires_ms) override {
+    return Write([&](Connection& c) { return AddHitRow(c, key, window_start_ms, expires_ms); });
+  }
+  Result<int64_t> CountHits(std::string_view key, int64_t window_start_ms) override {
+    return Read([&](Connection& c) { return CountHitRows(c, key, window_start_ms); });
+  }
+  Result<size_t> PurgeRateLimits(int64_t now_ms) override {
+    return Write([&](Connection& c) { return PurgeRateLimitRows(c, now_ms); });
+  }
 
   Result<AuditEntry> AppendAudit(AuditEntry entry) override {
     return Write([&](Connection& c) { return InsertAuditEntry(c, std::move(entry)); });

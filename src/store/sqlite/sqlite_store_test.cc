@@ -277,7 +277,8 @@ TEST_F(SqliteStoreTest, UpgradesAVersionSevenDatabaseToKeepAnAuditTrail) {
   entry.time_ms = 1700000000000;
   {
     ASSERT_OK_AND_ASSIGN(auto store, Open());
-    EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"), "8");
+    EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"),
+              std::to_string(sqlite_internal::KnownSchemaVersion()));
     EXPECT_THAT(store->GetRole(kDefaultTenant, "r1"), IsOk());
     CommitRequest request;
     request.operations = {Operation{Operation::Kind::kPut, catalog::ObjectKey({{}, "t"}),
@@ -301,6 +302,54 @@ TEST_F(SqliteStoreTest, UpgradesAVersionSevenDatabaseToKeepAnAuditTrail) {
   RawQuery(Path(), fmt::format(fmt::runtime(copy), "id", "2", "result").c_str());
   RawQuery(Path(), fmt::format(fmt::runtime(copy), "'y'", "2", "7").c_str());  // bad result
   EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) FROM audit_log"), "1");
+}
+
+// v9 adds rate-limit counters and access versions beside existing access rows: every tenant starts
+// at version 0, changes (a principal's deletion too) bump it, and both tables keep their keys
+// unique even against raw SQL.
+TEST_F(SqliteStoreTest, UpgradesAVersionEightDatabaseWithRateLimitsAndAccessVersions) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto conn, sqlite_internal::Connection::Open(Path(), 5000, true));
+    ASSERT_THAT(sqlite_internal::Migrate(*conn, 8), IsOk());
+    ASSERT_THAT(conn->Exec(R"sql(
+      INSERT INTO users (id, tenant_id, username, email, role, created_ms, updated_ms, active)
+        VALUES ('u1', '00000000-0000-0000-0000-000000000000', 'ann', 'a@x', 2, 1, 1, 1);
+      INSERT INTO roles (id, tenant_id, name, permissions, created_by, created_ms, updated_ms)
+        VALUES ('r1', '00000000-0000-0000-0000-000000000000', 'readers', '[]', 'admin', 1, 1);
+      INSERT INTO role_assignments (tenant_id, principal_id, role_id, assigned_by, assigned_ms)
+        VALUES ('00000000-0000-0000-0000-000000000000', 'u1', 'r1', 'admin', 1);
+    )sql"),
+                IsOk());
+  }
+  using ::testing::Optional;
+  TenantId other{"11111111-1111-4111-8111-111111111111"};
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, Open());
+    EXPECT_EQ(RawQuery(Path(), "SELECT MAX(version) FROM schema_version"),
+              std::to_string(sqlite_internal::KnownSchemaVersion()));
+    EXPECT_THAT(store->AccessVersion(kDefaultTenant), Optional(int64_t{0}));
+    ASSERT_OK_AND_ASSIGN(auto roles, store->ListPrincipalRoles(kDefaultTenant, "u1"));
+    EXPECT_EQ(roles.size(), 1u);
+    catalog::PermissionGrant read_all;
+    read_all.actions = {catalog::Action::kRead};
+    ASSERT_THAT(store->CreateGrant({"g1", "u1", other, read_all, "admin", 3}), IsOk());
+    ASSERT_THAT(store->DeleteUser(kDefaultTenant, "u1"), IsOk());  // an assignment and a grant
+    EXPECT_THAT(store->AccessVersion(kDefaultTenant), Optional(int64_t{1}));
+    EXPECT_THAT(store->AccessVersion(other), Optional(int64_t{2}));
+    EXPECT_THAT(store->AddHit("ip:10.0.0.1", 60000, 120000), Optional(int64_t{1}));
+  }
+  ASSERT_OK_AND_ASSIGN(auto store, Open());  // survives a reopen
+  EXPECT_THAT(store->AccessVersion(other), Optional(int64_t{2}));
+  EXPECT_THAT(store->CountHits("ip:10.0.0.1", 60000), Optional(int64_t{1}));
+  RawQuery(Path(), "INSERT INTO rate_limits VALUES ('ip:10.0.0.1', 60000, 5, 0)");
+  RawQuery(Path(),
+           "INSERT INTO access_versions VALUES ('11111111-1111-4111-8111-111111111111', 9)");
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) || ',' || MAX(count) FROM rate_limits"), "1,1");
+  EXPECT_EQ(RawQuery(Path(), "SELECT COUNT(*) || ',' || MAX(version) FROM access_versions"), "2,2");
+  EXPECT_EQ(RawQuery(Path(),
+                     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                     "name = 'rate_limits_by_expiry'"),
+            "1");
 }
 
 // Listing a tenant's audit entries, filtered or not, walks an index in the listing's order: no
