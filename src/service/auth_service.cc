@@ -124,14 +124,33 @@ Result<Principal> AuthService::Authenticate(const Credentials& credentials) {
   return Principal{};
 }
 
-Result<Principal> AuthService::FromBearer(const std::string& token) {
-  auth::VerifyOptions verify{options_.issuer, options_.audience, clock_.NowMs() / 1000};
+Result<TokenClaims> AuthService::VerifiedClaims(const std::string& token) {
+  int64_t now_s = clock_.NowMs() / 1000;
+  {
+    // A signature, once verified, stays valid: only the expiry needs checking again.
+    std::lock_guard lock(verified_mu_);
+    auto it = verified_.find(token);
+    if (it != verified_.end()) {
+      if (it->second.expires_at > now_s) return it->second;
+      verified_.erase(it);
+    }
+  }
+  auth::VerifyOptions verify{options_.issuer, options_.audience, now_s};
   ASSIGN_OR_RETURN(auto ring, Ring(Reload::kNo));
   auto claims = ring->Verify(token, verify);
   if (!claims && claims.error().message.find("unknown signing key") != std::string::npos) {
     ASSIGN_OR_RETURN(ring, Ring(Reload::kThrottled));
     claims = ring->Verify(token, verify);
   }
+  if (!claims) return claims;
+  std::lock_guard lock(verified_mu_);
+  if (verified_.size() >= kMaxVerifiedTokens) verified_.clear();
+  verified_.emplace(token, *claims);
+  return claims;
+}
+
+Result<Principal> AuthService::FromBearer(const std::string& token) {
+  auto claims = VerifiedClaims(token);
   if (!claims) return tl::unexpected(claims.error());
   ASSIGN_OR_RETURN(auto record, store_.GetToken(claims->jti));
   if (!record || record->principal_id != claims->subject) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "auth/jwt.h"
 #include "catalog/identity.h"
@@ -107,6 +108,10 @@ class AuthService {
   enum class Reload { kNo, kThrottled, kNow };
   Result<std::shared_ptr<const auth::KeyRing>> Ring(Reload reload);
   Result<IssuedToken> Issue(catalog::TokenClaims claims, std::chrono::seconds ttl);
+  // The claims of a token whose signature, issuer and audience check out and which has not
+  // expired; signatures verified once are remembered (the record and the principal are still
+  // read on every request, which is what revocation relies on).
+  Result<catalog::TokenClaims> VerifiedClaims(const std::string& token);
   Result<catalog::Principal> FromBearer(const std::string& token);
   Result<catalog::Principal> FromApiKey(const std::string& key);
 
@@ -116,6 +121,9 @@ class AuthService {
   std::mutex ring_mu_;
   std::shared_ptr<const auth::KeyRing> ring_;
   int64_t ring_loaded_ms_ = 0;
+  static constexpr size_t kMaxVerifiedTokens = 10'000;
+  std::mutex verified_mu_;
+  std::unordered_map<std::string, catalog::TokenClaims> verified_;
 };
 
 }  // namespace pangolin::service
