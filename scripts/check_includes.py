@@ -26,10 +26,12 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"store", "catalog", "iceberg", "common"},
     "store/memory": {"store/memory", "store", "catalog", "iceberg", "common"},
     "store/sqlite": {"store/sqlite", "store", "serde", "catalog", "iceberg", "common"},
+    "net": {"net", "common"},
     "storage": {"storage", "common"},
     "storage/local": {"storage/local", "storage", "common"},
     "auth": {"auth", "serde", "catalog", "iceberg", "common"},
-    "service": {"service", "auth", "store", "storage", "serde", "catalog", "iceberg", "common"},
+    "service": {"service", "auth", "net", "store", "storage", "serde", "catalog", "iceberg",
+                "common"},
     "http": {"http", "common"},
     "api": {"api", "service", "serde", "http", "store", "storage", "catalog", "iceberg", "common"},
     "app": set(),  # filled below: everything
@@ -54,6 +56,7 @@ CONFINED: list[tuple[str, str | None, set[str]]] = [
     ("boost/asio", None, {"http"}),
     ("sqlite3.h", None, {"store/sqlite"}),
     ("sodium", None, {"auth"}),
+    ("curl/", None, {"net"}),
 ]
 
 # Pure modules: no I/O, no clock, no threads, no third-party heavyweights.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.parse
@@ -36,6 +37,13 @@ _SCRUBBED_ENV = ("DATABASE_URL", "PORT", "PANGOLIN_BIND_ADDRESS", "PANGOLIN_NO_A
 # The Iceberg REST error body: {"error": {"message", "type", "code", "stack"?}}.
 ERROR_FIELDS = {"message", "type", "code"}
 OPTIONAL_ERROR_FIELDS = {"stack"}
+
+
+def free_port() -> int:
+    """A loopback port free right now (for servers whose URL must be known before they start)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def unique_name(prefix: str) -> str:
@@ -70,6 +78,8 @@ class PangolinServer:
     extra_env: dict[str, str] = field(default_factory=dict)
     # Another server's database, to run several servers on one store.
     database: Path | None = None
+    # The port to listen on; 0 lets the kernel choose.
+    listen_port: int = 0
     process: subprocess.Popen | None = None
     port: int = 0
     log_path: Path = field(init=False)
@@ -106,7 +116,7 @@ class PangolinServer:
         args = [
             str(self.binary),
             "--bind", "127.0.0.1",
-            "--port", "0",
+            "--port", str(self.listen_port),
             "--port-file", str(port_file),
             "--database-url", f"sqlite://{self.database or self.root / 'pangolin.db'}",
         ]

@@ -14,6 +14,7 @@
 #include "api/management/management_routes.h"
 #include "api/management/merge_routes.h"
 #include "api/management/metrics_report_routes.h"
+#include "api/management/oidc_routes.h"
 #include "api/management/versioning_routes.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -94,6 +95,7 @@ class Pipeline {
     RegisterMetricsReportRoutes(router_, deps_.iceberg, gate_);
     RegisterAuthRoutes(router_, deps_.auth, deps_.identity, deps_.audit, deps_.limiter);
     RegisterAuditRoutes(router_, deps_.audit);
+    RegisterOidcRoutes(router_, deps_.oidc, deps_.audit, deps_.limiter);
     RegisterIdentityRoutes(router_, deps_.identity);
     RegisterAccessRoutes(router_, deps_.access);
   }

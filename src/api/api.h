@@ -18,6 +18,7 @@
 #include "service/idempotency_service.h"
 #include "service/identity_service.h"
 #include "service/merge_service.h"
+#include "service/oidc_service.h"
 #include "service/rate_limiter.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
@@ -39,6 +40,7 @@ struct ApiDependencies {
   service::AccessService& access;
   service::AuditLog& audit;
   service::RateLimiter& limiter;
+  service::OidcService* oidc;   // null when no OpenID provider is configured
   store::MetadataStore& store;  // for readiness
   Metrics& metrics;
   const std::atomic<ServerState>& state;

@@ -60,6 +60,7 @@ constexpr std::array kTable = {
     Row{"POST", "/api/v1/merge-operations/{id}/abort", Record("abort_merge", "merge_operation")},
     Row{"POST", "/api/v1/conflicts/{id}/resolve", Record("resolve_conflict", "conflict")},
     Row{"POST", "/api/v1/users/login", kByHandler},
+    Row{"POST", "/api/v1/oauth/exchange", kByHandler},
     Row{"POST", "/api/v1/users/logout", Record("logout", "token")},
     Row{"POST", "/api/v1/auth/revoke", Record("revoke_token", "token")},
     Row{"POST", "/api/v1/auth/revoke/{token_id}", Record("revoke_token", "token")},

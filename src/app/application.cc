@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "http/server.h"
+#include "net/curl_http_client.h"
 #include "service/access_service.h"
 #include "service/audit_log.h"
 #include "service/auth_service.h"
@@ -20,6 +21,7 @@
 #include "service/idempotency_service.h"
 #include "service/identity_service.h"
 #include "service/merge_service.h"
+#include "service/oidc_service.h"
 #include "service/rate_limiter.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
@@ -68,6 +70,19 @@ void PrintWelcome(const Config& config, uint16_t port) {
         "AUTHENTICATION IS DISABLED (PANGOLIN_NO_AUTH): every request acts as an admin of the "
         "default tenant. Development only; serving loopback only.");
   }
+}
+
+service::OidcOptions OidcOptionsOf(const Config::Oidc& oidc) {
+  service::OidcOptions options;
+  options.provider = oidc.provider;
+  options.issuer = oidc.issuer;
+  options.client_id = oidc.client_id;
+  options.client_secret = oidc.client_secret;
+  options.redirect_uri = oidc.redirect_uri;
+  options.landing_uris = oidc.landing_uris;
+  if (oidc.provision_tenant) options.provision_tenant = TenantId{*oidc.provision_tenant};
+  options.email_domains = oidc.email_domains;
+  return options;
 }
 
 // Shown once, on the terminal only (standard error, not the structured log).
@@ -131,9 +146,21 @@ int RunServer(const Config& config) {
   service::AuditLog audit(**store, SystemClock(), metrics);
   service::RateLimiter limiter(**store, SystemClock(), metrics,
                                {config.auth_rate_limit, config.auth_rate_window});
-  api::ApiDependencies api_deps{iceberg, tenancy,  versioning, merges, idempotency,
-                                auth,    identity, authorizer, access, audit,
-                                limiter, **store,  metrics,    state};
+  std::unique_ptr<net::HttpClient> http_client;
+  std::unique_ptr<service::OidcService> oidc;
+  if (config.oidc) {
+    auto client = net::MakeCurlHttpClient();
+    if (!client) {
+      log::Error("cannot set up outbound HTTP").With("error", client.error().message);
+      return 1;
+    }
+    http_client = std::move(*client);
+    oidc = std::make_unique<service::OidcService>(*http_client, **store, auth, SystemClock(),
+                                                  OidcOptionsOf(*config.oidc));
+  }
+  api::ApiDependencies api_deps{iceberg, tenancy,    versioning, merges,  idempotency,
+                                auth,    identity,   authorizer, access,  audit,
+                                limiter, oidc.get(), **store,    metrics, state};
   if (config.print_routes) {
     for (const auto& route : api::DescribeRoutes(api_deps, api_options)) {
       fmt::print(R"({{"method":"{}","path":"{}","rule":"{}","audit":"{}"}})"

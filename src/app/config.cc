@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/ids.h"
 #include "common/strings.h"
 #include "service/idempotency_service.h"
 
@@ -51,6 +52,62 @@ Status ParseFlag(const std::optional<std::string>& text, const char* name, bool&
   if (!value)
     return Err(ErrorCode::kInvalidArgument, "{}: expected true or false, got '{}'", name, *text);
   out = *value;
+  return Ok();
+}
+
+std::vector<std::string> CommaList(const std::optional<std::string>& text) {
+  std::vector<std::string> out;
+  if (!text) return out;
+  for (const auto& part : Split(*text, ",")) {
+    std::string item(Trim(part));
+    if (!item.empty()) out.push_back(std::move(item));
+  }
+  return out;
+}
+
+Status ApplyOidc(const EnvLookup& env, Config& config) {
+  Config::Oidc oidc;
+  std::pair<const char*, std::string*> required[] = {
+      {"PANGOLIN_OIDC_ISSUER", &oidc.issuer},
+      {"PANGOLIN_OIDC_CLIENT_ID", &oidc.client_id},
+      {"PANGOLIN_OIDC_CLIENT_SECRET", &oidc.client_secret},
+      {"PANGOLIN_OIDC_REDIRECT_URI", &oidc.redirect_uri}};
+  int given = 0;
+  for (auto& [name, target] : required) {
+    if (auto value = env(name); value && !value->empty()) {
+      *target = *value;
+      ++given;
+    }
+  }
+  if (given == 0) return Ok();
+  for (auto& [name, target] : required) {
+    if (target->empty()) {
+      return Err(ErrorCode::kInvalidArgument, "{}: required with the other PANGOLIN_OIDC_ settings",
+                 name);
+    }
+  }
+  if (auto provider = env("PANGOLIN_OIDC_PROVIDER_NAME"); provider && !provider->empty()) {
+    oidc.provider = *provider;
+  }
+  oidc.landing_uris = CommaList(env("PANGOLIN_OAUTH_REDIRECT_URIS"));
+  if (auto frontend = env("FRONTEND_URL"); frontend && !frontend->empty()) {
+    oidc.landing_uris.push_back(*frontend);
+  }
+  if (oidc.landing_uris.empty()) {
+    return Err(ErrorCode::kInvalidArgument,
+               "PANGOLIN_OAUTH_REDIRECT_URIS: OpenID login needs at least one landing URL (or "
+               "FRONTEND_URL)");
+  }
+  if (auto tenant = env("PANGOLIN_OIDC_PROVISION_TENANT"); tenant && !tenant->empty()) {
+    if (!IsUuid(*tenant)) {
+      return Err(ErrorCode::kInvalidArgument, "PANGOLIN_OIDC_PROVISION_TENANT: not a tenant id");
+    }
+    oidc.provision_tenant = ToLower(*tenant);
+  }
+  for (const auto& domain : CommaList(env("PANGOLIN_OAUTH_EMAIL_LINK_DOMAINS"))) {
+    oidc.email_domains.push_back(ToLower(domain));
+  }
+  config.oidc = std::move(oidc);
   return Ok();
 }
 
@@ -122,6 +179,7 @@ Status ApplyEnvironment(const EnvLookup& env, Config& config) {
   RETURN_IF_ERROR(ParseNumber<int64_t>(env("PANGOLIN_AUTH_RATE_WINDOW_SECS"),
                                        "PANGOLIN_AUTH_RATE_WINDOW_SECS", 1, 24 * 3600, seconds));
   config.auth_rate_window = std::chrono::seconds(seconds);
+  RETURN_IF_ERROR(ApplyOidc(env, config));
   if (auto level = env("PANGOLIN_LOG_LEVEL")) {
     auto parsed = log::ParseLevel(*level);
     if (!parsed) {

@@ -44,6 +44,18 @@ struct Config {
   // Failed credential checks allowed per source address and per account in one window.
   int64_t auth_rate_limit = 10;
   std::chrono::seconds auth_rate_window{60};
+  // OpenID login: all four of issuer, client id, client secret and redirect URI, or none.
+  struct Oidc {
+    std::string provider = "oidc";
+    std::string issuer;
+    std::string client_id;
+    std::string client_secret;
+    std::string redirect_uri;
+    std::vector<std::string> landing_uris;  // PANGOLIN_OAUTH_REDIRECT_URIS and FRONTEND_URL
+    std::optional<std::string> provision_tenant;
+    std::vector<std::string> email_domains;
+  };
+  std::optional<Oidc> oidc;
   // How long metrics reports sent by engines are kept.
   std::chrono::milliseconds metrics_report_retention = std::chrono::hours(24 * 7);
 };

@@ -89,5 +89,28 @@ TEST(ConfigTest, AuthenticationSettings) {
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_AUTH_RATE_LIMIT"));
 }
 
+TEST(ConfigTest, OpenIdLogin) {
+  ASSERT_OK_AND_ASSIGN(Config none, Load({}));
+  EXPECT_FALSE(none.oidc);
+  EXPECT_THAT(Load({{"PANGOLIN_OIDC_ISSUER", "https://id.example"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_OIDC_CLIENT_ID"));
+  std::map<std::string, std::string> full = {
+      {"PANGOLIN_OIDC_ISSUER", "https://id.example"},
+      {"PANGOLIN_OIDC_CLIENT_ID", "pangolin"},
+      {"PANGOLIN_OIDC_CLIENT_SECRET", "s3cret"},
+      {"PANGOLIN_OIDC_REDIRECT_URI", "https://lake.example/oauth/callback/oidc"}};
+  EXPECT_THAT(Load(full),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_OAUTH_REDIRECT_URIS"));
+  full["PANGOLIN_OAUTH_REDIRECT_URIS"] = "https://ui.example/done, https://cli.example/cb";
+  full["PANGOLIN_OIDC_PROVISION_TENANT"] = "00000000-0000-0000-0000-000000000000";
+  full["PANGOLIN_OAUTH_EMAIL_LINK_DOMAINS"] = "Example.com";
+  ASSERT_OK_AND_ASSIGN(Config config, Load(full));
+  ASSERT_TRUE(config.oidc);
+  EXPECT_EQ(config.oidc->landing_uris,
+            (std::vector<std::string>{"https://ui.example/done", "https://cli.example/cb"}));
+  EXPECT_EQ(config.oidc->email_domains, (std::vector<std::string>{"example.com"}));
+  EXPECT_EQ(config.oidc->provider, "oidc");
+}
+
 }  // namespace
 }  // namespace pangolin::app

@@ -15,6 +15,7 @@ namespace pangolin::auth {
 namespace {
 
 using internal::DecodeBase64UrlStrict;
+using internal::JwsParts;
 using internal::Pkey;
 
 constexpr size_t kMaxTokenBytes = 8 * 1024;
@@ -22,29 +23,6 @@ constexpr std::string_view kAlgorithm = "ES256";
 
 tl::unexpected<Error> Unauthorized(std::string reason) {
   return MakeError(ErrorCode::kNotAuthorized, std::move(reason));
-}
-
-struct TokenParts {
-  std::string_view header;
-  std::string_view payload;
-  std::string_view signature;
-  std::string_view signing_input;  // header "." payload
-};
-
-// Exactly three dot-separated parts, none of them empty.
-std::optional<TokenParts> Split(std::string_view token) {
-  size_t first = token.find('.');
-  if (first == std::string_view::npos) return std::nullopt;
-  size_t second = token.find('.', first + 1);
-  if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
-    return std::nullopt;
-  }
-  TokenParts parts{token.substr(0, first), token.substr(first + 1, second - first - 1),
-                   token.substr(second + 1), token.substr(0, second)};
-  if (parts.header.empty() || parts.payload.empty() || parts.signature.empty()) {
-    return std::nullopt;
-  }
-  return parts;
 }
 
 // iss, aud and the validity window. The window's ends are computed from the verifier's clock, so
@@ -74,10 +52,10 @@ struct KeyRing::Impl {
   std::string signing_kid;
   std::string jwks;
 
-  Status CheckSignature(const TokenParts& parts) const;
+  Status CheckSignature(const JwsParts& parts) const;
 };
 
-Status KeyRing::Impl::CheckSignature(const TokenParts& parts) const {
+Status KeyRing::Impl::CheckSignature(const JwsParts& parts) const {
   std::optional<std::string> header_json = DecodeBase64UrlStrict(parts.header);
   if (!header_json) return Unauthorized("malformed token");
   auto header = serde::ParseJwtHeader(*header_json);
@@ -143,7 +121,7 @@ Result<std::string> KeyRing::Sign(const TokenClaims& claims) const {
 
 Result<TokenClaims> KeyRing::Verify(std::string_view token, const VerifyOptions& options) const {
   if (token.size() > kMaxTokenBytes) return Unauthorized("token too large");
-  std::optional<TokenParts> parts = Split(token);
+  std::optional<JwsParts> parts = internal::SplitJws(token);
   if (!parts) return Unauthorized("malformed token");
   RETURN_IF_ERROR(impl_->CheckSignature(*parts));
   std::optional<std::string> payload_json = DecodeBase64UrlStrict(parts->payload);

@@ -1,45 +1,22 @@
-// ES256 over OpenSSL 3's EVP interface. Every OpenSSL handle lives in a unique_ptr, and every
-// failure clears the thread's OpenSSL error queue so that it cannot surface in unrelated code.
+// ECDSA for JWS over OpenSSL 3's EVP interface. Every OpenSSL handle lives in a unique_ptr, and
+// every failure clears the thread's OpenSSL error queue so that it cannot surface in unrelated
+// code.
 #include "auth/jwt_internal.h"
 
 #include <openssl/core_names.h>
-#include <openssl/ec.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
 #include <openssl/pem.h>
 
 #include <array>
 #include <climits>
 
+#include "auth/openssl_internal.h"
 #include "common/strings.h"
 
 namespace pangolin::auth::internal {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* handle) const { Free(handle); }
-};
-using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
-using MdCtx = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
-using EcdsaSig = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>>;
-using Bignum = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
-
 constexpr char kP256GroupName[] = "prime256v1";
-
-tl::unexpected<Error> OpensslError(std::string_view what) {
-  std::array<char, 256> reason{};
-  unsigned long code = ERR_peek_last_error();
-  if (code != 0) ERR_error_string_n(code, reason.data(), reason.size());
-  ERR_clear_error();
-  return Err(ErrorCode::kInternal, "{}: {}", what, code != 0 ? reason.data() : "unknown error");
-}
-
-const unsigned char* Bytes(std::string_view text) {
-  return reinterpret_cast<const unsigned char*>(text.data());
-}
 
 // Refuses to prompt on the terminal for the passphrase of an encrypted PEM.
 int NoPassphrase(char* /*buffer*/, int /*size*/, int /*rwflag*/, void* /*user*/) { return -1; }
@@ -65,18 +42,19 @@ Result<std::string> Coordinate(const EVP_PKEY* key, const char* name) {
 }
 
 // The DER ECDSA-Sig-Value of a raw R||S signature; nullopt when it does not convert.
-std::optional<std::string> RawToDer(std::string_view signature) {
-  Bignum r(BN_bin2bn(Bytes(signature), kCoordinateBytes, nullptr));
-  Bignum s(BN_bin2bn(Bytes(signature.substr(kCoordinateBytes)), kCoordinateBytes, nullptr));
+std::optional<std::string> RawToDer(std::string_view signature, size_t coordinate_bytes) {
+  const int size = static_cast<int>(coordinate_bytes);
+  Bignum r(BN_bin2bn(Bytes(signature), size, nullptr));
+  Bignum s(BN_bin2bn(Bytes(signature.substr(coordinate_bytes)), size, nullptr));
   EcdsaSig sig(ECDSA_SIG_new());
   if (!r || !s || !sig || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) return std::nullopt;
   r.release();  // now owned by sig
   s.release();
-  int size = i2d_ECDSA_SIG(sig.get(), nullptr);
-  if (size <= 0) return std::nullopt;
-  std::string der(static_cast<size_t>(size), '\0');
+  int der_size = i2d_ECDSA_SIG(sig.get(), nullptr);
+  if (der_size <= 0) return std::nullopt;
+  std::string der(static_cast<size_t>(der_size), '\0');
   auto* out = reinterpret_cast<unsigned char*>(der.data());
-  if (i2d_ECDSA_SIG(sig.get(), &out) != size) return std::nullopt;
+  if (i2d_ECDSA_SIG(sig.get(), &out) != der_size) return std::nullopt;
   return der;
 }
 
@@ -115,12 +93,14 @@ Result<Pkey> ParseP256PrivateKey(std::string_view pem) {
   return key;
 }
 
-Result<Pkey> P256PublicKey(std::string_view x, std::string_view y) {
-  if (x.size() != kCoordinateBytes || y.size() != kCoordinateBytes) {
-    return Err(ErrorCode::kInternal, "P-256 coordinates must be {} bytes", kCoordinateBytes);
+Result<Pkey> EcPublicKey(std::string_view group_name, size_t coordinate_bytes, std::string_view x,
+                         std::string_view y) {
+  if (x.size() != coordinate_bytes || y.size() != coordinate_bytes) {
+    return Err(ErrorCode::kInternal, "{} coordinates must be {} bytes", group_name,
+               coordinate_bytes);
   }
   std::string point = "\x04" + std::string(x) + std::string(y);  // SEC 1 uncompressed form
-  std::string group = kP256GroupName;
+  std::string group(group_name);
   std::array<OSSL_PARAM, 3> params = {
       OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group.data(), 0),
       OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
@@ -129,9 +109,13 @@ Result<Pkey> P256PublicKey(std::string_view x, std::string_view y) {
   EVP_PKEY* raw = nullptr;
   if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.data()) != 1) {
-    return OpensslError("P-256 public key");
+    return OpensslError("EC public key");
   }
   return Pkey(raw);
+}
+
+Result<Pkey> P256PublicKey(std::string_view x, std::string_view y) {
+  return EcPublicKey(kP256GroupName, kCoordinateBytes, x, y);
 }
 
 Result<Coordinates> PublicCoordinates(const EVP_PKEY* key) {
@@ -141,38 +125,63 @@ Result<Coordinates> PublicCoordinates(const EVP_PKEY* key) {
   return out;
 }
 
-Result<std::string> SignEs256(EVP_PKEY* key, std::string_view input) {
+Result<std::string> SignEcdsa(EVP_PKEY* key, const EVP_MD* digest, size_t coordinate_bytes,
+                              std::string_view input) {
   MdCtx ctx(EVP_MD_CTX_new());
-  std::array<unsigned char, 80> der{};  // a P-256 ECDSA-Sig-Value is at most 72 bytes
+  std::array<unsigned char, 160> der{};  // a P-384 ECDSA-Sig-Value is at most 104 bytes
   size_t der_size = der.size();
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, digest, nullptr, key) != 1 ||
       EVP_DigestSign(ctx.get(), der.data(), &der_size, Bytes(input), input.size()) != 1) {
-    return OpensslError("ES256 signing");
+    return OpensslError("ECDSA signing");
   }
   const unsigned char* cursor = der.data();
   EcdsaSig sig(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(der_size)));
-  if (!sig) return OpensslError("ES256 signature decoding");
+  if (!sig) return OpensslError("ECDSA signature decoding");
   const BIGNUM* r = nullptr;
   const BIGNUM* s = nullptr;
   ECDSA_SIG_get0(sig.get(), &r, &s);
-  std::string raw(kSignatureBytes, '\0');
+  const int size = static_cast<int>(coordinate_bytes);
+  std::string raw(2 * coordinate_bytes, '\0');
   auto* out = reinterpret_cast<unsigned char*>(raw.data());
-  if (BN_bn2binpad(r, out, kCoordinateBytes) < 0 ||
-      BN_bn2binpad(s, out + kCoordinateBytes, kCoordinateBytes) < 0) {
-    return OpensslError("ES256 signature encoding");
+  if (BN_bn2binpad(r, out, size) < 0 || BN_bn2binpad(s, out + coordinate_bytes, size) < 0) {
+    return OpensslError("ECDSA signature encoding");
   }
   return raw;
 }
 
-bool VerifyEs256(EVP_PKEY* key, std::string_view input, std::string_view signature) {
-  if (signature.size() != kSignatureBytes) return false;
-  std::optional<std::string> der = RawToDer(signature);
+Result<std::string> SignEs256(EVP_PKEY* key, std::string_view input) {
+  return SignEcdsa(key, EVP_sha256(), kCoordinateBytes, input);
+}
+
+bool VerifyEcdsa(EVP_PKEY* key, const EVP_MD* digest, size_t coordinate_bytes,
+                 std::string_view input, std::string_view signature) {
+  if (signature.size() != 2 * coordinate_bytes) return false;
+  std::optional<std::string> der = RawToDer(signature, coordinate_bytes);
   MdCtx ctx(EVP_MD_CTX_new());
   bool valid =
-      der && ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
+      der && ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, digest, nullptr, key) == 1 &&
       EVP_DigestVerify(ctx.get(), Bytes(*der), der->size(), Bytes(input), input.size()) == 1;
   if (!valid) ERR_clear_error();
   return valid;
+}
+
+bool VerifyEs256(EVP_PKEY* key, std::string_view input, std::string_view signature) {
+  return VerifyEcdsa(key, EVP_sha256(), kCoordinateBytes, input, signature);
+}
+
+std::optional<JwsParts> SplitJws(std::string_view token) {
+  size_t first = token.find('.');
+  if (first == std::string_view::npos) return std::nullopt;
+  size_t second = token.find('.', first + 1);
+  if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  JwsParts parts{token.substr(0, first), token.substr(first + 1, second - first - 1),
+                 token.substr(second + 1), token.substr(0, second)};
+  if (parts.header.empty() || parts.payload.empty() || parts.signature.empty()) {
+    return std::nullopt;
+  }
+  return parts;
 }
 
 std::optional<std::string> DecodeBase64UrlStrict(std::string_view text) {

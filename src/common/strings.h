@@ -23,7 +23,10 @@ std::string PercentEncode(std::string_view text);
 std::optional<long long> ParseInt(std::string_view text);
 // "true"/"false" (case-insensitive), "1"/"0", "yes"/"no".
 std::optional<bool> ParseBool(std::string_view text);
+// Base64url without padding (RFC 4648 §5), as JWTs use it.
 std::string Base64UrlEncode(std::string_view bytes);
+// Standard base64 with padding (RFC 4648 §4), as HTTP Basic credentials use it.
+std::string Base64Encode(std::string_view bytes);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 // FNV-1a 64 of `text` as 16 hex digits: a stable, non-cryptographic digest (the same on every
 // build and replica), for cache validators and request fingerprints.

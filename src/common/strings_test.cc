@@ -52,4 +52,12 @@ TEST(IdsTest, UuidsAreCanonicalAndUnique) {
 }
 
 }  // namespace
+TEST(StringsTest, Base64WithPadding) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("client:s3cr3t?>"), "Y2xpZW50OnMzY3IzdD8+");
+}
+
 }  // namespace pangolin

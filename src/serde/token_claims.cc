@@ -3,6 +3,7 @@
 #include "serde/token_claims.h"
 
 #include "serde/json_internal.h"
+#include "serde/jwt_claims_internal.h"
 
 namespace pangolin::serde {
 using namespace internal;
@@ -13,22 +14,6 @@ namespace {
 
 constexpr std::string_view kUserKind = "user";
 constexpr std::string_view kServiceUserKind = "service_user";
-
-Result<std::vector<std::string>> ParseAudience(const json::object& object) {
-  const json::value* value = Find(object, "aud");
-  if (value && value->is_string()) return std::vector<std::string>{std::string(value->as_string())};
-  if (!value || value->is_null()) return Err(ErrorCode::kBadRequest, "Missing field: aud");
-  std::vector<std::string> audiences;
-  if (value->is_array()) {
-    for (const json::value& item : value->as_array()) {
-      if (!item.is_string()) break;
-      audiences.emplace_back(item.as_string());
-    }
-    if (!audiences.empty() && audiences.size() == value->as_array().size()) return audiences;
-  }
-  return Err(ErrorCode::kBadRequest,
-             "Invalid field aud: expected a string or a non-empty array of strings");
-}
 
 Result<PrincipalKind> ParsePrincipalKind(const json::object& object) {
   ASSIGN_OR_RETURN(std::optional<std::string> kind, GetOptionalString(object, "principal_type"));
@@ -109,3 +94,23 @@ std::string JwksJson(const std::vector<PublicJwk>& keys) {
 }
 
 }  // namespace pangolin::serde
+
+namespace pangolin::serde::internal {
+
+Result<std::vector<std::string>> ParseAudience(const json::object& object) {
+  const json::value* value = Find(object, "aud");
+  if (value && value->is_string()) return std::vector<std::string>{std::string(value->as_string())};
+  if (!value || value->is_null()) return Err(ErrorCode::kBadRequest, "Missing field: aud");
+  std::vector<std::string> audiences;
+  if (value->is_array()) {
+    for (const json::value& item : value->as_array()) {
+      if (!item.is_string()) break;
+      audiences.emplace_back(item.as_string());
+    }
+    if (!audiences.empty() && audiences.size() == value->as_array().size()) return audiences;
+  }
+  return Err(ErrorCode::kBadRequest,
+             "Invalid field aud: expected a string or a non-empty array of strings");
+}
+
+}  // namespace pangolin::serde::internal

@@ -208,15 +208,22 @@ Result<LoginResult> AuthService::Login(std::string_view username, std::string_vi
       !user->active) {
     return tl::unexpected(Unauthorized("Invalid username or password"));
   }
+  ASSIGN_OR_RETURN(auto token, IssueSession(*user));
   user->last_login_ms = clock_.NowMs();
-  RETURN_IF_ERROR(store_.UpdateUser(*user));
-  TokenClaims claims;
-  claims.subject = user->id;
-  claims.username = user->username;
-  claims.tenant_id = user->tenant_id;
-  claims.role = user->role;
-  ASSIGN_OR_RETURN(auto token, Issue(std::move(claims), options_.session_ttl));
   return LoginResult{std::move(token), std::move(*user)};
+}
+
+Result<IssuedToken> AuthService::IssueSession(const catalog::User& user) {
+  if (!user.active) return tl::unexpected(Unauthorized("User is inactive"));
+  catalog::User updated = user;
+  updated.last_login_ms = clock_.NowMs();
+  RETURN_IF_ERROR(store_.UpdateUser(updated));
+  TokenClaims claims;
+  claims.subject = user.id;
+  claims.username = user.username;
+  claims.tenant_id = user.tenant_id;
+  claims.role = user.role;
+  return Issue(std::move(claims), options_.session_ttl);
 }
 
 Result<IssuedToken> AuthService::ClientCredentials(std::string_view client_id,

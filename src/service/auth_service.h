@@ -72,6 +72,8 @@ class AuthService {
   // Errors: kNotAuthorized (one message for every failure).
   Result<LoginResult> Login(std::string_view username, std::string_view password,
                             const std::optional<TenantId>& tenant);
+  // A session token for `user` (an interactive login that proved who it is another way).
+  Result<IssuedToken> IssueSession(const catalog::User& user);
   // OAuth2 client credentials: `client_id` is a service user's id, `client_secret` its API key.
   // Errors: kNotAuthorized.
   Result<IssuedToken> ClientCredentials(std::string_view client_id, std::string_view client_secret);

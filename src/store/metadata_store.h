@@ -21,6 +21,7 @@
 #include "store/access_store.h"
 #include "store/audit_store.h"
 #include "store/identity_store.h"
+#include "store/oauth_state_store.h"
 #include "store/paging.h"
 #include "store/rate_limit_store.h"
 
@@ -121,7 +122,8 @@ struct MetricsReportFilter {
 class MetadataStore : public IdentityStore,
                       public AccessStore,
                       public AuditStore,
-                      public RateLimitStore {
+                      public RateLimitStore,
+                      public OAuthStateStore {
  public:
   ~MetadataStore() override = default;
 

@@ -1,7 +1,7 @@
 // MemoryStore: every tenant's warehouses, catalogs, versioned catalog content and merge
 // operations in ordered maps behind one mutex; identities, access records, audit chains,
-// idempotency keys and rate-limit counters in components with their own locks. Semantics match the
-// SQLite store exactly (same contract suite).
+// idempotency keys, rate-limit counters and OAuth states in components with their own locks.
+// Semantics match the SQLite store exactly (same contract suite).
 #include "store/memory/memory_store.h"
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include "store/memory/memory_idempotency_internal.h"
 #include "store/memory/memory_merges_internal.h"
 #include "store/memory/memory_metrics_internal.h"
+#include "store/memory/memory_oauth_states_internal.h"
 #include "store/memory/memory_principal_store_internal.h"
 #include "store/memory/memory_rate_limits_internal.h"
 #include "store/memory/memory_versions_internal.h"
@@ -362,6 +363,12 @@ class MemoryStore final : public memory_internal::PrincipalStore {
   }
   Result<size_t> PurgeRateLimits(int64_t now_ms) override { return rate_limits_.Purge(now_ms); }
 
+  Status PutOAuthState(const OAuthState& state) override { return oauth_states_.Put(state); }
+  Result<std::optional<OAuthState>> TakeOAuthState(std::string_view key, int64_t now_ms) override {
+    return oauth_states_.Take(key, now_ms);
+  }
+  Result<size_t> PurgeOAuthStates(int64_t now_ms) override { return oauth_states_.Purge(now_ms); }
+
   Result<AuditEntry> AppendAudit(AuditEntry entry) override {
     return audits_.Append(std::move(entry));
   }
@@ -446,6 +453,7 @@ class MemoryStore final : public memory_internal::PrincipalStore {
   memory_internal::MetricsReports metrics_reports_;
   memory_internal::IdempotencyKeys idempotency_keys_;
   memory_internal::RateLimits rate_limits_;
+  memory_internal::OAuthStates oauth_states_;
   memory_internal::Audits audits_;  // taken after mu_ (Commit), never before
   int64_t next_seq_ = 1;
 };

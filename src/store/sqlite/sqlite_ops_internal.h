@@ -3,7 +3,7 @@
 // commits in sqlite_content.cc, branches and tags in sqlite_refs.cc, merge operations in
 // sqlite_merges.cc, metrics reports in sqlite_metrics.cc, Idempotency-Key records in
 // sqlite_idempotency.cc, the audit trail in sqlite_audit.cc, rate-limit counters in
-// sqlite_rate_limits.cc.
+// sqlite_rate_limits.cc, OAuth states in sqlite_oauth_states.cc.
 #pragma once
 
 #include <cstdint>
@@ -137,6 +137,14 @@ Result<int64_t> AddHitRow(Connection& conn, std::string_view key, int64_t window
                           int64_t expires_ms);
 Result<int64_t> CountHitRows(Connection& conn, std::string_view key, int64_t window_start_ms);
 Result<size_t> PurgeRateLimitRows(Connection& conn, int64_t now_ms);
+
+// --- OAuth states (sqlite_oauth_states.cc); semantics as on OAuthStateStore ---
+// Errors: kAlreadyExists (also while an expired row of the key waits to be taken or purged).
+Status InsertOAuthStateRow(Connection& conn, const OAuthState& state);
+// One DELETE ... RETURNING; the caller's write transaction makes it atomic.
+Result<std::optional<OAuthState>> TakeOAuthStateRow(Connection& conn, std::string_view key,
+                                                    int64_t now_ms);
+Result<size_t> PurgeOAuthStateRows(Connection& conn, int64_t now_ms);
 
 // --- audit trail (sqlite_audit.cc); errors and order as on AuditStore ---
 // Chains `entry` after its tenant's last row (seq, prev_hash, hash) and inserts it. The caller's

@@ -361,6 +361,16 @@ CREATE TABLE access_versions (
   version          INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // v10: OAuth states shared by every server on the file (store/oauth_state_store.h): single-use
+    // records taken by one DELETE ... RETURNING on the key, purged along oauth_states_by_expiry.
+    R"sql(
+CREATE TABLE oauth_states (
+  key              TEXT PRIMARY KEY,
+  payload          TEXT NOT NULL,            -- opaque to the store
+  expires_ms       INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX oauth_states_by_expiry ON oauth_states (expires_ms);
+)sql",
 };
 
 Result<int> CurrentVersion(Connection& conn) {

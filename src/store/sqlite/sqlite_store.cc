@@ -405,6 +405,16 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return PurgeRateLimitRows(c, now_ms); });
   }
 
+  Status PutOAuthState(const OAuthState& state) override {
+    return Write([&](Connection& c) { return InsertOAuthStateRow(c, state); });
+  }
+  Result<std::optional<OAuthState>> TakeOAuthState(std::string_view key, int64_t now_ms) override {
+    return Write([&](Connection& c) { return TakeOAuthStateRow(c, key, now_ms); });
+  }
+  Result<size_t> PurgeOAuthStates(int64_t now_ms) override {
+    return Write([&](Connection& c) { return PurgeOAuthStateRows(c, now_ms); });
+  }
+
   Result<AuditEntry> AppendAudit(AuditEntry entry) override {
     return Write([&](Connection& c) { return InsertAuditEntry(c, std::move(entry)); });
   }

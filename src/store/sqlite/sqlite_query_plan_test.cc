@@ -1,0 +1,108 @@
+// Query plans of the SQLite store: queries that must stay fast however much the database holds
+// search an index and never scan a table; listings read the index in their order, with no sort.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/strings.h"
+#include "store/sqlite/sqlite_db_internal.h"
+#include "store/sqlite/sqlite_identity_internal.h"
+#include "store/sqlite/sqlite_ops_internal.h"
+#include "store/sqlite/sqlite_store.h"
+#include "testing/matchers.h"
+#include "testing/temp_dir.h"
+
+namespace pangolin::store {
+namespace {
+
+// A store's file, created (at the newest schema) by the test's first Open.
+class SqliteQueryPlanTest : public ::testing::Test {
+ protected:
+  std::string Path() const { return (dir_.path() / "pangolin.db").string(); }
+  Result<std::unique_ptr<MetadataStore>> Open() {
+    return MakeSqliteStore(SqliteOptions{Path(), 5000, 2});
+  }
+  testing::TempDir dir_;
+};
+
+// Listing a tenant's audit entries, filtered or not, walks an index in the listing's order: no
+// scan of the table and no sort, whatever the log holds. Counting and the chain read search too.
+TEST_F(SqliteQueryPlanTest, AuditQueriesUseIndexesInListingOrder) {
+  { ASSERT_OK_AND_ASSIGN(auto store, Open()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  std::unique_ptr<sqlite3, sqlite_internal::DbCloser> owner(db);
+  auto plan = [&](const std::string& sql) {
+    std::string steps;
+    std::string explain = "EXPLAIN QUERY PLAN " + sql;
+    sqlite3_exec(
+        db, explain.c_str(),
+        [](void* out, int columns, char** values, char**) {
+          *static_cast<std::string*>(out) += std::string(values[columns - 1]) + "\n";
+          return 0;
+        },
+        &steps, nullptr);
+    return steps;
+  };
+  std::vector<std::pair<catalog::AuditFilter, std::string>> cases(6);
+  cases[0].second = "audit_log_by_tenant";
+  cases[1].first.user_id = "u";
+  cases[1].second = "audit_log_by_user";
+  cases[2].first.action = "a";
+  cases[2].second = "audit_log_by_action";
+  cases[3].first.resource_type = "table";
+  cases[3].first.resource_id = "r";
+  cases[3].second = "audit_log_by_resource";
+  cases[4].first.start_ms = 1;
+  cases[4].first.end_ms = 2;
+  cases[4].second = "audit_log_by_tenant";
+  cases[5].first.result = catalog::AuditResult::kFailure;
+  cases[5].second = "audit_log_by_tenant";
+  for (const auto& [filter, index] : cases) {
+    std::string steps = plan(sqlite_internal::AuditListSql(true, filter));
+    EXPECT_NE(steps.find("SEARCH audit_log USING INDEX " + index), std::string::npos) << steps;
+    EXPECT_EQ(steps.find("TEMP B-TREE"), std::string::npos) << steps;
+  }
+  std::string across = plan(sqlite_internal::AuditListSql(false, {}));
+  EXPECT_NE(across.find("audit_log_by_time"), std::string::npos) << across;
+  EXPECT_EQ(across.find("TEMP B-TREE"), std::string::npos) << across;
+  std::string chain =
+      plan(std::string("SELECT * FROM audit_log ") + sqlite_internal::kAuditChainSql);
+  EXPECT_NE(chain.find("SEARCH audit_log USING INDEX sqlite_autoindex_audit_log_2"),
+            std::string::npos)
+      << chain;
+}
+
+// LoadPermissions is two indexed lookups keyed by the principal (then by role id): never a scan,
+// nor a walk over the tenant's roles, however many the database holds.
+TEST_F(SqliteQueryPlanTest, LoadPermissionsSearchesByPrincipalOnly) {
+  { ASSERT_OK_AND_ASSIGN(auto store, Open()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  std::unique_ptr<sqlite3, sqlite_internal::DbCloser> owner(db);
+  for (const char* sql : {sqlite_internal::kDirectGrantsSql, sqlite_internal::kRoleGrantsSql}) {
+    std::vector<std::string> plan;
+    std::string explain = std::string("EXPLAIN QUERY PLAN ") + sql;
+    sqlite3_exec(
+        db, explain.c_str(),
+        [](void* out, int columns, char** values, char**) {
+          static_cast<std::vector<std::string>*>(out)->emplace_back(values[columns - 1]);
+          return 0;
+        },
+        &plan, nullptr);
+    ASSERT_FALSE(plan.empty()) << sql;
+    EXPECT_NE(plan[0].find("principal_id=?"), std::string::npos) << sql << ": " << plan[0];
+    for (const auto& step : plan) {
+      bool keyed = step.find("principal_id=?") != std::string::npos ||
+                   step.find("(id=?)") != std::string::npos;
+      EXPECT_TRUE(StartsWith(step, "SEARCH") && keyed) << sql << ": " << step;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace pangolin::store
