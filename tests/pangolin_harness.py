@@ -227,6 +227,23 @@ def expect_status(response: requests.Response, status: int) -> Any:
     return response.json()
 
 
+def bearer(base_url: str, token: str, **headers: str) -> Http:
+    """A client presenting `token` (and `headers`) on every request."""
+    http = Http(base_url)
+    http.session.headers["Authorization"] = f"Bearer {token}"
+    http.session.headers.update(headers)
+    return http
+
+
+def login(server: PangolinServer, username: str, password: str, tenant: str | None = None,
+          **headers: str) -> tuple[Http, str]:
+    """Logs in (root users name no tenant); returns a client using the session and its token."""
+    body = {"username": username, "password": password, **({"tenant-id": tenant} if tenant else {})}
+    answer = Http(server.base_url).post("/api/v1/users/login", json=body, headers=headers)
+    token = expect_status(answer, 200)["token"]
+    return bearer(server.base_url, token, **headers), token
+
+
 def create_warehouse(http: Http, name: str, root: Path) -> dict:
     body = {"name": name, "storage_config": {"type": "local", "root": str(root)}}
     return expect_status(http.post("/api/v1/warehouses", json=body), 201)

@@ -169,14 +169,6 @@ json::object PermissionObject(const catalog::DirectGrant& grant) {
                       {"granted-at", Rfc3339(grant.granted_ms)}};
 }
 
-template <typename T, typename F>
-std::string ListJson(const std::vector<T>& items, F to_object) {
-  json::array array;
-  array.reserve(items.size());
-  for (const T& item : items) array.push_back(to_object(item));
-  return json::serialize(array);
-}
-
 // --- stored form: every member that is set, whatever the type ---
 
 json::object ScopeRecordObject(const PermissionScope& scope) {

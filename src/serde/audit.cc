@@ -42,10 +42,7 @@ std::string AuditEntryJson(const catalog::AuditEntry& entry) {
 }
 
 std::string AuditEntryListJson(const std::vector<catalog::AuditEntry>& entries) {
-  json::array array;
-  array.reserve(entries.size());
-  for (const auto& entry : entries) array.push_back(EntryObject(entry));
-  return json::serialize(array);
+  return ListJson(entries, EntryObject);
 }
 
 std::string AuditVerificationJson(const catalog::AuditVerification& result) {

@@ -64,14 +64,6 @@ json::object ServiceUserObject(const catalog::ServiceUser& user) {
                       {"active", user.active}};
 }
 
-template <typename T, typename F>
-std::string ListJson(const std::vector<T>& items, F to_object) {
-  json::array array;
-  array.reserve(items.size());
-  for (const T& item : items) array.push_back(to_object(item));
-  return json::serialize(array);
-}
-
 }  // namespace
 
 std::string Rfc3339(int64_t unix_ms) {

@@ -67,6 +67,15 @@ Status RejectUnknownFields(const json::object& object,
                            std::initializer_list<std::string_view> known);
 
 json::object ToJson(const std::map<std::string, std::string>& map);
+
+// The compact JSON array of `to_object(item)` for each of `items`.
+template <typename T, typename F>
+std::string ListJson(const std::vector<T>& items, F to_object) {
+  json::array array;
+  array.reserve(items.size());
+  for (const T& item : items) array.push_back(to_object(item));
+  return json::serialize(array);
+}
 json::array ToJson(const std::vector<std::string>& list);
 
 }  // namespace pangolin::serde::internal

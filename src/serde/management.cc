@@ -92,9 +92,7 @@ std::string WarehouseJson(const catalog::Warehouse& warehouse) {
 }
 
 std::string WarehouseListJson(const std::vector<catalog::Warehouse>& warehouses) {
-  json::array list;
-  for (const auto& warehouse : warehouses) list.push_back(WarehouseObject(warehouse));
-  return json::serialize(list);
+  return ListJson(warehouses, WarehouseObject);
 }
 
 Result<CatalogBody> ParseCatalogRequest(std::string_view text) {
@@ -129,9 +127,7 @@ std::string CatalogJson(const catalog::Catalog& catalog) {
 }
 
 std::string CatalogListJson(const std::vector<catalog::Catalog>& catalogs) {
-  json::array list;
-  for (const auto& catalog : catalogs) list.push_back(CatalogObject(catalog));
-  return json::serialize(list);
+  return ListJson(catalogs, CatalogObject);
 }
 
 }  // namespace pangolin::serde

@@ -65,13 +65,6 @@ json::object CommitObject(const catalog::CommitRecord& commit) {
                       {"operations", std::move(operations)}};
 }
 
-template <typename T, typename ToObject>
-std::string ListJson(const std::vector<T>& items, ToObject to_object) {
-  json::array out;
-  for (const auto& item : items) out.emplace_back(to_object(item));
-  return json::serialize(out);
-}
-
 }  // namespace
 
 json::object internal::AssetObject(const ContentKey& key, const catalog::Content& content) {

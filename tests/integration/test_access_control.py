@@ -15,24 +15,15 @@ import pytest
 
 from pangolin_harness import (DEFAULT_BINARY, Http, PangolinServer, expect_status, simple_schema,
                               unique_name)
+from pangolin_harness import login as harness_login
 
 ROOT_PASSWORD = "root-password-for-access"
 PASSWORD = "password-for-access-tests"
 
 
-def bearer(server: PangolinServer, token: str) -> Http:
-    http = Http(server.base_url)
-    http.session.headers["Authorization"] = f"Bearer {token}"
-    return http
-
-
 def login(server: PangolinServer, username: str, tenant: str | None,
           password: str = PASSWORD) -> Http:
-    body = {"username": username, "password": password}
-    if tenant:
-        body["tenant-id"] = tenant
-    r = Http(server.base_url).post("/api/v1/users/login", json=body)
-    return bearer(server, expect_status(r, 200)["token"])
+    return harness_login(server, username, password, tenant)[0]
 
 
 @dataclass

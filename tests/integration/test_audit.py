@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pangolin_harness import DEFAULT_BINARY, Http, PangolinServer, expect_status, simple_schema
+from pangolin_harness import (DEFAULT_BINARY, Http, PangolinServer, expect_status, login,
+                              simple_schema)
 
 ROOT_PASSWORD = "root-password-for-audit"
 PASSWORD = "password-for-audit-tests"
@@ -22,12 +23,7 @@ AGENT = "audit-test-agent/1.0"
 
 def session(server: PangolinServer, username: str, tenant: str | None,
             password: str = PASSWORD) -> Http:
-    http = Http(server.base_url)
-    http.session.headers["User-Agent"] = AGENT
-    body = {"username": username, "password": password, **({"tenant-id": tenant} if tenant else {})}
-    token = expect_status(http.post("/api/v1/users/login", json=body), 200)["token"]
-    http.session.headers["Authorization"] = f"Bearer {token}"
-    return http
+    return login(server, username, password, tenant, **{"User-Agent": AGENT})[0]
 
 
 @pytest.fixture(scope="module")

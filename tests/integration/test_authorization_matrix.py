@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 from pangolin_harness import DEFAULT_BINARY, Http, PangolinServer, expect_status, simple_schema
+from pangolin_harness import bearer as harness_bearer
+from pangolin_harness import login as harness_login
 
 ROOT_PASSWORD = "root-password-for-matrix"
 PASSWORD = "password-for-matrix-tests"
@@ -52,17 +54,11 @@ class Caller:
 
 
 def login(server: PangolinServer, username: str, password: str, tenant: str | None) -> str:
-    body = {"username": username, "password": password}
-    if tenant:
-        body["tenant-id"] = tenant
-    r = Http(server.base_url).post("/api/v1/users/login", json=body)
-    return expect_status(r, 200)["token"]
+    return harness_login(server, username, password, tenant)[1]
 
 
 def bearer(server: PangolinServer, token: str) -> Http:
-    http = Http(server.base_url)
-    http.session.headers["Authorization"] = f"Bearer {token}"
-    return http
+    return harness_bearer(server.base_url, token)
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pangolin_harness import DEFAULT_BINARY, Http, PangolinServer, expect_status, unique_name
+from pangolin_harness import login as harness_login
 
 ROOT_PASSWORD = "root-password-for-defects"
 PASSWORD = "password-for-defect-tests"
@@ -24,12 +25,7 @@ SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
 
 def login(server: PangolinServer, username: str, tenant: str | None,
           password: str = PASSWORD) -> tuple[Http, str]:
-    body = {"username": username, "password": password, **({"tenant-id": tenant} if tenant else {})}
-    token = expect_status(Http(server.base_url).post("/api/v1/users/login", json=body),
-                          200)["token"]
-    http = Http(server.base_url)
-    http.session.headers["Authorization"] = f"Bearer {token}"
-    return http, token
+    return harness_login(server, username, password, tenant)
 
 
 @pytest.fixture(scope="module")
