@@ -19,9 +19,17 @@ Result<service::Credentials> CredentialsOf(const Request& request) {
       // PyIceberg without credentials sends "Bearer None": no token at all.
       std::string_view token = Trim(value.substr(6));
       if (!token.empty() && token != "None") credentials.bearer = std::string(token);
+    } else if (value.size() >= 6 && ToLower(value.substr(0, 6)) == "basic ") {
+      auto decoded = Base64Decode(Trim(value.substr(6)));
+      auto colon = decoded ? decoded->find(':') : std::string::npos;
+      if (colon == std::string::npos) {
+        return Err(ErrorCode::kNotAuthorized, "Malformed Basic credentials");
+      }
+      credentials.basic = {decoded->substr(0, colon), decoded->substr(colon + 1)};
     } else {
       return Err(ErrorCode::kNotAuthorized,
-                 "Unsupported Authorization scheme: send 'Bearer <token>' or X-API-Key");
+                 "Unsupported Authorization scheme: send 'Bearer <token>', Basic (root) or "
+                 "X-API-Key");
     }
   }
   if (auto key = request.Header("x-api-key")) credentials.api_key = std::string(Trim(*key));
@@ -102,19 +110,24 @@ Result<service::Context> Gatekeeper::Authenticate(const Request& request, const 
   ctx.remote_address = request.remote_address;
   ctx.user_agent = std::string(request.Header("user-agent").value_or(""));
   auto credentials = CredentialsOf(request);
+  // A password is throttled before it is checked, so that a guess past the limit learns
+  // nothing; tokens and keys (far too long to guess) only once they fail.
+  std::vector<std::string> keys{service::AddressKey(ctx.remote_address)};
+  bool password = credentials && credentials->basic && !credentials->bearer;
+  if (password) {
+    keys.push_back(service::AccountKey(std::nullopt, credentials->basic->username));
+    RETURN_IF_ERROR(limiter_.Check(keys));
+  }
   auto principal = credentials ? auth_.Authenticate(*credentials)
                                : Result<catalog::Principal>(tl::unexpected(credentials.error()));
   if (!principal) {
     if (rule.kind == RouteRule::Kind::kPublic) return ctx;
-    // Refused credentials count against the source address; past the limit they are answered
-    // 429 (valid credentials are never slowed: tokens and keys are far too long to guess).
-    std::vector<std::string> keys{service::AddressKey(ctx.remote_address)};
-    RETURN_IF_ERROR(limiter_.Check(keys));
+    if (!password) RETURN_IF_ERROR(limiter_.Check(keys));
     limiter_.Failure(keys);
-    bool key = credentials && credentials->api_key && !credentials->bearer;
+    bool key = credentials && credentials->api_key && !credentials->bearer && !password;
+    std::string action = password ? "login_failed" : key ? "api_key_rejected" : "token_rejected";
     audit_.Record([&] {
-      auto entry =
-          audit_.Entry(ctx, key ? "api_key_rejected" : "token_rejected", "token", request.path);
+      auto entry = audit_.Entry(ctx, action, "token", request.path);
       entry.result = catalog::AuditResult::kFailure;
       entry.error_message = principal.error().message;
       return entry;

@@ -27,6 +27,8 @@ std::optional<bool> ParseBool(std::string_view text);
 std::string Base64UrlEncode(std::string_view bytes);
 // Standard base64 with padding (RFC 4648 §4), as HTTP Basic credentials use it.
 std::string Base64Encode(std::string_view bytes);
+// Decodes standard base64 (padding optional); nullopt when malformed.
+std::optional<std::string> Base64Decode(std::string_view text);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 // FNV-1a 64 of `text` as 16 hex digits: a stable, non-cryptographic digest (the same on every
 // build and replica), for cache validators and request fingerprints.

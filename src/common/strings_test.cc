@@ -58,6 +58,11 @@ TEST(StringsTest, Base64WithPadding) {
   EXPECT_EQ(Base64Encode("fo"), "Zm8=");
   EXPECT_EQ(Base64Encode("foo"), "Zm9v");
   EXPECT_EQ(Base64Encode("client:s3cr3t?>"), "Y2xpZW50OnMzY3IzdD8+");
+  EXPECT_EQ(Base64Decode("Y2xpZW50OnMzY3IzdD8+"), "client:s3cr3t?>");
+  EXPECT_EQ(Base64Decode("Zg=="), "f");
+  EXPECT_EQ(Base64Decode("Zg"), "f");
+  EXPECT_EQ(Base64Decode("Zm9v_w"), std::nullopt);
+  EXPECT_EQ(Base64Decode("Z!=="), std::nullopt);
 }
 
 }  // namespace pangolin

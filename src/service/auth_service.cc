@@ -3,6 +3,7 @@
 
 #include "auth/api_key.h"
 #include "auth/password.h"
+#include "common/digest.h"
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/strings.h"
@@ -16,6 +17,8 @@ using catalog::TokenClaims;
 using catalog::UserRole;
 
 constexpr int64_t kTouchIntervalMs = 60'000;
+// How long a password verified for HTTP Basic is remembered.
+constexpr int64_t kPasswordMemoryMs = 60'000;
 // How often an unknown `kid` may make a server re-read the key ring (another server rotated).
 constexpr int64_t kRingReloadIntervalMs = 5'000;
 
@@ -120,8 +123,38 @@ Result<Principal> AuthService::Authenticate(const Credentials& credentials) {
     if (StartsWith(*credentials.bearer, "pgl_")) return FromApiKey(*credentials.bearer);
     return FromBearer(*credentials.bearer);
   }
+  if (credentials.basic) return FromBasic(*credentials.basic);
   if (credentials.api_key) return FromApiKey(*credentials.api_key);
   return Principal{};
+}
+
+Result<Principal> AuthService::FromBasic(const BasicCredentials& basic) {
+  int64_t now = clock_.NowMs();
+  std::string key = Sha256Hex(basic.username + '\0' + basic.password);
+  std::optional<std::string> known;
+  {
+    std::lock_guard lock(verified_mu_);
+    auto it = verified_passwords_.find(key);
+    if (it != verified_passwords_.end() && it->second.until_ms > now) known = it->second.user_id;
+  }
+  auto user = store_.FindUserByName(std::nullopt, basic.username);
+  if (!user) {
+    if (user.error().code != ErrorCode::kNotFound) return tl::unexpected(user.error());
+    auth::VerifyPassword(auth::DummyHash(), basic.password);
+    return tl::unexpected(Unauthorized("Invalid username or password"));
+  }
+  bool matches =
+      known ? *known == user->id
+            : user->password_hash && auth::VerifyPassword(*user->password_hash, basic.password);
+  if (!matches || !user->active || user->role != UserRole::kRoot) {
+    return tl::unexpected(Unauthorized("Invalid username or password"));
+  }
+  if (!known) {
+    std::lock_guard lock(verified_mu_);
+    if (verified_passwords_.size() >= kMaxVerifiedTokens) verified_passwords_.clear();
+    verified_passwords_[key] = {user->id, now + kPasswordMemoryMs};
+  }
+  return FromUser(*user);
 }
 
 Result<TokenClaims> AuthService::VerifiedClaims(const std::string& token) {

@@ -29,9 +29,16 @@ struct AuthOptions {
   std::chrono::seconds signing_key_lifetime{30 * 24 * 3600};  // rotation period
 };
 
-// What a request presented; at most one of them is used (bearer, then API key).
+// HTTP Basic credentials: accepted for root accounts only (the reference's env-root access).
+struct BasicCredentials {
+  std::string username;
+  std::string password;
+};
+
+// What a request presented; at most one of them is used (bearer, Basic, then API key).
 struct Credentials {
   std::optional<std::string> bearer;
+  std::optional<BasicCredentials> basic;
   std::optional<std::string> api_key;
 };
 
@@ -116,6 +123,9 @@ class AuthService {
   Result<catalog::TokenClaims> VerifiedClaims(const std::string& token);
   Result<catalog::Principal> FromBearer(const std::string& token);
   Result<catalog::Principal> FromApiKey(const std::string& key);
+  // Root accounts by password. A verified password is remembered (by its SHA-256 with the user
+  // name) for a minute, so that Basic clients do not pay for argon2id on every request.
+  Result<catalog::Principal> FromBasic(const BasicCredentials& basic);
 
   store::IdentityStore& store_;
   const Clock& clock_;
@@ -126,6 +136,11 @@ class AuthService {
   static constexpr size_t kMaxVerifiedTokens = 10'000;
   std::mutex verified_mu_;
   std::unordered_map<std::string, catalog::TokenClaims> verified_;
+  struct VerifiedPassword {
+    std::string user_id;
+    int64_t until_ms = 0;
+  };
+  std::unordered_map<std::string, VerifiedPassword> verified_passwords_;  // under verified_mu_
 };
 
 }  // namespace pangolin::service

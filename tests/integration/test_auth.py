@@ -118,6 +118,22 @@ def test_bad_credentials_are_refused(server: PangolinServer) -> None:
     assert r.json() == {"error": "Invalid username or password"}
 
 
+def test_root_may_use_http_basic(server: PangolinServer, tenant_a: Tenant) -> None:
+    def basic(user: str, password: str) -> dict:
+        raw = base64.b64encode(f"{user}:{password}".encode()).decode()
+        return {"Authorization": f"Basic {raw}"}
+
+    for _ in range(2):  # the second time from the remembered verification
+        me = expect_status(client(server, **basic("root", ROOT_PASSWORD)).get("/api/v1/users/me"),
+                           200)
+        assert me["role"] == "root"
+    # Only root accounts: an admin's right password is refused, as is a malformed header.
+    admin = f"{tenant_a.tenant['name']}-admin"
+    assert client(server, **basic(admin, ADMIN_PASSWORD)).get("/api/v1/users/me").status_code == 401
+    r = client(server, Authorization="Basic !!!").get("/api/v1/users/me")
+    assert r.status_code == 401
+
+
 def test_tampered_token_is_refused(server: PangolinServer) -> None:
     token = login(server, "root", ROOT_PASSWORD)["token"]
     header, payload, signature = token.split(".")

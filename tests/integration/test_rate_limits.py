@@ -6,6 +6,7 @@ refused too, with 429 and Retry-After, on either server. Clients pick their sour
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import os
@@ -78,6 +79,11 @@ def test_an_account_is_throttled_from_every_address_and_server(servers, root_tok
     assert status == 429, body
     assert 1 <= int(headers["Retry-After"]) <= 60
     assert "try again" in body["error"]
+    # HTTP Basic for the same account is throttled by the same counter, before any check.
+    auth = base64.b64encode(f"root:{ROOT_PASSWORD}".encode()).decode()
+    status, _, _ = call(servers[0], "127.0.1.10", "GET", "/api/v1/users/me",
+                        headers={"Authorization": f"Basic {auth}"})
+    assert status == 429
     # The token issued before is not affected: throttling applies to credential checks only.
     status, _, _ = call(servers[0], "127.0.1.9", "GET", "/api/v1/users/me",
                         headers={"Authorization": f"Bearer {root_token}"})
