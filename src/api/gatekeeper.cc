@@ -126,12 +126,7 @@ Result<service::Context> Gatekeeper::Authenticate(const Request& request, const 
     limiter_.Failure(keys);
     bool key = credentials && credentials->api_key && !credentials->bearer && !password;
     std::string action = password ? "login_failed" : key ? "api_key_rejected" : "token_rejected";
-    audit_.Record([&] {
-      auto entry = audit_.Entry(ctx, action, "token", request.path);
-      entry.result = catalog::AuditResult::kFailure;
-      entry.error_message = principal.error().message;
-      return entry;
-    }());
+    audit_.Record(audit_.Entry(ctx, action, "token", request.path), &principal.error());
     return tl::unexpected(principal.error());
   }
   ctx.caller = std::move(*principal);
@@ -166,11 +161,9 @@ Result<TenantId> Gatekeeper::SelectTenant(const service::Context& ctx, std::stri
 
 void Gatekeeper::RecordRefusal(const service::Context& ctx, std::string action,
                                const RouteInfo& route, const Error& error) {
-  auto entry =
-      audit_.Entry(ctx, std::move(action), "route", route.method + " " + route.path_template);
-  entry.result = catalog::AuditResult::kFailure;
-  entry.error_message = error.message;
-  audit_.Record(std::move(entry));
+  audit_.Record(
+      audit_.Entry(ctx, std::move(action), "route", route.method + " " + route.path_template),
+      &error);
 }
 
 void Gatekeeper::Settle(const RouteInfo& route, const service::Context& ctx,
@@ -181,12 +174,12 @@ void Gatekeeper::Settle(const RouteInfo& route, const service::Context& ctx,
     return;
   }
   if (!ctx.audit || ctx.audit_recorded) return;
-  catalog::AuditEntry entry = *ctx.audit;
-  if (response.status >= 400) {
-    entry.result = catalog::AuditResult::kFailure;
-    entry.error_message = ErrorMessageOf(response);
+  if (response.status < 400) {
+    audit_.Record(*ctx.audit);
+    return;
   }
-  audit_.Record(std::move(entry));
+  Error failure{ErrorCode::kInternal, ErrorMessageOf(response)};
+  audit_.Record(*ctx.audit, &failure);
 }
 
 }  // namespace pangolin::api

@@ -3,14 +3,10 @@
 
 #include <fmt/format.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
-#include <cstdlib>
 
+#include "common/digest.h"
 #include "common/strings.h"
 
 namespace pangolin::auth {
@@ -23,28 +19,6 @@ constexpr size_t kSecretBytes = 32;
 constexpr size_t kSecretChars = 43;  // ceil(32 * 8 / 6), unpadded
 constexpr size_t kSha256HexChars = 64;
 
-std::string Hex(const unsigned char* bytes, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * size);
-  for (size_t i = 0; i < size; ++i) {
-    out.push_back(kDigits[bytes[i] >> 4]);
-    out.push_back(kDigits[bytes[i] & 0xF]);
-  }
-  return out;
-}
-
-// A key that is not random is worse than no key: a failing CSPRNG is a broken invariant.
-template <size_t N>
-std::array<unsigned char, N> RandomBytes() {
-  std::array<unsigned char, N> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(N)) != 1) {
-    std::fputs("pangolin: RAND_bytes failed; refusing to issue a predictable API key\n", stderr);
-    std::abort();
-  }
-  return bytes;
-}
-
 bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
 bool IsBase64Url(char c) {
@@ -55,12 +29,10 @@ bool IsBase64Url(char c) {
 }  // namespace
 
 ApiKey NewApiKey() {
-  auto id_bytes = RandomBytes<kKeyIdBytes>();
-  auto secret_bytes = RandomBytes<kSecretBytes>();
+  std::string secret_bytes = RandomBytes(kSecretBytes);
   ApiKey key;
-  key.key_id = Hex(id_bytes.data(), id_bytes.size());
-  key.secret = Base64UrlEncode(
-      std::string_view(reinterpret_cast<const char*>(secret_bytes.data()), secret_bytes.size()));
+  key.key_id = HexEncode(RandomBytes(kKeyIdBytes));
+  key.secret = Base64UrlEncode(secret_bytes);
   OPENSSL_cleanse(secret_bytes.data(), secret_bytes.size());
   key.text = fmt::format("{}{}_{}", kPrefix, key.key_id, key.secret);
   return key;
@@ -78,15 +50,7 @@ std::optional<ApiKey> ParseApiKey(std::string_view text) {
   return ApiKey{std::string(key_id), std::string(secret), std::string(text)};
 }
 
-std::string HashSecret(std::string_view secret) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(secret.data(), secret.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
-    std::fputs("pangolin: SHA-256 unavailable\n", stderr);
-    std::abort();
-  }
-  return Hex(digest.data(), size);
-}
+std::string HashSecret(std::string_view secret) { return Sha256Hex(secret); }
 
 bool SecretMatches(std::string_view hash, std::string_view secret) {
   if (hash.size() != kSha256HexChars) return false;

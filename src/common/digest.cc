@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 
+#include "common/strings.h"
+
 namespace pangolin {
 
 std::string Sha256(std::string_view data) {
@@ -17,17 +19,7 @@ std::string Sha256(std::string_view data) {
   return std::string(reinterpret_cast<const char*>(digest), size);
 }
 
-std::string Sha256Hex(std::string_view data) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string digest = Sha256(data);
-  std::string out;
-  out.reserve(digest.size() * 2);
-  for (unsigned char byte : digest) {
-    out.push_back(kHex[byte >> 4]);
-    out.push_back(kHex[byte & 0xF]);
-  }
-  return out;
-}
+std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 
 std::string RandomBytes(size_t size) {
   std::string out(size, '\0');

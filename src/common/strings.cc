@@ -96,6 +96,17 @@ std::string PercentEncode(std::string_view text) {
   return out;
 }
 
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * bytes.size());
+  for (unsigned char byte : bytes) {
+    out.push_back(kDigits[byte >> 4]);
+    out.push_back(kDigits[byte & 0xF]);
+  }
+  return out;
+}
+
 std::string Base64Encode(std::string_view bytes) {
   std::string out = Base64UrlEncode(bytes);
   for (char& c : out) {

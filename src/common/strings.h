@@ -23,6 +23,8 @@ std::string PercentEncode(std::string_view text);
 std::optional<long long> ParseInt(std::string_view text);
 // "true"/"false" (case-insensitive), "1"/"0", "yes"/"no".
 std::optional<bool> ParseBool(std::string_view text);
+// Lowercase hex of `bytes`.
+std::string HexEncode(std::string_view bytes);
 // Base64url without padding (RFC 4648 §5), as JWTs use it.
 std::string Base64UrlEncode(std::string_view bytes);
 // Standard base64 with padding (RFC 4648 §4), as HTTP Basic credentials use it.

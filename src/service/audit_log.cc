@@ -29,7 +29,11 @@ catalog::AuditEntry AuditLog::Entry(const Context& ctx, std::string action,
   return entry;
 }
 
-void AuditLog::Record(catalog::AuditEntry entry) {
+void AuditLog::Record(catalog::AuditEntry entry, const Error* failure) {
+  if (failure) {
+    entry.result = catalog::AuditResult::kFailure;
+    entry.error_message = failure->message;
+  }
   auto stored = store_.AppendAudit(std::move(entry));
   if (!stored) {
     metrics_.Increment("audit_write_failures_total");

@@ -24,9 +24,10 @@ class AuditLog {
   // time), not yet stored.
   catalog::AuditEntry Entry(const Context& ctx, std::string action, std::string resource_type,
                             std::string resource_name) const;
-  // Stores `entry`. A store failure is logged and counted (pangolin_audit_write_failures_total);
-  // the request it describes has already happened.
-  void Record(catalog::AuditEntry entry);
+  // Stores `entry`, as a failure with its message when `failure` is given. A store failure is
+  // logged and counted (pangolin_audit_write_failures_total): the request it describes has
+  // already happened.
+  void Record(catalog::AuditEntry entry, const Error* failure = nullptr);
 
   // Admins of the tenant; root sees every tenant unless it selected one (`all_tenants` false).
   // Errors: kForbidden; kBadRequest (limit above 1000).

@@ -32,11 +32,7 @@ void RecordCredentialCheck(service::AuditLog& audit, AuthService& auth, const Co
       audit.Entry(in_tenant, std::move(action), std::move(resource_type), std::string(username));
   entry.username = std::string(username);
   entry.user_id = user_id;
-  if (error) {
-    entry.result = catalog::AuditResult::kFailure;
-    entry.error_message = error->message;
-  }
-  audit.Record(std::move(entry));
+  audit.Record(std::move(entry), error);
 }
 
 // What the credential endpoints need: verification, the audit trail and the throttle.

@@ -30,11 +30,7 @@ void Record(service::AuditLog& audit, const Context& ctx, std::string action,
     entry.user_id = user->id;
     entry.username = user->username;
   }
-  if (error) {
-    entry.result = catalog::AuditResult::kFailure;
-    entry.error_message = error->message;
-  }
-  audit.Record(std::move(entry));
+  audit.Record(std::move(entry), error);
 }
 
 Result<service::OidcService*> Configured(service::OidcService* oidc) {
