@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "common/ids.h"
+#include "service/audited.h"
 
 namespace pangolin::service {
 namespace {
@@ -70,7 +71,7 @@ Result<catalog::Role> AccessService::CreateRole(const Context& ctx, const RoleIn
   role.permissions = input.permissions;
   role.created_by = ctx.caller.id.empty() ? ctx.principal : ctx.caller.id;
   role.created_ms = role.updated_ms = clock_.NowMs();
-  RETURN_IF_ERROR(store_.CreateRole(role));
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.CreateRole(role); }));
   return role;
 }
 
@@ -99,13 +100,13 @@ Result<catalog::Role> AccessService::UpdateRole(const Context& ctx, std::string_
   role.description = input.description;
   role.permissions = input.permissions;
   role.updated_ms = clock_.NowMs();
-  RETURN_IF_ERROR(store_.UpdateRole(role));
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.UpdateRole(role); }));
   return role;
 }
 
 Status AccessService::DeleteRole(const Context& ctx, std::string_view id) {
   RETURN_IF_ERROR(RequireAdmin(ctx));
-  return store_.DeleteRole(ctx.tenant, id);
+  return StoreAudited(store_, ctx, [&] { return store_.DeleteRole(ctx.tenant, id); });
 }
 
 Result<std::vector<catalog::Role>> AccessService::PrincipalRoles(const Context& ctx,
@@ -124,13 +125,14 @@ Status AccessService::AssignRole(const Context& ctx, std::string_view principal_
   catalog::RoleAssignment assignment{std::string(principal_id), std::string(role_id),
                                      ctx.caller.id.empty() ? ctx.principal : ctx.caller.id,
                                      clock_.NowMs()};
-  return store_.AssignRole(ctx.tenant, assignment);
+  return StoreAudited(store_, ctx, [&] { return store_.AssignRole(ctx.tenant, assignment); });
 }
 
 Status AccessService::UnassignRole(const Context& ctx, std::string_view principal_id,
                                    std::string_view role_id) {
   RETURN_IF_ERROR(RequireAdmin(ctx));
-  return store_.UnassignRole(ctx.tenant, principal_id, role_id);
+  return StoreAudited(store_, ctx,
+                      [&] { return store_.UnassignRole(ctx.tenant, principal_id, role_id); });
 }
 
 Result<catalog::DirectGrant> AccessService::Grant(const Context& ctx, std::string_view principal_id,
@@ -144,7 +146,7 @@ Result<catalog::DirectGrant> AccessService::Grant(const Context& ctx, std::strin
                               grant,
                               ctx.caller.id.empty() ? ctx.principal : ctx.caller.id,
                               clock_.NowMs()};
-  RETURN_IF_ERROR(store_.CreateGrant(direct));
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.CreateGrant(direct); }));
   return direct;
 }
 
@@ -161,7 +163,7 @@ Result<store::Page<catalog::DirectGrant>> AccessService::ListGrants(
 
 Status AccessService::Revoke(const Context& ctx, std::string_view grant_id) {
   RETURN_IF_ERROR(RequireAdmin(ctx));
-  return store_.DeleteGrant(ctx.tenant, grant_id);
+  return StoreAudited(store_, ctx, [&] { return store_.DeleteGrant(ctx.tenant, grant_id); });
 }
 
 }  // namespace pangolin::service

@@ -55,7 +55,7 @@ std::string RandomPassword() {
 
 }  // namespace
 
-AuthService::AuthService(store::IdentityStore& store, const Clock& clock, AuthOptions options)
+AuthService::AuthService(store::MetadataStore& store, const Clock& clock, AuthOptions options)
     : store_(store), clock_(clock), options_(std::move(options)) {}
 
 AuthService::~AuthService() = default;

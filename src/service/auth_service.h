@@ -16,7 +16,7 @@
 #include "catalog/identity.h"
 #include "common/clock.h"
 #include "service/context.h"
-#include "store/identity_store.h"
+#include "store/metadata_store.h"
 
 namespace pangolin::service {
 
@@ -62,7 +62,7 @@ struct TokenRequest {
 
 class AuthService {
  public:
-  AuthService(store::IdentityStore& store, const Clock& clock, AuthOptions options);
+  AuthService(store::MetadataStore& store, const Clock& clock, AuthOptions options);
   ~AuthService();
 
   // First start: makes a signing key when none can sign, and the root account `root_user` when
@@ -117,6 +117,8 @@ class AuthService {
   enum class Reload { kNo, kThrottled, kNow };
   Result<std::shared_ptr<const auth::KeyRing>> Ring(Reload reload);
   Result<IssuedToken> Issue(catalog::TokenClaims claims, std::chrono::seconds ttl);
+  // IssueToken without the request's audit entry (RotateToken stores it with the revocation).
+  Result<IssuedToken> IssueFor(const Context& ctx, const TokenRequest& request);
   // The claims of a token whose signature, issuer and audience check out and which has not
   // expired; signatures verified once are remembered (the record and the principal are still
   // read on every request, which is what revocation relies on).
@@ -127,7 +129,7 @@ class AuthService {
   // name) for a minute, so that Basic clients do not pay for argon2id on every request.
   Result<catalog::Principal> FromBasic(const BasicCredentials& basic);
 
-  store::IdentityStore& store_;
+  store::MetadataStore& store_;
   const Clock& clock_;
   AuthOptions options_;
   std::mutex ring_mu_;

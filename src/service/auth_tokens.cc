@@ -3,6 +3,7 @@
 #include "auth/jwt.h"
 #include "common/ids.h"
 #include "common/log.h"
+#include "service/audited.h"
 #include "service/auth_service.h"
 
 namespace pangolin::service {
@@ -21,6 +22,10 @@ std::optional<TenantId> TokenTenant(const Principal& p) { return p.home_tenant; 
 }  // namespace
 
 Result<IssuedToken> AuthService::IssueToken(const Context& ctx, const TokenRequest& request) {
+  return StoreAudited(store_, ctx, [&] { return IssueFor(ctx, request); });
+}
+
+Result<IssuedToken> AuthService::IssueFor(const Context& ctx, const TokenRequest& request) {
   const Principal& caller = ctx.caller;
   if (caller.kind == Principal::Kind::kDevelopment) {
     return Err(ErrorCode::kBadRequest, "Tokens cannot be issued without authentication");
@@ -71,16 +76,20 @@ Result<IssuedToken> AuthService::RotateToken(const Context& ctx) {
   if (!ctx.caller.token_id) {
     return Err(ErrorCode::kBadRequest, "Rotation needs the bearer token to replace");
   }
-  ASSIGN_OR_RETURN(auto issued, IssueToken(ctx, TokenRequest{}));
-  RETURN_IF_ERROR(store_.RevokeToken(*ctx.caller.token_id, clock_.NowMs(), "rotated"));
-  return issued;
+  return StoreAudited(store_, ctx, [&]() -> Result<IssuedToken> {
+    ASSIGN_OR_RETURN(auto issued, IssueFor(ctx, TokenRequest{}));
+    RETURN_IF_ERROR(store_.RevokeToken(*ctx.caller.token_id, clock_.NowMs(), "rotated"));
+    return issued;
+  });
 }
 
 Status AuthService::Logout(const Context& ctx, const std::optional<std::string>& reason) {
   if (!ctx.caller.token_id) {
     return Err(ErrorCode::kBadRequest, "No bearer token was presented");
   }
-  return store_.RevokeToken(*ctx.caller.token_id, clock_.NowMs(), reason.value_or("logout"));
+  return StoreAudited(store_, ctx, [&] {
+    return store_.RevokeToken(*ctx.caller.token_id, clock_.NowMs(), reason.value_or("logout"));
+  });
 }
 
 Status AuthService::RevokeToken(const Context& ctx, std::string_view jti,
@@ -90,7 +99,7 @@ Status AuthService::RevokeToken(const Context& ctx, std::string_view jti,
       record && (record->principal_id == ctx.caller.id ||
                  (record->tenant_id ? ctx.IsAdminOf(*record->tenant_id) : ctx.caller.is_root()));
   if (!allowed) return Err(ErrorCode::kNotFound, "No token {}", jti);
-  return store_.RevokeToken(jti, clock_.NowMs(), reason);
+  return StoreAudited(store_, ctx, [&] { return store_.RevokeToken(jti, clock_.NowMs(), reason); });
 }
 
 Result<store::Page<catalog::TokenRecord>> AuthService::ListTokens(const Context& ctx,
@@ -107,20 +116,23 @@ Result<store::Page<catalog::TokenRecord>> AuthService::ListTokens(const Context&
 
 Result<size_t> AuthService::PurgeExpiredTokens(const Context& ctx) {
   if (!ctx.caller.is_root()) return tl::unexpected(Denied("Only root may purge tokens"));
-  return store_.PurgeExpiredTokens(clock_.NowMs());
+  return StoreAudited(store_, ctx, [&] { return store_.PurgeExpiredTokens(clock_.NowMs()); });
 }
 
 Status AuthService::RotateSigningKey(const Context& ctx) {
   if (!ctx.caller.is_root()) return tl::unexpected(Denied("Only root may rotate signing keys"));
   int64_t now = clock_.NowMs();
   ASSIGN_OR_RETURN(auto key, auth::GenerateSigningKey(NewUuid(), now));
-  RETURN_IF_ERROR(store_.AddSigningKey(key));
-  ASSIGN_OR_RETURN(auto keys, store_.ListSigningKeys());
-  for (const auto& old : keys) {
-    if (old.kid == key.kid || old.retired_ms) continue;
-    RETURN_IF_ERROR(
-        store_.RetireSigningKey(old.kid, now, now + options_.max_token_ttl.count() * 1000));
-  }
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&]() -> Status {
+    RETURN_IF_ERROR(store_.AddSigningKey(key));
+    ASSIGN_OR_RETURN(auto keys, store_.ListSigningKeys());
+    for (const auto& old : keys) {
+      if (old.kid == key.kid || old.retired_ms) continue;
+      RETURN_IF_ERROR(
+          store_.RetireSigningKey(old.kid, now, now + options_.max_token_ttl.count() * 1000));
+    }
+    return Ok();
+  }));
   log::Info("rotated the token signing key").With("kid", key.kid);
   return Ring(Reload::kNow).map([](auto) {});
 }

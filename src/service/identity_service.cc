@@ -3,6 +3,7 @@
 
 #include "auth/password.h"
 #include "common/ids.h"
+#include "service/audited.h"
 
 namespace pangolin::service {
 namespace {
@@ -42,17 +43,19 @@ Result<catalog::Tenant> IdentityService::CreateTenant(const Context& ctx,
   }
   if (input.admin_password) RETURN_IF_ERROR(auth::CheckPasswordPolicy(*input.admin_password));
   catalog::Tenant tenant{TenantId{NewUuid()}, input.name, input.properties, clock_.NowMs()};
-  RETURN_IF_ERROR(store_.CreateTenant(tenant));
+  std::optional<catalog::User> admin;
   if (input.admin_username) {
     Context in_tenant = ctx;
     in_tenant.tenant = tenant.id;
-    UserInput admin{*input.admin_username, "", input.admin_password, tenant.id,
-                    UserRole::kTenantAdmin};
-    if (auto created = CreateUser(in_tenant, admin); !created) {
-      (void)store_.DeleteTenant(tenant.id);  // nothing else can be in it yet
-      return tl::unexpected(created.error());
-    }
+    ASSIGN_OR_RETURN(admin,
+                     NewUser(in_tenant, UserInput{*input.admin_username, "", input.admin_password,
+                                                  tenant.id, UserRole::kTenantAdmin}));
   }
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&]() -> Status {
+    RETURN_IF_ERROR(store_.CreateTenant(tenant));
+    if (admin) return store_.CreateUser(*admin);
+    return Ok();
+  }));
   return tenant;
 }
 
@@ -82,18 +85,24 @@ Result<catalog::Tenant> IdentityService::UpdateTenant(const Context& ctx, const 
     tenant.name = *patch.name;
   }
   if (patch.properties) tenant.properties = *patch.properties;
-  RETURN_IF_ERROR(store_.UpdateTenant(tenant));
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.UpdateTenant(tenant); }));
   return tenant;
 }
 
 Status IdentityService::DeleteTenant(const Context& ctx, const TenantId& id) {
   if (!ctx.caller.is_root()) return tl::unexpected(Denied("Only root may delete tenants"));
-  return store_.DeleteTenant(id);
+  return StoreAudited(store_, ctx, [&] { return store_.DeleteTenant(id); });
 }
 
 // --- Users ---
 
 Result<catalog::User> IdentityService::CreateUser(const Context& ctx, const UserInput& input) {
+  ASSIGN_OR_RETURN(auto user, NewUser(ctx, input));
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.CreateUser(user); }));
+  return user;
+}
+
+Result<catalog::User> IdentityService::NewUser(const Context& ctx, const UserInput& input) {
   RETURN_IF_ERROR(RequireAdmin(ctx));
   TenantId tenant = input.tenant.value_or(ctx.tenant);
   if (!ctx.IsAdminOf(tenant)) {
@@ -118,7 +127,6 @@ Result<catalog::User> IdentityService::CreateUser(const Context& ctx, const User
     RETURN_IF_ERROR(auth::CheckPasswordPolicy(*input.password));
     ASSIGN_OR_RETURN(user.password_hash, auth::HashPassword(*input.password));
   }
-  RETURN_IF_ERROR(store_.CreateUser(user));
   return user;
 }
 
@@ -175,11 +183,11 @@ Result<catalog::User> IdentityService::UpdateUser(const Context& ctx, std::strin
   }
   int64_t now = clock_.NowMs();
   user.updated_ms = now;
-  RETURN_IF_ERROR(store_.UpdateUser(user));
-  if (revoke) {
-    RETURN_IF_ERROR(
-        store_.RevokePrincipalTokens(user.id, now, "credentials changed").map([](size_t) {}));
-  }
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&]() -> Status {
+    RETURN_IF_ERROR(store_.UpdateUser(user));
+    if (!revoke) return Ok();
+    return store_.RevokePrincipalTokens(user.id, now, "credentials changed").map([](size_t) {});
+  }));
   return user;
 }
 
@@ -189,7 +197,7 @@ Status IdentityService::DeleteUser(const Context& ctx, std::string_view id) {
   if (!admin) return tl::unexpected(Denied("Only an admin may delete users"));
   if (ctx.caller.id == user.id)
     return Err(ErrorCode::kBadRequest, "Users cannot delete themselves");
-  return store_.DeleteUser(user.tenant_id, user.id);
+  return StoreAudited(store_, ctx, [&] { return store_.DeleteUser(user.tenant_id, user.id); });
 }
 
 }  // namespace pangolin::service

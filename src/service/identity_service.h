@@ -10,7 +10,7 @@
 #include "catalog/identity.h"
 #include "common/clock.h"
 #include "service/context.h"
-#include "store/identity_store.h"
+#include "store/metadata_store.h"
 
 namespace pangolin::service {
 
@@ -62,7 +62,7 @@ struct ServiceUserWithKey {
 
 class IdentityService {
  public:
-  IdentityService(store::IdentityStore& store, const Clock& clock, bool development_mode)
+  IdentityService(store::MetadataStore& store, const Clock& clock, bool development_mode)
       : store_(store), clock_(clock), development_mode_(development_mode) {}
 
   // Root only (refused in development mode). Errors: kForbidden; kBadRequest; kAlreadyExists.
@@ -110,8 +110,10 @@ class IdentityService {
  private:
   Status RequireAdmin(const Context& ctx) const;
   Result<catalog::User> ReachableUser(const Context& ctx, std::string_view id);
+  // The user CreateUser would store: every check passed and the password hashed.
+  Result<catalog::User> NewUser(const Context& ctx, const UserInput& input);
 
-  store::IdentityStore& store_;
+  store::MetadataStore& store_;
   const Clock& clock_;
   bool development_mode_;
 };

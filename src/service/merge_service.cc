@@ -5,6 +5,7 @@
 
 #include "common/strings.h"
 #include "iceberg/table_merge.h"
+#include "service/audited.h"
 
 namespace pangolin::service {
 namespace {
@@ -110,9 +111,15 @@ Result<MergeOperation> MergeService::Merge(const Context& ctx, std::string_view 
                                            std::string_view source, std::string_view target) {
   ASSIGN_OR_RETURN(catalog::Catalog cat, FindCatalog(ctx, catalog));
   ASSIGN_OR_RETURN(MergeOperation op, Analyse(ctx, cat, source, target));
+  if (!op.conflicts.empty()) {
+    // Left for resolution: the new operation is the request's whole change.
+    RETURN_IF_ERROR(
+        StoreAudited(store_, ctx, [&] { return store_.CreateMergeOperation(ctx.tenant, op); }));
+    op.version = 1;
+    return op;
+  }
   RETURN_IF_ERROR(store_.CreateMergeOperation(ctx.tenant, op));
   op.version = 1;
-  if (!op.conflicts.empty()) return op;
   return CommitMerge(ctx, std::move(op));
 }
 
@@ -221,7 +228,8 @@ Result<MergeOperation> MergeService::Resolve(const Context& ctx, std::string_vie
   bool all = std::all_of(op.conflicts.begin(), op.conflicts.end(),
                          [](const MergeConflict& c) { return c.resolution.has_value(); });
   op.status = all ? MergeStatus::kReady : MergeStatus::kResolving;
-  auto stored = store_.UpdateMergeOperation(ctx.tenant, op);
+  auto stored =
+      StoreAudited(store_, ctx, [&] { return store_.UpdateMergeOperation(ctx.tenant, op); });
   if (!stored && stored.error().code == ErrorCode::kCommitFailed) {
     return Err(ErrorCode::kConflict, "Merge operation {} changed concurrently; retry", op.id);
   }
@@ -249,7 +257,8 @@ Result<MergeOperation> MergeService::CommitMerge(const Context& ctx, MergeOperat
   // Nothing to bring in: the target already contains the source; no commit is needed.
   bool up_to_date = !op.source_commit_id || op.base_commit_id == op.source_commit_id;
   if (up_to_date && ChangesOf(op).empty()) {
-    auto stored = store_.UpdateMergeOperation(ctx.tenant, done);
+    auto stored =
+        StoreAudited(store_, ctx, [&] { return store_.UpdateMergeOperation(ctx.tenant, done); });
     if (!stored && stored.error().code == ErrorCode::kCommitFailed) {
       return Err(ErrorCode::kConflict, "Merge operation {} changed concurrently", op.id);
     }
@@ -291,7 +300,8 @@ Result<MergeOperation> MergeService::Abort(const Context& ctx, std::string_view 
   }
   op.status = MergeStatus::kAborted;
   op.completed_ms = clock_.NowMs();
-  auto stored = store_.UpdateMergeOperation(ctx.tenant, op);
+  auto stored =
+      StoreAudited(store_, ctx, [&] { return store_.UpdateMergeOperation(ctx.tenant, op); });
   if (!stored) {
     if (stored.error().code == ErrorCode::kCommitFailed) {
       return Err(ErrorCode::kConflict, "Merge operation {} changed concurrently; retry", op.id);

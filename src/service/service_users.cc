@@ -1,6 +1,7 @@
 // IdentityService: service users and their API keys; see identity_service.h.
 #include "auth/api_key.h"
 #include "common/ids.h"
+#include "service/audited.h"
 #include "service/identity_service.h"
 
 namespace pangolin::service {
@@ -48,7 +49,7 @@ Result<ServiceUserWithKey> IdentityService::CreateServiceUser(const Context& ctx
   user.created_by = ctx.caller.id.empty() ? ctx.principal : ctx.caller.id;
   auth::ApiKey key = auth::NewApiKey();
   SetKey(user, key);
-  RETURN_IF_ERROR(store_.CreateServiceUser(user));
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.CreateServiceUser(user); }));
   return ServiceUserWithKey{std::move(user), std::move(key.text)};
 }
 
@@ -76,17 +77,17 @@ Result<catalog::ServiceUser> IdentityService::UpdateServiceUser(const Context& c
   if (patch.description) user.description = *patch.description;
   bool deactivated = patch.active && user.active && !*patch.active;
   if (patch.active) user.active = *patch.active;
-  RETURN_IF_ERROR(store_.UpdateServiceUser(user));
-  if (deactivated) {
-    RETURN_IF_ERROR(
-        store_.RevokePrincipalTokens(user.id, clock_.NowMs(), "deactivated").map([](size_t) {}));
-  }
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&]() -> Status {
+    RETURN_IF_ERROR(store_.UpdateServiceUser(user));
+    if (!deactivated) return Ok();
+    return store_.RevokePrincipalTokens(user.id, clock_.NowMs(), "deactivated").map([](size_t) {});
+  }));
   return user;
 }
 
 Status IdentityService::DeleteServiceUser(const Context& ctx, std::string_view id) {
   RETURN_IF_ERROR(RequireAdmin(ctx));
-  return store_.DeleteServiceUser(ctx.tenant, id);
+  return StoreAudited(store_, ctx, [&] { return store_.DeleteServiceUser(ctx.tenant, id); });
 }
 
 Result<ServiceUserWithKey> IdentityService::RotateServiceUserKey(const Context& ctx,
@@ -95,9 +96,10 @@ Result<ServiceUserWithKey> IdentityService::RotateServiceUserKey(const Context& 
   ASSIGN_OR_RETURN(auto user, store_.GetServiceUser(ctx.tenant, id));
   auth::ApiKey key = auth::NewApiKey();
   SetKey(user, key);
-  RETURN_IF_ERROR(store_.UpdateServiceUser(user));
-  RETURN_IF_ERROR(
-      store_.RevokePrincipalTokens(user.id, clock_.NowMs(), "key rotated").map([](size_t) {}));
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&]() -> Status {
+    RETURN_IF_ERROR(store_.UpdateServiceUser(user));
+    return store_.RevokePrincipalTokens(user.id, clock_.NowMs(), "key rotated").map([](size_t) {});
+  }));
   return ServiceUserWithKey{std::move(user), std::move(key.text)};
 }
 

@@ -3,6 +3,7 @@
 
 #include "catalog/locations.h"
 #include "common/ids.h"
+#include "service/audited.h"
 
 namespace pangolin::service {
 namespace {
@@ -49,7 +50,7 @@ Result<catalog::Warehouse> TenancyService::CreateWarehouse(const Context& ctx,
   catalog::Warehouse warehouse{
       WarehouseId{NewUuid()}, input.name,           ctx.tenant,
       input.use_sts,          input.storage_config, input.vending_strategy_json};
-  RETURN_IF_ERROR(store_.CreateWarehouse(warehouse));
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.CreateWarehouse(warehouse); }));
   return warehouse;
 }
 
@@ -69,12 +70,13 @@ Result<catalog::Warehouse> TenancyService::UpdateWarehouse(const Context& ctx,
   RETURN_IF_ERROR(ValidateWarehouse(input));
   catalog::Warehouse updated{current.id,    input.name,           ctx.tenant,
                              input.use_sts, input.storage_config, input.vending_strategy_json};
-  RETURN_IF_ERROR(store_.UpdateWarehouse(ctx.tenant, name, updated));
+  RETURN_IF_ERROR(
+      StoreAudited(store_, ctx, [&] { return store_.UpdateWarehouse(ctx.tenant, name, updated); }));
   return updated;
 }
 
 Status TenancyService::DeleteWarehouse(const Context& ctx, std::string_view name) {
-  return store_.DeleteWarehouse(ctx.tenant, name);
+  return StoreAudited(store_, ctx, [&] { return store_.DeleteWarehouse(ctx.tenant, name); });
 }
 
 Status TenancyService::ValidateCatalogLocation(const Context& ctx,
@@ -116,7 +118,7 @@ Result<catalog::Catalog> TenancyService::CreateCatalog(const Context& ctx,
                            input.catalog_type,   input.warehouse_name, input.storage_location,
                            input.properties};
   RETURN_IF_ERROR(ValidateCatalogLocation(ctx, created));
-  RETURN_IF_ERROR(store_.CreateCatalog(created));
+  RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.CreateCatalog(created); }));
   return created;
 }
 
@@ -136,12 +138,13 @@ Result<catalog::Catalog> TenancyService::UpdateCatalog(const Context& ctx, std::
   if (patch.storage_location) updated.storage_location = patch.storage_location;
   if (patch.properties) updated.properties = *patch.properties;
   RETURN_IF_ERROR(ValidateCatalogLocation(ctx, updated));
-  RETURN_IF_ERROR(store_.UpdateCatalog(ctx.tenant, name, updated));
+  RETURN_IF_ERROR(
+      StoreAudited(store_, ctx, [&] { return store_.UpdateCatalog(ctx.tenant, name, updated); }));
   return updated;
 }
 
 Status TenancyService::DeleteCatalog(const Context& ctx, std::string_view name) {
-  return store_.DeleteCatalog(ctx.tenant, name);
+  return StoreAudited(store_, ctx, [&] { return store_.DeleteCatalog(ctx.tenant, name); });
 }
 
 }  // namespace pangolin::service

@@ -2,6 +2,7 @@
 #include "service/versioning_service.h"
 
 #include "common/ids.h"
+#include "service/audited.h"
 
 namespace pangolin::service {
 namespace {
@@ -40,9 +41,11 @@ Result<catalog::Branch> VersioningService::CreateBranch(const Context& ctx,
                                                         const BranchInput& input) {
   RETURN_IF_ERROR(ValidateRefName("branch name", input.name));
   ASSIGN_OR_RETURN(CatalogId id, FindCatalog(ctx, input.catalog));
-  return store_.CreateBranch(
-      ctx.tenant, id,
-      store::NewBranch{input.name, input.from, input.type, input.assets, clock_.NowMs()});
+  return StoreAudited(store_, ctx, [&] {
+    return store_.CreateBranch(
+        ctx.tenant, id,
+        store::NewBranch{input.name, input.from, input.type, input.assets, clock_.NowMs()});
+  });
 }
 
 Result<catalog::Branch> VersioningService::GetBranch(const Context& ctx, std::string_view catalog,
@@ -60,7 +63,8 @@ Result<store::Page<catalog::Branch>> VersioningService::ListBranches(
 Status VersioningService::DeleteBranch(const Context& ctx, std::string_view catalog,
                                        std::string_view name) {
   ASSIGN_OR_RETURN(CatalogId id, FindCatalog(ctx, catalog));
-  auto deleted = store_.DeleteBranch(ctx.tenant, id, name);
+  auto deleted =
+      StoreAudited(store_, ctx, [&] { return store_.DeleteBranch(ctx.tenant, id, name); });
   if (!deleted && deleted.error().code == ErrorCode::kInvalidArgument) {
     return Err(ErrorCode::kBadRequest, "{}", deleted.error().message);
   }
@@ -93,7 +97,8 @@ Result<catalog::Tag> VersioningService::CreateTag(const Context& ctx, std::strin
                                                   std::string_view name, std::string_view target) {
   RETURN_IF_ERROR(ValidateRefName("tag name", name));
   ASSIGN_OR_RETURN(CatalogId id, FindCatalog(ctx, catalog));
-  auto tag = store_.CreateTag(ctx.tenant, id, name, target, clock_.NowMs());
+  auto tag = StoreAudited(
+      store_, ctx, [&] { return store_.CreateTag(ctx.tenant, id, name, target, clock_.NowMs()); });
   if (!tag && tag.error().code == ErrorCode::kInvalidArgument) {
     return Err(ErrorCode::kBadRequest, "{}", tag.error().message);
   }
@@ -110,7 +115,7 @@ Result<store::Page<catalog::Tag>> VersioningService::ListTags(const Context& ctx
 Status VersioningService::DeleteTag(const Context& ctx, std::string_view catalog,
                                     std::string_view name) {
   ASSIGN_OR_RETURN(CatalogId id, FindCatalog(ctx, catalog));
-  return store_.DeleteTag(ctx.tenant, id, name);
+  return StoreAudited(store_, ctx, [&] { return store_.DeleteTag(ctx.tenant, id, name); });
 }
 
 }  // namespace pangolin::service

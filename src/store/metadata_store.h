@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -129,6 +130,19 @@ class MetadataStore : public IdentityStore,
 
   // Cheap round trip to the database. Errors: kUnavailable.
   virtual Status Ping() = 0;
+
+  // Runs `change`, which makes its writes through this store's mutating methods on the calling
+  // thread, and appends `audit` to the chain of `audit.tenant_id` (chained as AppendAudit chains)
+  // in the same transaction: when `change` returns OK and the entry is appended, every write of
+  // `change` and the entry are stored together; otherwise the error is returned, no entry is
+  // appended and, on a transactional backend (SQLite, PostgreSQL), nothing `change` wrote is
+  // kept. Reads inside `change` see its own writes. A mutating method that fails inside `change`
+  // leaves nothing of itself behind, as it would alone, and `change` may go on. `change` must not
+  // call Audited again nor Commit with an audit entry, and must not wait for another thread that
+  // uses this store. The memory backend applies each write as it is made and keeps those made
+  // before a failure. Errors: those of `change`; kAlreadyExists (the entry's id).
+  virtual Status Audited(const catalog::AuditEntry& audit,
+                         const std::function<Status()>& change) = 0;
 
   // --- Warehouses (unique by name within a tenant) ---
   // Errors: kAlreadyExists (name taken in the tenant).

@@ -22,13 +22,16 @@ namespace pangolin::store::contract {
 using ::pangolin::testing::IsError;
 using ::pangolin::testing::IsOk;
 
+// kTransactional: whether the backend rolls back a failed MetadataStore::Audited change.
 struct MemoryFactory {
+  static constexpr bool kTransactional = false;
   static Result<std::unique_ptr<MetadataStore>> Make(const std::filesystem::path&) {
     return MakeMemoryStore();
   }
 };
 
 struct SqliteFactory {
+  static constexpr bool kTransactional = true;
   static Result<std::unique_ptr<MetadataStore>> Make(const std::filesystem::path& dir) {
     return MakeSqliteStore(SqliteOptions{(dir / "pangolin.db").string()});
   }

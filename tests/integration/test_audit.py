@@ -100,6 +100,21 @@ def test_failures_and_authentication_events_are_recorded(env: dict) -> None:
     assert rejected and rejected[0]["result"] == "failure"
 
 
+def test_management_changes_are_recorded_once_with_their_outcome(env: dict) -> None:
+    admin = env["admin"]
+    user = {"username": "clerk", "password": PASSWORD, "role": "tenant-user"}
+    created = admin.post("/api/v1/users", json=user)
+    expect_status(created, 201)
+    again = admin.post("/api/v1/users", json=user)
+    expect_status(again, 409)
+    trail = entries(admin, action="create_user")
+    for response, result in ((created, "success"), (again, "failure")):
+        mine = [e for e in trail if e["request_id"] == response.headers["X-Request-Id"]]
+        # Stored with the change (or, for the refusal, once it was answered): exactly one each.
+        assert [e["result"] for e in mine] == [result]
+        assert mine[0]["resource_type"] == "user"
+
+
 def test_filters_count_and_paging(env: dict) -> None:
     admin = env["admin"]
     everything = entries(admin)

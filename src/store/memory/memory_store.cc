@@ -369,6 +369,12 @@ class MemoryStore final : public memory_internal::PrincipalStore {
   }
   Result<size_t> PurgeOAuthStates(int64_t now_ms) override { return oauth_states_.Purge(now_ms); }
 
+  // No rollback here: each write of `change` applies as it is made (see MetadataStore).
+  Status Audited(const AuditEntry& audit, const std::function<Status()>& change) override {
+    RETURN_IF_ERROR(change());
+    return AppendAudit(audit).map([](const AuditEntry&) {});
+  }
+
   Result<AuditEntry> AppendAudit(AuditEntry entry) override {
     return audits_.Append(std::move(entry));
   }

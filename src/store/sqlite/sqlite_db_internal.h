@@ -115,6 +115,21 @@ auto InWriteTxn(Connection& conn, Body&& body) -> decltype(body(conn)) {
   }
 }
 
+// Runs `body(conn)` inside the transaction already open on `conn`, as a savepoint: when it fails,
+// what it wrote is rolled back and the enclosing transaction goes on.
+template <typename Body>
+auto InSavepoint(Connection& conn, Body&& body) -> decltype(body(conn)) {
+  RETURN_IF_ERROR(conn.Exec("SAVEPOINT nested"));
+  auto result = body(conn);
+  if (result) {
+    RETURN_IF_ERROR(conn.Exec("RELEASE nested"));
+  } else {
+    (void)conn.Exec("ROLLBACK TO nested");
+    (void)conn.Exec("RELEASE nested");
+  }
+  return result;
+}
+
 // Runs `body(conn)` in a read transaction (one consistent snapshot).
 template <typename Body>
 auto InReadTxn(Connection& conn, Body&& body) -> decltype(body(conn)) {

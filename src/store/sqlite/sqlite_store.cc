@@ -3,7 +3,9 @@
 // in its own read transaction, which WAL lets run beside a writer.
 #include "store/sqlite/sqlite_store.h"
 
+#include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "common/strings.h"
 #include "store/sqlite/sqlite_db_internal.h"
@@ -415,6 +417,15 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return PurgeOAuthStateRows(c, now_ms); });
   }
 
+  Status Audited(const AuditEntry& audit, const std::function<Status()>& change) override {
+    if (InAuditedChange()) return Err(ErrorCode::kInternal, "store: Audited inside Audited");
+    std::lock_guard lock(write_mu_);
+    return InWriteTxn(*writer_, [&](Connection& c) -> Status {
+      RETURN_IF_ERROR(RunAsAuditedChange(change));
+      return InsertAuditEntry(c, audit).map([](const AuditEntry&) {});
+    });
+  }
+
   Result<AuditEntry> AppendAudit(AuditEntry entry) override {
     return Write([&](Connection& c) { return InsertAuditEntry(c, std::move(entry)); });
   }
@@ -448,19 +459,37 @@ class SqliteStore final : public MetadataStore {
     return write ? Write(run) : Read(run);
   }
 
+  // Inside Audited's transaction, reads and writes of its thread use the writer connection, so
+  // that they see the transaction's own writes; each write is a savepoint in it.
+  bool InAuditedChange() const { return audited_thread_ == std::this_thread::get_id(); }
+
+  Status RunAsAuditedChange(const std::function<Status()>& change) {
+    struct Owner {
+      std::atomic<std::thread::id>& thread;
+      explicit Owner(std::atomic<std::thread::id>& t) : thread(t) {
+        thread = std::this_thread::get_id();
+      }
+      ~Owner() { thread = std::thread::id(); }
+    } owner(audited_thread_);
+    return change();
+  }
+
   template <typename Body>
   auto Read(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    if (InAuditedChange()) return body(*writer_);
     auto lease = readers_.Acquire();
     return InReadTxn(*lease, body);
   }
 
   template <typename Body>
   auto Write(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    if (InAuditedChange()) return InSavepoint(*writer_, body);
     std::lock_guard lock(write_mu_);
     return InWriteTxn(*writer_, body);
   }
 
   std::mutex write_mu_;
+  std::atomic<std::thread::id> audited_thread_;
   std::unique_ptr<Connection> writer_;
   ReaderPool readers_;
 };
