@@ -10,6 +10,7 @@
 #include "api/iceberg/iceberg_routes.h"
 #include "api/management/access_routes.h"
 #include "api/management/audit_routes.h"
+#include "api/management/discovery_routes.h"
 #include "api/management/identity_routes.h"
 #include "api/management/management_routes.h"
 #include "api/management/merge_routes.h"
@@ -98,6 +99,7 @@ class Pipeline {
     RegisterOidcRoutes(router_, deps_.oidc, deps_.audit, deps_.limiter);
     RegisterIdentityRoutes(router_, deps_.identity);
     RegisterAccessRoutes(router_, deps_.access);
+    RegisterDiscoveryRoutes(router_, deps_.discovery);
   }
 
   const std::vector<RouteInfo>& routes() const { return router_.routes(); }

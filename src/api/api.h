@@ -14,6 +14,7 @@
 #include "service/audit_log.h"
 #include "service/auth_service.h"
 #include "service/authorizer.h"
+#include "service/discovery_service.h"
 #include "service/iceberg_service.h"
 #include "service/idempotency_service.h"
 #include "service/identity_service.h"
@@ -38,6 +39,7 @@ struct ApiDependencies {
   service::IdentityService& identity;
   const service::Authorizer& authorizer;
   service::AccessService& access;
+  service::DiscoveryService& discovery;
   service::AuditLog& audit;
   service::RateLimiter& limiter;
   service::OidcService* oidc;   // null when no OpenID provider is configured

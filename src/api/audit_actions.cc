@@ -86,6 +86,9 @@ constexpr std::array kTable = {
     Row{"DELETE", "/api/v1/users/{id}/roles/{role_id}", Record("unassign_role", "role")},
     Row{"POST", "/api/v1/permissions", Record("grant_permission", "permission")},
     Row{"DELETE", "/api/v1/permissions/{id}", Record("revoke_permission", "permission")},
+    Row{"POST", "/api/v1/assets/{id}/metadata", Record("update_metadata", "metadata")},
+    Row{"DELETE", "/api/v1/assets/{id}/metadata", Record("delete_metadata", "metadata")},
+    Row{"DELETE", "/api/v1/business-metadata/{asset_id}", Record("delete_metadata", "metadata")},
 };
 
 }  // namespace

@@ -143,6 +143,7 @@ int RunServer(const Config& config) {
   service::IdentityService identity(**store, SystemClock(), config.no_auth);
   api::ApiOptions api_options{config.no_auth, config.default_catalog, config.metrics_enabled};
   service::AccessService access(**store, SystemClock());
+  service::DiscoveryService discovery(**store, authorizer, SystemClock());
   service::AuditLog audit(**store, SystemClock(), metrics);
   service::RateLimiter limiter(**store, SystemClock(), metrics,
                                {config.auth_rate_limit, config.auth_rate_window});
@@ -158,9 +159,9 @@ int RunServer(const Config& config) {
     oidc = std::make_unique<service::OidcService>(*http_client, **store, auth, SystemClock(),
                                                   OidcOptionsOf(*config.oidc));
   }
-  api::ApiDependencies api_deps{iceberg, tenancy,    versioning, merges,  idempotency,
-                                auth,    identity,   authorizer, access,  audit,
-                                limiter, oidc.get(), **store,    metrics, state};
+  api::ApiDependencies api_deps{iceberg,    tenancy,    versioning, merges,    idempotency, auth,
+                                identity,   authorizer, access,     discovery, audit,       limiter,
+                                oidc.get(), **store,    metrics,    state};
   if (config.print_routes) {
     for (const auto& route : api::DescribeRoutes(api_deps, api_options)) {
       fmt::print(R"({{"method":"{}","path":"{}","rule":"{}","audit":"{}"}})"

@@ -118,7 +118,35 @@ bool LiesWithin(const PermissionScope& scope, const AccessTarget& target) {
   }
 }
 
-bool PermissionSet::Allows(Action action, const AccessTarget& target) const {
+PermissionSet::PermissionSet(std::vector<PermissionGrant> grants,
+                             const std::vector<std::pair<std::string, std::string>>& tagged)
+    : grants_(std::move(grants)) {
+  for (const auto& [asset, tag] : tagged) asset_tags_[asset].push_back(tag);
+}
+
+std::vector<std::string> PermissionSet::TagNames(const std::vector<PermissionGrant>& grants) {
+  std::vector<std::string> tags;
+  for (const auto& grant : grants) {
+    if (grant.scope.type == PermissionScope::Type::kTag) tags.push_back(grant.scope.tag_name);
+  }
+  std::sort(tags.begin(), tags.end());
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  return tags;
+}
+
+const AccessTarget& PermissionSet::WithTags(const AccessTarget& target,
+                                            AccessTarget& scratch) const {
+  if (!target.asset_id || !target.asset_tags.empty()) return target;
+  auto it = asset_tags_.find(*target.asset_id);
+  if (it == asset_tags_.end()) return target;
+  scratch = target;
+  scratch.asset_tags = it->second;
+  return scratch;
+}
+
+bool PermissionSet::Allows(Action action, const AccessTarget& requested) const {
+  AccessTarget scratch;
+  const AccessTarget& target = WithTags(requested, scratch);
   for (const auto& grant : grants_) {
     if (!Covers(grant.scope, target)) continue;
     for (Action granted : grant.actions) {

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "catalog/identity.h"
@@ -110,7 +112,13 @@ bool LiesWithin(const PermissionScope& scope, const AccessTarget& target);
 class PermissionSet {
  public:
   PermissionSet() = default;
-  explicit PermissionSet(std::vector<PermissionGrant> grants) : grants_(std::move(grants)) {}
+  // `tagged`: the (asset id, tag) pairs of the tenant for the tags that TagNames() lists, so that
+  // tag grants cover those assets whatever tags a target carries itself.
+  explicit PermissionSet(std::vector<PermissionGrant> grants,
+                         const std::vector<std::pair<std::string, std::string>>& tagged = {});
+
+  // The tags that the grants' tag scopes name, sorted, without duplicates.
+  static std::vector<std::string> TagNames(const std::vector<PermissionGrant>& grants);
 
   // Some grant covers `target` and has an action implying `action`.
   bool Allows(Action action, const AccessTarget& target) const;
@@ -120,7 +128,11 @@ class PermissionSet {
   bool empty() const { return grants_.empty(); }
 
  private:
+  // The target with the tags `tagged` knows for its asset, when it names none itself.
+  const AccessTarget& WithTags(const AccessTarget& target, AccessTarget& scratch) const;
+
   std::vector<PermissionGrant> grants_;
+  std::map<std::string, std::vector<std::string>, std::less<>> asset_tags_;
 };
 
 // True when `principal`'s role alone allows everything in `tenant`: root everywhere, a tenant

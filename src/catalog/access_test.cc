@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "catalog/discovery.h"
 #include "testing/matchers.h"
 
 namespace pangolin::catalog {
@@ -226,6 +227,37 @@ TEST(PermissionSetTest, AllowsWhenACoveringGrantImpliesTheAction) {
   // Grants add up: no grant denies what another allows.
   PermissionSet both({{CatalogScope("c1"), {Action::kList}}, {CatalogScope("c1"), {Action::kAll}}});
   EXPECT_TRUE(both.Allows(Action::kManageDiscovery, CatalogTarget("c1")));
+}
+
+TEST(PermissionSetTest, TagGrantsReachTheAssetsKnownToCarryTheirTag) {
+  std::vector<PermissionGrant> grants = {{TagScope("pii"), {Action::kRead}},
+                                         {TagScope("gold"), {Action::kWrite}},
+                                         {TagScope("pii"), {Action::kList}},
+                                         {CatalogScope("c1"), {Action::kList}}};
+  EXPECT_EQ(PermissionSet::TagNames(grants), (std::vector<std::string>{"gold", "pii"}));
+  PermissionSet set(grants, {{"t1", "pii"}, {"t2", "gold"}, {"t2", "pii"}});
+  EXPECT_TRUE(set.Allows(Action::kRead, AssetTarget("c2", {"a"}, "t1")));
+  EXPECT_FALSE(set.Allows(Action::kWrite, AssetTarget("c2", {"a"}, "t1")));
+  EXPECT_TRUE(set.Allows(Action::kWrite, AssetTarget("c2", {"a"}, "t2")));
+  EXPECT_FALSE(set.Allows(Action::kRead, AssetTarget("c2", {"a"}, "t3")));
+  // Tags the target names itself are taken as they are.
+  EXPECT_TRUE(set.Allows(Action::kRead, AssetTarget("c2", {"a"}, "t3", {"pii"})));
+  EXPECT_FALSE(set.Allows(Action::kRead, AssetTarget("c2", {"a"}, "t1", {"other"})));
+  // Only assets: a tag grant covers no catalog or namespace.
+  EXPECT_FALSE(set.Allows(Action::kRead, NamespaceTarget("c2", {"a"})));
+}
+
+TEST(NormalizeTagsTest, SortsDeduplicatesAndValidates) {
+  auto tags = NormalizeTags({"pii", "gold", "pii", "team:sales/eu", "v1.2_x-y"});
+  ASSERT_TRUE(tags);
+  EXPECT_EQ(*tags, (std::vector<std::string>{"gold", "pii", "team:sales/eu", "v1.2_x-y"}));
+  for (const std::string& bad :
+       std::vector<std::string>{"", "has space", "quote\"", std::string(65, 'a'), "é"}) {
+    EXPECT_FALSE(NormalizeTags({bad})) << bad;
+  }
+  std::vector<std::string> many;
+  for (int i = 0; i < 65; ++i) many.push_back("t" + std::to_string(i));
+  EXPECT_FALSE(NormalizeTags(many));
 }
 
 TEST(PermissionSetTest, AnEmptySetAllowsNothing) {

@@ -21,7 +21,11 @@ Result<const catalog::PermissionSet*> Authorizer::PermissionsOf(const Context& c
   }
   // Grants read after the version: a change in between makes this entry stale at once.
   ASSIGN_OR_RETURN(auto grants, store_.LoadPermissions(ctx.tenant, ctx.caller.id));
-  ctx.permissions = std::make_shared<const catalog::PermissionSet>(std::move(grants));
+  std::vector<std::pair<std::string, std::string>> tagged;
+  if (auto tags = catalog::PermissionSet::TagNames(grants); !tags.empty()) {
+    ASSIGN_OR_RETURN(tagged, store_.ListTaggedAssets(ctx.tenant, tags));
+  }
+  ctx.permissions = std::make_shared<const catalog::PermissionSet>(std::move(grants), tagged);
   std::lock_guard lock(mu_);
   if (cache_.size() >= kMaxCached) cache_.clear();
   cache_[key] = Compiled{version, ctx.permissions};

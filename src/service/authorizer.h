@@ -1,8 +1,9 @@
 // Authorizer: may the caller do `action` on this object? Root and the tenant's admins may do
 // everything in the tenant; anyone else needs a grant (direct, through a role, or on a tag)
-// covering the object. A principal's grants are compiled once and cached with the tenant's
-// access version: every change to roles and grants moves that version in the store, so the next
-// request on any server recompiles (one indexed read per request checks it).
+// covering the object). A principal's grants are compiled once, together with the assets carrying
+// the tags its tag grants name, and cached with the tenant's access version: every change to
+// roles, grants and asset tags moves that version in the store, so the next request on any
+// server recompiles (one indexed read per request checks it).
 #pragma once
 
 #include <memory>
@@ -12,13 +13,13 @@
 
 #include "catalog/access.h"
 #include "service/context.h"
-#include "store/access_store.h"
+#include "store/metadata_store.h"
 
 namespace pangolin::service {
 
 class Authorizer {
  public:
-  explicit Authorizer(store::AccessStore& store) : store_(store) {}
+  explicit Authorizer(store::MetadataStore& store) : store_(store) {}
 
   // Ok when allowed; marks the request as checked. Errors: kForbidden naming the action.
   Status Require(const Context& ctx, catalog::Action action,
@@ -42,7 +43,7 @@ class Authorizer {
   };
   static constexpr size_t kMaxCached = 10'000;
 
-  store::AccessStore& store_;
+  store::MetadataStore& store_;
   mutable std::mutex mu_;
   mutable std::unordered_map<std::string, Compiled> cache_;  // by "<tenant>/<principal>"
 };

@@ -21,6 +21,7 @@
 #include "common/result.h"
 #include "store/access_store.h"
 #include "store/audit_store.h"
+#include "store/discovery_store.h"
 #include "store/identity_store.h"
 #include "store/oauth_state_store.h"
 #include "store/paging.h"
@@ -123,6 +124,7 @@ struct MetricsReportFilter {
 class MetadataStore : public IdentityStore,
                       public AccessStore,
                       public AuditStore,
+                      public DiscoveryStore,
                       public RateLimitStore,
                       public OAuthStateStore {
  public:
@@ -202,6 +204,13 @@ class MetadataStore : public IdentityStore,
   // One commit with its operations. Errors: kNotFound.
   virtual Result<CommitRecord> GetCommit(const TenantId& tenant, const CatalogId& catalog,
                                          std::string_view commit_id) = 0;
+
+  // Where the asset (table or view) with the stable id `asset_id` lives in `tenant`: on its
+  // catalog's main branch when it is there, else on the branch (by name) holding it. One indexed
+  // read. Errors: kNotFound (no branch holds a live entry with that id of its own: an asset that
+  // a branch only inherits from before main dropped it is not found).
+  virtual Result<catalog::AssetLocation> FindAsset(const TenantId& tenant,
+                                                   std::string_view asset_id) = 0;
 
   // --- References ---
   // Resolves `ref` as a branch name, else a tag name, else a commit id. Errors: kNotFound.

@@ -3,7 +3,7 @@ suites do not already name: 6 (unchecked catalog, merge and tag routes), 10 (sec
 reads), 16 (token material stored and listed), 20 (revocations forgotten before the token
 expires) and 26 (root without admin powers in a tenant). Defects 1-5, 7-9, 15, 17, 19, 21, 23-25
 are covered by test_auth.py, test_access_control.py, test_audit.py, test_rate_limits.py and the
-auth unit tests."""
+auth unit tests; 12 (tagging as a way to gain access) by test_business_metadata.py."""
 
 from __future__ import annotations
 

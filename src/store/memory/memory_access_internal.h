@@ -43,6 +43,11 @@ class Accesses {
   std::vector<PermissionGrant> LoadPermissions(const TenantId& tenant,
                                                std::string_view principal_id);
   int64_t AccessVersion(const TenantId& tenant);
+  // For changes outside this component that feed permissions (asset tags).
+  void BumpAccessVersion(const TenantId& tenant) {
+    std::lock_guard lock(mu_);
+    Bump(tenant);
+  }
 
   // Runs `remove` (which deletes the principal `principal_id`) under this component's lock and,
   // when it succeeds, deletes the principal's grants and role assignments in every tenant (bumping

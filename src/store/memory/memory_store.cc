@@ -11,6 +11,7 @@
 #include "common/clock.h"
 #include "common/strings.h"
 #include "store/memory/memory_audit_internal.h"
+#include "store/memory/memory_discovery_internal.h"
 #include "store/memory/memory_idempotency_internal.h"
 #include "store/memory/memory_merges_internal.h"
 #include "store/memory/memory_metrics_internal.h"
@@ -176,6 +177,7 @@ class MemoryStore final : public memory_internal::PrincipalStore {
     catalogs_.erase(id);
     merges_.EraseCatalog(id);
     metrics_reports_.EraseCatalog(id);
+    business_metadata_.EraseCatalog(id);
     return Ok();
   }
 
@@ -369,6 +371,45 @@ class MemoryStore final : public memory_internal::PrincipalStore {
   }
   Result<size_t> PurgeOAuthStates(int64_t now_ms) override { return oauth_states_.Purge(now_ms); }
 
+  Result<catalog::AssetLocation> FindAsset(const TenantId& tenant,
+                                           std::string_view asset_id) override {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, state] : catalogs_) {
+      if (state.catalog.tenant_id != tenant) continue;
+      if (auto found = state.versions.FindAsset(asset_id)) {
+        found->catalog_id = id;
+        found->catalog_name = state.catalog.name;
+        return *found;
+      }
+    }
+    return Err(ErrorCode::kNotFound, "Asset not found: {}", asset_id);
+  }
+
+  Result<BusinessMetadata> PutBusinessMetadata(const CatalogId& catalog,
+                                               const BusinessMetadata& metadata) override {
+    std::lock_guard lock(mu_);
+    RETURN_IF_ERROR(FindVersions(metadata.tenant_id, catalog).map([](CatalogVersions*) {}));
+    auto stored = business_metadata_.Put(catalog, metadata);
+    if (stored.tags_changed) accesses_.BumpAccessVersion(metadata.tenant_id);
+    return stored.metadata;
+  }
+  Result<BusinessMetadata> GetBusinessMetadata(const TenantId& tenant,
+                                               std::string_view asset_id) override {
+    std::lock_guard lock(mu_);
+    return business_metadata_.Get(tenant, asset_id);
+  }
+  Status DeleteBusinessMetadata(const TenantId& tenant, std::string_view asset_id) override {
+    std::lock_guard lock(mu_);
+    ASSIGN_OR_RETURN(BusinessMetadata removed, business_metadata_.Remove(tenant, asset_id));
+    if (!removed.tags.empty()) accesses_.BumpAccessVersion(tenant);
+    return Ok();
+  }
+  Result<std::vector<std::pair<std::string, std::string>>> ListTaggedAssets(
+      const TenantId& tenant, const std::vector<std::string>& tags) override {
+    std::lock_guard lock(mu_);
+    return business_metadata_.TaggedAssets(tenant, tags);
+  }
+
   // No rollback here: each write of `change` applies as it is made (see MetadataStore).
   Status Audited(const AuditEntry& audit, const std::function<Status()>& change) override {
     RETURN_IF_ERROR(change());
@@ -457,6 +498,7 @@ class MemoryStore final : public memory_internal::PrincipalStore {
   std::map<NameKey, CatalogId> catalog_names_;
   memory_internal::MergeOperations merges_;
   memory_internal::MetricsReports metrics_reports_;
+  memory_internal::BusinessMetadataRecords business_metadata_;
   memory_internal::IdempotencyKeys idempotency_keys_;
   memory_internal::RateLimits rate_limits_;
   memory_internal::OAuthStates oauth_states_;

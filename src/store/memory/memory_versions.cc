@@ -274,4 +274,23 @@ Result<std::vector<NamedVersion>> CatalogVersions::List(const Layer& layer, Cont
   return out;
 }
 
+std::optional<catalog::AssetLocation> CatalogVersions::FindAsset(std::string_view id) const {
+  std::vector<std::pair<std::string, int64_t>> order(branch_names_.begin(), branch_names_.end());
+  std::stable_partition(order.begin(), order.end(),
+                        [](const auto& named) { return named.first == catalog::kMainBranch; });
+  for (const auto& [name, handle] : order) {
+    for (const auto& [key, history] : branches_.at(handle).changes) {
+      const Version& current = history.back().second;
+      if (current && current->id == id && current->type != catalog::ContentType::kNamespace) {
+        catalog::AssetLocation found;
+        found.branch = name;
+        found.key = key;
+        found.content = *current;
+        return found;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace pangolin::store::memory_internal

@@ -42,6 +42,9 @@ class CatalogVersions final : public versioning::LayerSource {
   Result<Tag> GetTag(std::string_view name) const;
   Page<Tag> ListTags(const std::optional<std::string>& after, size_t limit) const;
   Status DeleteTag(std::string_view name);
+  // The table or view with content id `id` as a live branch's own current entry: on main when
+  // it is there, else on the first such branch by name (MetadataStore::FindAsset).
+  std::optional<catalog::AssetLocation> FindAsset(std::string_view id) const;
 
   // LayerSource
   Result<std::optional<versioning::Version>> Get(const versioning::Layer& layer,

@@ -70,13 +70,6 @@ Status CheckRoleNameFree(Connection& conn, const Role& role) {
   return Ok();
 }
 
-Status BumpAccessVersion(Connection& conn, const TenantId& tenant) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   conn.Prepare("INSERT INTO access_versions (tenant_id, version) VALUES (?1, 1) "
-                                "ON CONFLICT (tenant_id) DO UPDATE SET version = version + 1"));
-  return stmt.BindAll(tenant.value).Run();
-}
-
 // Steps every row of `stmt` (already bound) through `read`.
 template <typename T>
 Result<std::vector<T>> StepAll(Statement& stmt, Result<T> (*read)(const Statement&)) {
@@ -90,6 +83,13 @@ Result<std::vector<T>> StepAll(Statement& stmt, Result<T> (*read)(const Statemen
 }
 
 }  // namespace
+
+Status BumpAccessVersion(Connection& conn, const TenantId& tenant) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("INSERT INTO access_versions (tenant_id, version) VALUES (?1, 1) "
+                                "ON CONFLICT (tenant_id) DO UPDATE SET version = version + 1"));
+  return stmt.BindAll(tenant.value).Run();
+}
 
 const char kDirectGrantsSql[] =
     "SELECT scope, actions, id FROM grants WHERE principal_id = ?1 AND tenant_id = ?2 "

@@ -188,6 +188,29 @@ Result<BranchRow> SelectLiveBranch(Connection& conn, int64_t catalog_pk, std::st
   return BranchRow{catalog_pk, stmt.Int(0), stmt.OptText(1), stmt.Int(2) == 1};
 }
 
+Result<catalog::AssetLocation> SelectAsset(Connection& conn, const TenantId& tenant,
+                                           std::string_view asset_id) {
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT k.id, k.name, b.name, c.space, c.parent, c.name, c.type, c.content_id, "
+                   "c.metadata_location, c.properties FROM content c "
+                   "JOIN branches b ON b.pk = c.branch_pk JOIN catalogs k ON k.pk = b.catalog_pk "
+                   "WHERE c.content_id = ?2 AND c.deleted = 0 AND c.type IN (1, 2) "
+                   "AND b.deleted = 0 AND k.tenant_id = ?1 "
+                   "ORDER BY b.name <> 'main', b.name LIMIT 1"));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(tenant.value, asset_id).Step());
+  if (!row) return Err(ErrorCode::kNotFound, "Asset not found: {}", asset_id);
+  catalog::AssetLocation found;
+  found.catalog_id.value = stmt.Text(0);
+  found.catalog_name = stmt.Text(1);
+  found.branch = stmt.Text(2);
+  found.key.space = stmt.Int(3) == 0 ? ContentKey::Space::kNamespace : ContentKey::Space::kObject;
+  found.key.parent = DecodeParent(stmt.Text(4));
+  found.key.name = stmt.Text(5);
+  ASSIGN_OR_RETURN(found.content, ReadContent(stmt, 6));
+  return found;
+}
+
 Result<std::vector<Layer>> LayersFor(Connection& conn, int64_t catalog_pk, std::string_view ref) {
   // The top layer: a live branch (unbounded), else the commit a tag or commit id names.
   ASSIGN_OR_RETURN(

@@ -99,6 +99,8 @@ extern const char kRoleGrantsSql[];
 
 // 0 for a tenant that never changed.
 Result<int64_t> SelectAccessVersion(Connection& conn, const TenantId& tenant);
+// Moves the tenant's access version on (inside the change's transaction).
+Status BumpAccessVersion(Connection& conn, const TenantId& tenant);
 
 // Deletes every direct grant and role assignment of a principal, in every tenant (its deletion),
 // bumping the access version of each tenant it held any in.

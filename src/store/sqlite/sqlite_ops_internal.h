@@ -3,7 +3,8 @@
 // commits in sqlite_content.cc, branches and tags in sqlite_refs.cc, merge operations in
 // sqlite_merges.cc, metrics reports in sqlite_metrics.cc, Idempotency-Key records in
 // sqlite_idempotency.cc, the audit trail in sqlite_audit.cc, rate-limit counters in
-// sqlite_rate_limits.cc, OAuth states in sqlite_oauth_states.cc.
+// sqlite_rate_limits.cc, OAuth states in sqlite_oauth_states.cc, business metadata in
+// sqlite_discovery.cc.
 #pragma once
 
 #include <cstdint>
@@ -75,6 +76,9 @@ class SqliteLayers final : public versioning::LayerSource {
 // Records the commit, applies its operations and moves the branch head. Returns the commit id.
 Result<std::string> WriteCommit(Connection& conn, const BranchRow& branch,
                                 const CommitRequest& request);
+// MetadataStore::FindAsset. Errors: kNotFound.
+Result<catalog::AssetLocation> SelectAsset(Connection& conn, const TenantId& tenant,
+                                           std::string_view asset_id);
 // First-parent history through `layers`, newest first, with seq below `before` when set.
 Result<Page<CommitRecord>> SelectHistory(Connection& conn,
                                          const std::vector<versioning::Layer>& layers,
@@ -145,6 +149,15 @@ Status InsertOAuthStateRow(Connection& conn, const OAuthState& state);
 Result<std::optional<OAuthState>> TakeOAuthStateRow(Connection& conn, std::string_view key,
                                                     int64_t now_ms);
 Result<size_t> PurgeOAuthStateRows(Connection& conn, int64_t now_ms);
+
+// --- business metadata (sqlite_discovery.cc); semantics as on DiscoveryStore ---
+Result<BusinessMetadata> UpsertBusinessMetadata(Connection& conn, const CatalogId& catalog,
+                                                const BusinessMetadata& metadata);
+Result<BusinessMetadata> SelectBusinessMetadata(Connection& conn, const TenantId& tenant,
+                                                std::string_view asset_id);
+Status RemoveBusinessMetadata(Connection& conn, const TenantId& tenant, std::string_view asset_id);
+Result<std::vector<std::pair<std::string, std::string>>> SelectTaggedAssets(
+    Connection& conn, const TenantId& tenant, const std::vector<std::string>& tags);
 
 // --- audit trail (sqlite_audit.cc); errors and order as on AuditStore ---
 // Chains `entry` after its tenant's last row (seq, prev_hash, hash) and inserts it. The caller's

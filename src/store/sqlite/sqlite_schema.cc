@@ -371,6 +371,36 @@ CREATE TABLE oauth_states (
 ) WITHOUT ROWID;
 CREATE INDEX oauth_states_by_expiry ON oauth_states (expires_ms);
 )sql",
+    // v11: business metadata of assets (store/discovery_store.h), deleted with the catalog its
+    // asset was in; its tags in asset_tags, keyed for the lookup of tag grants (tag → assets).
+    // content_by_id finds an asset by its stable id (MetadataStore::FindAsset).
+    R"sql(
+CREATE INDEX content_by_id ON content (content_id) WHERE deleted = 0 AND type IN (1, 2);
+CREATE TABLE business_metadata (
+  pk               INTEGER PRIMARY KEY,
+  id               TEXT NOT NULL UNIQUE,
+  tenant_id        TEXT NOT NULL,
+  asset_id         TEXT NOT NULL,
+  catalog_pk       INTEGER NOT NULL REFERENCES catalogs (pk) ON DELETE CASCADE,
+  description      TEXT,
+  properties       TEXT NOT NULL,            -- any JSON value
+  discoverable     INTEGER NOT NULL CHECK (discoverable IN (0, 1)),
+  created_by       TEXT NOT NULL,
+  created_ms       INTEGER NOT NULL,
+  updated_by       TEXT NOT NULL,
+  updated_ms       INTEGER NOT NULL,
+  UNIQUE (tenant_id, asset_id)
+);
+CREATE INDEX business_metadata_by_catalog ON business_metadata (catalog_pk);
+CREATE TABLE asset_tags (
+  tenant_id        TEXT NOT NULL,
+  tag              TEXT NOT NULL,
+  asset_id         TEXT NOT NULL,
+  metadata_pk      INTEGER NOT NULL REFERENCES business_metadata (pk) ON DELETE CASCADE,
+  PRIMARY KEY (tenant_id, tag, asset_id)
+) WITHOUT ROWID;
+CREATE INDEX asset_tags_by_metadata ON asset_tags (metadata_pk, tag);
+)sql",
 };
 
 Result<int> CurrentVersion(Connection& conn) {

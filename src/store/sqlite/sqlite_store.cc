@@ -426,6 +426,27 @@ class SqliteStore final : public MetadataStore {
     });
   }
 
+  Result<catalog::AssetLocation> FindAsset(const TenantId& tenant,
+                                           std::string_view asset_id) override {
+    return Read([&](Connection& c) { return SelectAsset(c, tenant, asset_id); });
+  }
+
+  Result<BusinessMetadata> PutBusinessMetadata(const CatalogId& catalog,
+                                               const BusinessMetadata& metadata) override {
+    return Write([&](Connection& c) { return UpsertBusinessMetadata(c, catalog, metadata); });
+  }
+  Result<BusinessMetadata> GetBusinessMetadata(const TenantId& tenant,
+                                               std::string_view asset_id) override {
+    return Read([&](Connection& c) { return SelectBusinessMetadata(c, tenant, asset_id); });
+  }
+  Status DeleteBusinessMetadata(const TenantId& tenant, std::string_view asset_id) override {
+    return Write([&](Connection& c) { return RemoveBusinessMetadata(c, tenant, asset_id); });
+  }
+  Result<std::vector<std::pair<std::string, std::string>>> ListTaggedAssets(
+      const TenantId& tenant, const std::vector<std::string>& tags) override {
+    return Read([&](Connection& c) { return SelectTaggedAssets(c, tenant, tags); });
+  }
+
   Result<AuditEntry> AppendAudit(AuditEntry entry) override {
     return Write([&](Connection& c) { return InsertAuditEntry(c, std::move(entry)); });
   }
