@@ -78,6 +78,8 @@ class PangolinServer:
     extra_env: dict[str, str] = field(default_factory=dict)
     # Another server's database, to run several servers on one store.
     database: Path | None = None
+    # A store URL (e.g. postgresql://...) instead of the SQLite file `database` or the own one.
+    database_url: str | None = None
     # The port to listen on; 0 lets the kernel choose.
     listen_port: int = 0
     process: subprocess.Popen | None = None
@@ -113,12 +115,14 @@ class PangolinServer:
             raise RuntimeError(f"server binary {self.binary} not found; build it with `make build` "
                                "or point PANGOLIN_BIN at it")
         port_file = self.root / "port"
+        port_file.unlink(missing_ok=True)  # a restart must not read the last run's port
         args = [
             str(self.binary),
             "--bind", "127.0.0.1",
             "--port", str(self.listen_port),
             "--port-file", str(port_file),
-            "--database-url", f"sqlite://{self.database or self.root / 'pangolin.db'}",
+            "--database-url",
+            self.database_url or f"sqlite://{self.database or self.root / 'pangolin.db'}",
         ]
         env = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
         args += self.extra_args
@@ -184,6 +188,13 @@ class PangolinServer:
                 raise AssertionError(self._describe(
                     f"pangolin_api did not exit within {SHUTDOWN_TIMEOUT_S:.0f} s of SIGTERM"))
         return self.process.returncode
+
+    def kill(self) -> None:
+        """SIGKILL: the process ends at once, wherever it is."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
     def assert_stopped_cleanly(self) -> None:
         status = self.stop()
