@@ -265,6 +265,21 @@ def create_catalog(http: Http, name: str, warehouse: str, storage_location: str)
     return expect_status(http.post("/api/v1/catalogs", json=body), 201)
 
 
+def create_tenant(server: PangolinServer, root: Http, name: str, admin: str,
+                  password: str) -> tuple[str, Http]:
+    """Creates a tenant with an admin (as root) and logs the admin in; returns (tenant id, admin
+    session)."""
+    tenant = expect_status(root.post("/api/v1/tenants", json={
+        "name": name, "admin_username": admin, "admin_password": password}), 201)
+    return tenant["id"], login(server, admin, password, tenant["id"])[0]
+
+
+def create_local_catalog(http: Http, root: Path, name: str = "lake") -> dict:
+    """A warehouse "wh" on the local directory `root` and a catalog `name` in it."""
+    create_warehouse(http, "wh", root)
+    return create_catalog(http, name, "wh", f"file://{root}/{name}")
+
+
 def simple_schema() -> dict:
     """A two-column Iceberg schema in REST JSON form."""
     return {
@@ -275,3 +290,28 @@ def simple_schema() -> dict:
             {"id": 2, "name": "data", "type": "string", "required": False},
         ],
     }
+
+
+POSTGRES_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "postgres.sh"
+
+
+@dataclass
+class PostgresServer:
+    """A PostgreSQL server for the tests: its URL, and its data directory when the tests may stop
+    and start it (scripts/services/postgres.sh)."""
+
+    url: str
+    data: Path | None
+
+    def _run(self, mode: str) -> None:
+        if self.data is None:
+            raise RuntimeError("restarting PostgreSQL needs PANGOLIN_TEST_POSTGRES_DATA: the data "
+                               "directory of the cluster at PANGOLIN_TEST_POSTGRES_URL")
+        subprocess.run([str(POSTGRES_SCRIPT), mode, str(self.data)], check=True,
+                       capture_output=True)
+
+    def stop(self) -> None:
+        self._run("stop")
+
+    def start(self) -> None:
+        self._run("start")

@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pangolin_harness import (DEFAULT_BINARY, PangolinServer, expect_status, login,
-                              simple_schema)
+from pangolin_harness import (DEFAULT_BINARY, PangolinServer, create_local_catalog, create_tenant,
+                              expect_status, login, simple_schema)
 
 ROOT_PASSWORD = "root-password-for-backups"
 PASSWORD = "password-for-backup-tests"
@@ -24,15 +24,8 @@ BINARY = Path(os.environ.get("PANGOLIN_BIN", str(DEFAULT_BINARY))).resolve()
 def populate(server: PangolinServer) -> None:
     root = login(server, "root", ROOT_PASSWORD)[0]
     for t in ("a", "b"):
-        tenant = expect_status(root.post("/api/v1/tenants", json={
-            "name": f"backup-{t}", "admin_username": f"admin-{t}",
-            "admin_password": PASSWORD}), 201)
-        admin = login(server, f"admin-{t}", PASSWORD, tenant["id"])[0]
-        wh = server.root / f"wh-{t}"
-        expect_status(admin.post("/api/v1/warehouses", json={
-            "name": "wh", "storage_config": {"type": "local", "root": str(wh)}}), 201)
-        expect_status(admin.post("/api/v1/catalogs", json={
-            "name": "lake", "warehouse_name": "wh", "storage_location": f"file://{wh}/lake"}), 201)
+        admin = create_tenant(server, root, f"backup-{t}", f"admin-{t}", PASSWORD)[1]
+        create_local_catalog(admin, server.root / f"wh-{t}")
         for ns in (["sales"], ["sales", "eu"]):
             expect_status(admin.post("/v1/lake/namespaces", json={"namespace": ns}), 200)
         for table in ("orders", "refunds"):

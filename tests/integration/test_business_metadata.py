@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pangolin_harness import (DEFAULT_BINARY, Http, PangolinServer, expect_status, simple_schema,
-                              unique_name)
+from pangolin_harness import (DEFAULT_BINARY, Http, PangolinServer, create_local_catalog,
+                              create_tenant, expect_status, simple_schema, unique_name)
 from pangolin_harness import login as harness_login
 
 ROOT_PASSWORD = "root-password-for-metadata"
@@ -60,18 +60,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                             root_password=ROOT_PASSWORD)
     server.start()
     root = login(server, "root", None, ROOT_PASSWORD)
-    admins = {}
-    for t in ("a", "b"):
-        tenant = expect_status(root.post("/api/v1/tenants", json={
-            "name": f"metadata-{t}", "admin_username": f"admin-{t}",
-            "admin_password": PASSWORD}), 201)
-        admins[t] = (tenant["id"], login(server, f"admin-{t}", tenant["id"]))
-    tenant, admin = admins["a"]
-    wh = server.root / "wh"
-    expect_status(admin.post("/api/v1/warehouses", json={
-        "name": "wh", "storage_config": {"type": "local", "root": str(wh)}}), 201)
-    cat = expect_status(admin.post("/api/v1/catalogs", json={
-        "name": "lake", "warehouse_name": "wh", "storage_location": f"file://{wh}/lake"}), 201)
+    tenant, admin = create_tenant(server, root, "metadata-a", "admin-a", PASSWORD)
+    other_admin = create_tenant(server, root, "metadata-b", "admin-b", PASSWORD)[1]
+    cat = create_local_catalog(admin, server.root / "wh")
     expect_status(admin.post("/v1/lake/namespaces", json={"namespace": ["sales"]}), 200)
     for table in ("orders", "events", "refunds"):
         expect_status(admin.post("/v1/lake/namespaces/sales/tables", json={
@@ -81,7 +72,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     assets = {op["Put"]["asset"]["name"]: op["Put"]["asset"]["id"] for commit in commits
               for op in commit["operations"]
               if "Put" in op and op["Put"]["asset"]["kind"] == "ICEBERG_TABLE"}
-    yield World(server, tenant, admin, cat["id"], assets, admins["b"][1])
+    yield World(server, tenant, admin, cat["id"], assets, other_admin)
     server.assert_stopped_cleanly()
 
 
