@@ -17,7 +17,7 @@ PANGOLIN_BIN ?= $(abspath $(SERVER_BIN))
 PY_SUITES := tests/conformance tests/integration
 FORMAT_FILES = $(shell find src tests bench -type f \( -name '*.h' -o -name '*.cc' \) 2>/dev/null | sort)
 
-.PHONY: all deps configure build run test test-unit test-py spark rck bench fmt lint tidy clean
+.PHONY: all deps configure build run test test-unit test-py spark rck bench bench-backends fmt lint tidy clean
 
 all: build
 
@@ -36,14 +36,33 @@ run: build
 	exec env PANGOLIN_NO_AUTH=true DATABASE_URL=sqlite://$(CURDIR)/data/pangolin.db \
 	  PANGOLIN_BIND_ADDRESS=127.0.0.1 PORT=$(PORT) $(SERVER_BIN)
 
+# Shell prologue of the recipes whose tests need PostgreSQL: unless PANGOLIN_TEST_POSTGRES_URL
+# already names a server, starts a throwaway cluster (scripts/services/postgres.sh) in a fresh
+# temporary directory, exports its URL and data directory (PANGOLIN_TEST_POSTGRES_URL,
+# PANGOLIN_TEST_POSTGRES_DATA) to every command after it, and stops and removes it when the recipe
+# ends, whatever the outcome. The recipe's commands follow it, joined by `; \`.
+define with_postgres
+set -e; \
+if [ -z "$${PANGOLIN_TEST_POSTGRES_URL:-}" ]; then \
+  pg_data=$$(mktemp -d "$${TMPDIR:-/tmp}/pangolin-pg.XXXXXX"); \
+  trap 'scripts/services/postgres.sh stop "$$pg_data" >/dev/null 2>&1 || true; rm -rf "$$pg_data"' EXIT; \
+  PANGOLIN_TEST_POSTGRES_URL=$$(scripts/services/postgres.sh start "$$pg_data"); \
+  PANGOLIN_TEST_POSTGRES_DATA=$$pg_data; \
+  export PANGOLIN_TEST_POSTGRES_URL PANGOLIN_TEST_POSTGRES_DATA; \
+  echo "PostgreSQL for the tests: $$PANGOLIN_TEST_POSTGRES_URL"; \
+fi;
+endef
+
 test: build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS)
-	$(PYTHON) scripts/check_includes.py
-	PANGOLIN_BIN=$(PANGOLIN_BIN) $(PYTHON) -m pytest $(PYTEST_ARGS) $(PY_SUITES)
-	PANGOLIN_BIN=$(PANGOLIN_BIN) PYTHON=$(PYTHON) scripts/run_spark.sh
+	@$(with_postgres) \
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS); \
+	$(PYTHON) scripts/check_includes.py; \
+	PANGOLIN_BIN=$(PANGOLIN_BIN) $(PYTHON) -m pytest $(PYTEST_ARGS) $(PY_SUITES); \
+	PANGOLIN_BIN=$(PANGOLIN_BIN) PYTHON=$(PYTHON) scripts/run_spark.sh; \
 	PANGOLIN_BIN=$(PANGOLIN_BIN) scripts/run_rck.sh
 
 test-unit:
+	@$(with_postgres) \
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS)
 
 test-py:
@@ -69,6 +88,13 @@ rck: configure
 bench: configure
 	ninja -C $(BUILD_DIR) -j $(NINJA_JOBS) branching_bench pangolin_api
 	$(BENCH_BIN) --server $(SERVER_BIN) $(BENCH_ARGS)
+
+# Per-backend benchmark (bench/README.md): loadTable and commits on the memory, SQLite and
+# PostgreSQL stores beside same-run baselines. BENCH_BACKENDS_ARGS, e.g. "--seconds 3".
+BENCH_BACKENDS_ARGS ?=
+bench-backends: configure
+	ninja -C $(BUILD_DIR) -j $(NINJA_JOBS) pangolin_api
+	$(PYTHON) bench/backends_bench.py --pangolin-bin $(SERVER_BIN) $(BENCH_BACKENDS_ARGS)
 
 fmt:
 	clang-format -i $(FORMAT_FILES)

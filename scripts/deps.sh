@@ -17,8 +17,13 @@ APT_PACKAGES=(
   libsodium-dev
   # Avro block codecs of Iceberg manifests besides deflate (src/avro)
   libzstd-dev libsnappy-dev
+  # the PostgreSQL store (src/store/postgres: libpq) and the server its tests start
+  # (scripts/services/postgres.sh: initdb, pg_ctl, pg_isready; psql for the Python suites)
+  libpq-dev postgresql
   # the Iceberg Java library's metadata writer (tests/conformance/java-metadata)
   openjdk-17-jdk-headless maven
+  # HTTP load for bench/backends_bench.py
+  wrk
 )
 PY_REQUIREMENTS=tests/conformance/requirements.txt
 PYTHON=${PYTHON:-python3}

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import faulthandler
 import os
+import subprocess
 import sys
+import urllib.parse
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pangolin_harness import (DEFAULT_BINARY, Http, PangolinServer, create_catalog,
-                              create_warehouse)
+from pangolin_harness import (DEFAULT_BINARY, POSTGRES_SCRIPT, Http, PangolinServer,
+                              PostgresServer, create_catalog, create_warehouse)
 
 # Whole-session deadline: a hung request must fail the run, not stall it. The server is tied
 # to this process (parent-death signal), so it goes down with it.
@@ -94,3 +97,39 @@ def make_test_catalog(pangolin_server: PangolinServer, http: Http, warehouse: st
         return info
 
     return make
+
+
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """PANGOLIN_TEST_POSTGRES_URL (and PANGOLIN_TEST_POSTGRES_DATA), as `make test` sets them, else
+    a throwaway cluster started here. Never skipped: without PostgreSQL the tests that need it
+    fail."""
+    url = os.environ.get("PANGOLIN_TEST_POSTGRES_URL")
+    if url:
+        data = os.environ.get("PANGOLIN_TEST_POSTGRES_DATA")
+        yield PostgresServer(url, Path(data) if data else None)
+        return
+    data = tmp_path_factory.mktemp("postgres")
+    started = subprocess.run([str(POSTGRES_SCRIPT), "start", str(data)], capture_output=True,
+                             text=True)
+    if started.returncode != 0:
+        pytest.fail(f"could not start PostgreSQL: {started.stderr.strip()}", pytrace=False)
+    yield PostgresServer(started.stdout.strip(), data)
+    subprocess.run([str(POSTGRES_SCRIPT), "stop", str(data)], check=False)
+
+
+@pytest.fixture
+def postgres_database(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh, empty database on the PostgreSQL server, dropped afterwards; yields its URL."""
+    name = f"pangolin_{uuid.uuid4().hex[:16]}"
+    server = urllib.parse.urlsplit(postgres_server.url)
+
+    def psql(sql: str) -> None:
+        subprocess.run(["psql", "--quiet", "--no-psqlrc", "--dbname", postgres_server.url,
+                        "--command", sql], check=True, capture_output=True)
+
+    psql(f'CREATE DATABASE "{name}"')
+    yield urllib.parse.urlunsplit(server._replace(path="/" + name))
+    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

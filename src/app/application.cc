@@ -27,6 +27,7 @@
 #include "service/versioning_service.h"
 #include "storage/local/local_file_io.h"
 #include "store/memory/memory_store.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace pangolin::app {
@@ -34,6 +35,14 @@ namespace {
 
 Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
   if (config.store == StoreKind::kMemory) return store::MakeMemoryStore();
+  if (config.store == StoreKind::kPostgres) {
+    store::PostgresOptions options;
+    options.url = config.postgres_url;
+    options.pool_size = config.database_max_connections > 0 ? config.database_max_connections
+                                                            : config.worker_threads;
+    options.connect_timeout_s = config.database_connect_timeout_s;
+    return store::MakePostgresStore(options);
+  }
   std::filesystem::path path(config.sqlite_path);
   if (path.has_parent_path()) {
     std::error_code ec;
@@ -57,14 +66,37 @@ Status WritePortFile(const std::string& path, uint16_t port) {
   return Ok();
 }
 
+// Where the store is, for the log: a PostgreSQL URL without its user information and parameters
+// (they may hold a password).
+std::string StoreDescription(const Config& config) {
+  switch (config.store) {
+    case StoreKind::kMemory:
+      return "memory";
+    case StoreKind::kSqlite:
+      return "sqlite:" + config.sqlite_path;
+    case StoreKind::kPostgres: {
+      std::string_view url = config.postgres_url;
+      size_t start = url.find("://");
+      start = start == std::string_view::npos ? 0 : start + 3;
+      size_t end = url.find('?', start);
+      std::string_view location =
+          url.substr(start, end == std::string_view::npos ? url.npos : end - start);
+      if (size_t at = location.rfind('@'); at != std::string_view::npos) {
+        location.remove_prefix(at + 1);
+      }
+      return "postgres:" + std::string(location);
+    }
+  }
+  return "unknown";
+}
+
 void PrintWelcome(const Config& config, uint16_t port) {
   std::string host = config.bind_address.find(':') != std::string::npos
                          ? "[" + config.bind_address + "]"
                          : config.bind_address;
   log::Info("pangolin_api is ready")
       .With("address", fmt::format("http://{}:{}", host, port))
-      .With("store",
-            config.store == StoreKind::kSqlite ? "sqlite:" + config.sqlite_path : "memory");
+      .With("store", StoreDescription(config));
   if (config.no_auth) {
     log::Warn(
         "AUTHENTICATION IS DISABLED (PANGOLIN_NO_AUTH): every request acts as an admin of the "

@@ -24,13 +24,24 @@ Status ParseDatabaseUrl(std::string_view url, Config& config, std::string_view s
     config.sqlite_path = path;
     return Ok();
   }
-  if (StartsWith(url, "postgres") || StartsWith(url, "mongodb")) {
+  if (StartsWith(url, "postgres://") || StartsWith(url, "postgresql://")) {
+    if (url.find("://") + 3 == url.size()) {
+      // libpq would fall back to its environment and defaults; a URL must say where to go.
+      return Err(ErrorCode::kInvalidArgument, "{}: postgres URL has no host or database", setting);
+    }
+    config.store = StoreKind::kPostgres;
+    config.postgres_url = std::string(url);
+    return Ok();
+  }
+  if (StartsWith(url, "mongodb")) {
     return Err(ErrorCode::kInvalidArgument,
-               "{}: '{}' needs a backend this build does not include yet (use sqlite:// or memory)",
+               "{}: '{}' needs a backend this build does not include yet (use postgresql://, "
+               "sqlite:// or memory)",
                setting, url.substr(0, url.find(':')));
   }
   return Err(ErrorCode::kInvalidArgument,
-             "{}: unsupported database URL (expected sqlite:///path/pangolin.db or memory)",
+             "{}: unsupported database URL (expected postgresql://user@host/db, "
+             "sqlite:///path/pangolin.db or memory)",
              setting);
 }
 
@@ -114,17 +125,27 @@ Status ApplyOidc(const EnvLookup& env, Config& config) {
 Status ApplyEnvironment(const EnvLookup& env, Config& config) {
   if (auto bind = env("PANGOLIN_BIND_ADDRESS")) config.bind_address = *bind;
   RETURN_IF_ERROR(ParseNumber<uint16_t>(env("PORT"), "PORT", 0, 65535, config.port));
-  if (auto kind = env("PANGOLIN_STORAGE_TYPE")) {
+  auto kind = env("PANGOLIN_STORAGE_TYPE");
+  if (kind) {
     if (*kind == "memory")
       config.store = StoreKind::kMemory;
-    else if (*kind != "sqlite") {
+    else if (*kind != "sqlite" && *kind != "postgres") {
       return Err(ErrorCode::kInvalidArgument,
-                 "PANGOLIN_STORAGE_TYPE: '{}' is not available in this build (memory, sqlite)",
+                 "PANGOLIN_STORAGE_TYPE: '{}' is not available in this build (memory, sqlite, "
+                 "postgres)",
                  *kind);
     }
   }
   if (auto url = env("DATABASE_URL"))
     RETURN_IF_ERROR(ParseDatabaseUrl(*url, config, "DATABASE_URL"));
+  if (kind && *kind == "postgres" && config.store != StoreKind::kPostgres) {
+    return Err(ErrorCode::kInvalidArgument,
+               "PANGOLIN_STORAGE_TYPE: postgres needs DATABASE_URL=postgresql://user@host/db");
+  }
+  RETURN_IF_ERROR(ParseNumber<int>(env("DATABASE_MAX_CONNECTIONS"), "DATABASE_MAX_CONNECTIONS", 1,
+                                   1000, config.database_max_connections));
+  RETURN_IF_ERROR(ParseNumber<int>(env("DATABASE_CONNECT_TIMEOUT"), "DATABASE_CONNECT_TIMEOUT", 1,
+                                   3600, config.database_connect_timeout_s));
   RETURN_IF_ERROR(ParseFlag(env("PANGOLIN_NO_AUTH"), "PANGOLIN_NO_AUTH", config.no_auth));
   if (auto catalog = env("PANGOLIN_DEFAULT_CATALOG"); catalog && !catalog->empty()) {
     config.default_catalog = *catalog;
@@ -209,7 +230,8 @@ Result<Config> LoadConfig(const std::vector<std::string>& args, const EnvLookup&
   cli.add_option("--bind", bind, "address to listen on (PANGOLIN_BIND_ADDRESS)");
   cli.add_option("--port", port, "port to listen on, 0 for any free port (PORT)");
   cli.add_option("--database-url", database_url,
-                 "sqlite:///path/pangolin.db or memory (DATABASE_URL)");
+                 "postgresql://user@host/db, sqlite:///path/pangolin.db or memory "
+                 "(DATABASE_URL)");
   cli.add_flag("--no-auth", no_auth,
                "development mode without authentication, loopback only (PANGOLIN_NO_AUTH)");
   cli.add_option("--default-catalog", default_catalog,

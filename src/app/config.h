@@ -14,13 +14,18 @@
 
 namespace pangolin::app {
 
-enum class StoreKind { kMemory, kSqlite };
+enum class StoreKind { kMemory, kSqlite, kPostgres };
 
 struct Config {
   std::string bind_address = "127.0.0.1";
   uint16_t port = 8080;
   StoreKind store = StoreKind::kMemory;
   std::string sqlite_path;  // StoreKind::kSqlite
+  // StoreKind::kPostgres: DATABASE_URL as given (libpq URI), its connection pool's size (0: one
+  // connection per worker thread) and how long one connection attempt may take.
+  std::string postgres_url;
+  int database_max_connections = 0;
+  int database_connect_timeout_s = 10;
   bool no_auth = false;
   std::optional<std::string> default_catalog;
   size_t max_body_bytes = 16u << 20;

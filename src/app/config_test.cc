@@ -51,7 +51,9 @@ TEST(ConfigTest, BadSettingsAreNamed) {
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "PORT"));
   EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "maybe"}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_NO_AUTH"));
-  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"DATABASE_URL", "postgres://x/y"}}),
+  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"DATABASE_URL", "mongodb://x/y"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "DATABASE_URL"));
+  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"DATABASE_URL", "mysql://x/y"}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "DATABASE_URL"));
   EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"LOG_FORMAT", "xml"}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "LOG_FORMAT"));
@@ -59,6 +61,32 @@ TEST(ConfigTest, BadSettingsAreNamed) {
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_IDEMPOTENCY_KEY_LIFETIME"));
   EXPECT_THAT(Load({}, {"--bogus"}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "command line"));
+}
+
+TEST(ConfigTest, PostgresUrlsSelectThePostgresStore) {
+  for (const char* url : {"postgres://pangolin:secret@db.internal:5432/catalog?sslmode=require",
+                          "postgresql://db.internal/catalog"}) {
+    ASSERT_OK_AND_ASSIGN(Config config, Load({{"DATABASE_URL", url}}));
+    EXPECT_EQ(config.store, StoreKind::kPostgres);
+    EXPECT_EQ(config.postgres_url, url);            // as given: libpq reads it
+    EXPECT_EQ(config.database_max_connections, 0);  // one per worker thread
+  }
+  ASSERT_OK_AND_ASSIGN(Config flag, Load({{"DATABASE_URL", "memory"}},
+                                         {"--database-url", "postgresql://localhost/p"}));
+  EXPECT_EQ(flag.store, StoreKind::kPostgres);
+  ASSERT_OK_AND_ASSIGN(Config sized, Load({{"DATABASE_URL", "postgresql://localhost/p"},
+                                           {"PANGOLIN_STORAGE_TYPE", "postgres"},
+                                           {"DATABASE_MAX_CONNECTIONS", "20"},
+                                           {"DATABASE_CONNECT_TIMEOUT", "5"}}));
+  EXPECT_EQ(sized.database_max_connections, 20);
+  EXPECT_EQ(sized.database_connect_timeout_s, 5);
+  EXPECT_THAT(Load({{"DATABASE_URL", "postgresql://"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "DATABASE_URL"));
+  EXPECT_THAT(Load({{"DATABASE_URL", "sqlite:///p.db"}, {"PANGOLIN_STORAGE_TYPE", "postgres"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_STORAGE_TYPE"));
+  EXPECT_THAT(
+      Load({{"DATABASE_URL", "postgresql://localhost/p"}, {"DATABASE_MAX_CONNECTIONS", "0"}}),
+      IsErrorWithMessage(ErrorCode::kInvalidArgument, "DATABASE_MAX_CONNECTIONS"));
 }
 
 TEST(ConfigTest, DevelopmentModeServesLoopbackOnly) {

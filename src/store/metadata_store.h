@@ -194,7 +194,8 @@ class MetadataStore : public IdentityStore,
   // Errors: kCommitFailed (a precondition does not hold; nothing changed; the message names the
   // key); kNotFound (catalog or branch — a tag or commit is not a branch); kInvalidArgument (a
   // kPut without content, an unknown merge parent); kAlreadyExists (the audit entry's id);
-  // kUnavailable.
+  // kUnavailable (nothing changed); kCommitStateUnknown (the connection to a database server was
+  // lost while the commit was being committed: it may or may not have landed).
   virtual Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
                                      const CommitRequest& request) = 0;
   // The history of `ref`, newest first, following first parents: the branch's own commits, then

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/ids.h"
+#include "contract/postgres_support.h"
 #include "store/memory/memory_store.h"
 #include "store/metadata_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -42,11 +43,12 @@ struct FactoryNames {
   static std::string GetName(int) {
     if (std::is_same_v<T, MemoryFactory>) return "Memory";
     if (std::is_same_v<T, SqliteFactory>) return "Sqlite";
+    if (std::is_same_v<T, PostgresFactory>) return "Postgres";
     return "Unknown";
   }
 };
 
-using StoreFactories = ::testing::Types<MemoryFactory, SqliteFactory>;
+using StoreFactories = ::testing::Types<MemoryFactory, SqliteFactory, PostgresFactory>;
 
 inline const TenantId kTenantA = kDefaultTenant;
 inline const TenantId kTenantB{"11111111-1111-4111-8111-111111111111"};
@@ -247,6 +249,13 @@ class StoreContract : public ::testing::Test {
     auto store = Factory::Make(dir_.path());
     ASSERT_TRUE(store) << store.error().message;
     store_ = std::move(*store);
+  }
+
+  // Closes the store, then lets a factory that keeps state outside the test's directory (the
+  // Postgres schema) remove it.
+  void TearDown() override {
+    store_.reset();
+    if constexpr (requires { Factory::Cleanup(dir_.path()); }) Factory::Cleanup(dir_.path());
   }
 
   // Creates a catalog (without a warehouse) in `tenant` and returns its id.

@@ -2,7 +2,8 @@
 commits, table and namespace creations, and branch and tag operations at it. After each kill it
 restarts on the same store, and every acknowledged change must be there, nothing half-applied
 (every listed table loads and its metadata file exists), the commit history and the audit chain
-whole, and a table's properties never behind what was acknowledged.
+whole, and a table's properties never behind what was acknowledged. On SQLite and on
+PostgreSQL.
 
 The seed of the kill points is printed, and PANGOLIN_CRASH_SEED replays it."""
 
@@ -150,10 +151,13 @@ def seed() -> int:
     return value
 
 
-def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_sigkill_at_random_points_loses_nothing_acknowledged(
+        tmp_path: Path, seed: int, backend: str, request: pytest.FixtureRequest) -> None:
     rng = random.Random(seed)
     binary = Path(os.environ.get("PANGOLIN_BIN", str(DEFAULT_BINARY))).resolve()
-    server = PangolinServer(binary=binary, root=tmp_path)
+    url = request.getfixturevalue("postgres_database") if backend == "postgres" else None
+    server = PangolinServer(binary=binary, root=tmp_path, database_url=url)
     server.start()
     http = Http(server.base_url)
     wh = tmp_path / "wh"
@@ -174,5 +178,6 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(tmp_path: Path, see
           f"{len(acked.branches)} branches, {len(acked.tags)} tags")
     assert acked.seq > 0 and acked.tables and acked.branches, "the stream never got going"
     server.assert_stopped_cleanly()
-    with sqlite3.connect(f"file:{tmp_path / 'pangolin.db'}?mode=ro", uri=True) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if backend == "sqlite":
+        with sqlite3.connect(f"file:{tmp_path / 'pangolin.db'}?mode=ro", uri=True) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
