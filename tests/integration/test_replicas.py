@@ -1,7 +1,7 @@
 """Three pangolin_api replicas on one PostgreSQL database, without sticky routing: clients spread
 over the replicas commit concurrently to one table and to many, and no acknowledged update is
-lost; a read on any replica right after an acknowledged commit sees it; logins, logouts, grants
-and Idempotency-Key records are shared; and a PostgreSQL restart makes requests fail with 503
+lost; a read on any replica right after an acknowledged commit sees it; logins, logouts, grants,
+failed-login counters and Idempotency-Key records are shared; and a PostgreSQL restart makes requests fail with 503
 until it is back, then recover without restarting Pangolin."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ BINARY = Path(os.environ.get("PANGOLIN_BIN", str(DEFAULT_BINARY))).resolve()
 REPLICAS = 3
 WRITERS = 6
 COMMITS_PER_WRITER = 15
+LOGIN_LIMIT = 12  # failed logins per account (and source address) per window
 
 
 @dataclass
@@ -46,7 +47,8 @@ def cluster(postgres_database: str, tmp_path: Path) -> Iterator[Cluster]:
         root = tmp_path / f"replica-{i}"
         root.mkdir()
         server = PangolinServer(binary=BINARY, root=root, root_password=ROOT_PASSWORD,
-                                database_url=postgres_database)
+                                database_url=postgres_database,
+                                extra_env={"PANGOLIN_AUTH_RATE_LIMIT": str(LOGIN_LIMIT)})
         server.start()
         servers.append(server)
     root_http = login(servers[0], "root", ROOT_PASSWORD)[0]
@@ -139,6 +141,16 @@ def test_sessions_grants_and_idempotency_are_shared(cluster: Cluster) -> None:
     expect_status(first, 200)
     again = c.post("/v1/lake/namespaces", json=body, headers={"Idempotency-Key": key})
     assert again.status_code == 200 and again.json() == first.json()
+
+
+def test_failed_logins_are_counted_across_replicas(cluster: Cluster) -> None:
+    body = {"username": "admin", "password": "not the password!", "tenant-id": cluster.tenant}
+    clients = [Http(url) for url in cluster.urls()]
+    for i in range(LOGIN_LIMIT):
+        assert clients[i % REPLICAS].post("/api/v1/users/login", json=body).status_code == 401
+    for client in clients:  # throttled on every replica, even with the right password
+        r = client.post("/api/v1/users/login", json=dict(body, password=PASSWORD))
+        assert r.status_code == 429 and "Retry-After" in r.headers
 
 
 def test_a_database_restart_fails_requests_with_503_then_recovers(
