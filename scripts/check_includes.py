@@ -27,7 +27,6 @@ ALLOWED: dict[str, set[str]] = {
     "store/memory": {"store/memory", "store", "catalog", "iceberg", "common"},
     "store/sqlite": {"store/sqlite", "store", "serde", "catalog", "iceberg", "common"},
     "store/postgres": {"store/postgres", "store", "serde", "catalog", "iceberg", "common"},
-    "store/mongo": {"store/mongo", "store", "serde", "catalog", "iceberg", "common"},
     "net": {"net", "common"},
     "storage": {"storage", "common"},
     "storage/local": {"storage/local", "storage", "common"},
@@ -58,8 +57,6 @@ CONFINED: list[tuple[str, str | None, set[str]]] = [
     ("boost/asio", None, {"http"}),
     ("sqlite3.h", None, {"store/sqlite"}),
     ("libpq-fe.h", None, {"store/postgres"}),
-    ("mongoc", None, {"store/mongo"}),
-    ("bson", None, {"store/mongo"}),
     ("sodium", None, {"auth"}),
     ("curl/", None, {"net"}),
 ]
