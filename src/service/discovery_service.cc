@@ -13,6 +13,15 @@ Error Denied(std::string_view message) {
   return Error{ErrorCode::kForbidden, std::string(message)};
 }
 
+// A lost race with another change of the tags: the caller reads again and retries.
+Error Retryable(const Error& error, std::string_view asset_id) {
+  if (error.code != ErrorCode::kCommitFailed) return error;
+  return Error{ErrorCode::kConflict,
+               fmt::format("The tags of asset {} changed meanwhile; read the metadata again and "
+                           "retry",
+                           asset_id)};
+}
+
 }  // namespace
 
 Result<DiscoveryService::Located> DiscoveryService::Locate(const Context& ctx,
@@ -30,6 +39,11 @@ Result<DiscoveryService::Located> DiscoveryService::Locate(const Context& ctx,
   located.target.asset_id = std::string(asset_id);
   if (located.metadata) located.target.asset_tags = located.metadata->tags;
   return located;
+}
+
+// The tags the permission decision was made on: the store refuses the change if they moved.
+store::DiscoveryStore::ExpectedTags DiscoveryService::TagsRead(const Located& located) {
+  return located.metadata ? located.metadata->tags : std::vector<std::string>{};
 }
 
 Status DiscoveryService::RequireReadable(const Context& ctx, const Located& located) {
@@ -78,8 +92,11 @@ Result<catalog::BusinessMetadata> DiscoveryService::PutMetadata(const Context& c
   input.asset_id = std::string(asset_id);
   input.created_by = input.updated_by = actor;
   input.created_ms = input.updated_ms = clock_.NowMs();
-  return StoreAudited(store_, ctx,
-                      [&] { return store_.PutBusinessMetadata(located.asset.catalog_id, input); });
+  auto stored = StoreAudited(store_, ctx, [&] {
+    return store_.PutBusinessMetadata(located.asset.catalog_id, input, TagsRead(located));
+  });
+  if (!stored) return tl::unexpected(Retryable(stored.error(), asset_id));
+  return stored;
 }
 
 Status DiscoveryService::DeleteMetadata(const Context& ctx, std::string_view asset_id) {
@@ -89,8 +106,11 @@ Status DiscoveryService::DeleteMetadata(const Context& ctx, std::string_view ass
   if (!located.metadata) {
     return Err(ErrorCode::kNotFound, "No business metadata for asset {}", asset_id);
   }
-  return StoreAudited(store_, ctx,
-                      [&] { return store_.DeleteBusinessMetadata(ctx.tenant, asset_id); });
+  auto deleted = StoreAudited(store_, ctx, [&] {
+    return store_.DeleteBusinessMetadata(ctx.tenant, asset_id, TagsRead(located));
+  });
+  if (!deleted) return tl::unexpected(Retryable(deleted.error(), asset_id));
+  return Ok();
 }
 
 Result<AssetDetail> DiscoveryService::GetAsset(const Context& ctx, std::string_view asset_id) {

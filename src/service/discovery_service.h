@@ -45,6 +45,7 @@ class DiscoveryService {
   Result<Located> Locate(const Context& ctx, std::string_view asset_id);
   // `read` on the asset, or a discoverable record.
   Status RequireReadable(const Context& ctx, const Located& located);
+  static store::DiscoveryStore::ExpectedTags TagsRead(const Located& located);
   // `write` or `manage-discovery`; `manage-discovery` alone when `retags`.
   Status RequireEditable(const Context& ctx, const Located& located, bool retags);
 

@@ -41,7 +41,8 @@ TYPED_TEST(DiscoveryContract, PutStoresThenReplacesKeepingIdentity) {
   auto& store = *this->store_;
   CatalogId cat = this->NewCatalog();
   BusinessMetadata first = MakeMetadata(kTenantA, "asset-1", {"gold", "pii"});
-  ASSERT_OK_AND_ASSIGN(BusinessMetadata stored, store.PutBusinessMetadata(cat, first));
+  ASSERT_OK_AND_ASSIGN(BusinessMetadata stored,
+                       store.PutBusinessMetadata(cat, first, std::nullopt));
   EXPECT_EQ(stored, first);
   ASSERT_OK_AND_ASSIGN(BusinessMetadata got, store.GetBusinessMetadata(kTenantA, "asset-1"));
   EXPECT_EQ(got, first);
@@ -52,7 +53,7 @@ TYPED_TEST(DiscoveryContract, PutStoresThenReplacesKeepingIdentity) {
   second.properties_json = "[1,2]";
   second.created_by = second.updated_by = "bob";
   second.created_ms = second.updated_ms = 1800000000000;
-  ASSERT_OK_AND_ASSIGN(stored, store.PutBusinessMetadata(cat, second));
+  ASSERT_OK_AND_ASSIGN(stored, store.PutBusinessMetadata(cat, second, std::nullopt));
   BusinessMetadata expected = second;
   expected.id = first.id;
   expected.created_by = "ann";
@@ -62,15 +63,43 @@ TYPED_TEST(DiscoveryContract, PutStoresThenReplacesKeepingIdentity) {
   EXPECT_EQ(got, expected);
 }
 
+TYPED_TEST(DiscoveryContract, ChangesExpectingOtherTagsChangeNothing) {
+  auto& store = *this->store_;
+  CatalogId cat = this->NewCatalog();
+  using Tags = std::vector<std::string>;
+  // No record: it carries no tags.
+  EXPECT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "a", {"pii"}), Tags{"pii"}),
+              IsError(ErrorCode::kCommitFailed));
+  EXPECT_THAT(store.GetBusinessMetadata(kTenantA, "a"), IsError(ErrorCode::kNotFound));
+  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "a", {"pii"}), Tags{}), IsOk());
+  int64_t version = this->Version();
+  // Someone retagged since the caller read none: refused, whatever the new record says.
+  BusinessMetadata stale = MakeMetadata(kTenantA, "a");
+  stale.description = "stale";
+  EXPECT_THAT(store.PutBusinessMetadata(cat, stale, Tags{}), IsError(ErrorCode::kCommitFailed));
+  EXPECT_THAT(store.DeleteBusinessMetadata(kTenantA, "a", Tags{"gold"}),
+              IsError(ErrorCode::kCommitFailed));
+  ASSERT_OK_AND_ASSIGN(BusinessMetadata kept, store.GetBusinessMetadata(kTenantA, "a"));
+  EXPECT_EQ(kept.tags, Tags{"pii"});
+  EXPECT_NE(kept.description, "stale");
+  EXPECT_EQ(this->Version(), version);
+  // The tags read are still there: the change goes through.
+  ASSERT_THAT(store.PutBusinessMetadata(cat, stale, Tags{"pii"}), IsOk());
+  EXPECT_THAT(store.DeleteBusinessMetadata(kTenantA, "a", Tags{}), IsOk());
+}
+
 TYPED_TEST(DiscoveryContract, RecordsAreConfinedToTheirTenantAndCatalog) {
   auto& store = *this->store_;
   CatalogId a = this->NewCatalog(kTenantA);
   CatalogId b = this->NewCatalog(kTenantB);
-  ASSERT_THAT(store.PutBusinessMetadata(a, MakeMetadata(kTenantA, "asset-1", {"pii"})), IsOk());
+  ASSERT_THAT(
+      store.PutBusinessMetadata(a, MakeMetadata(kTenantA, "asset-1", {"pii"}), std::nullopt),
+      IsOk());
   EXPECT_THAT(store.GetBusinessMetadata(kTenantB, "asset-1"), IsError(ErrorCode::kNotFound));
-  EXPECT_THAT(store.DeleteBusinessMetadata(kTenantB, "asset-1"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store.DeleteBusinessMetadata(kTenantB, "asset-1", std::nullopt),
+              IsError(ErrorCode::kNotFound));
   // Another tenant's catalog is not found.
-  EXPECT_THAT(store.PutBusinessMetadata(b, MakeMetadata(kTenantA, "asset-2")),
+  EXPECT_THAT(store.PutBusinessMetadata(b, MakeMetadata(kTenantA, "asset-2"), std::nullopt),
               IsError(ErrorCode::kNotFound));
   ASSERT_OK_AND_ASSIGN(auto b_tags, store.ListTaggedAssets(kTenantB, {"pii"}));
   EXPECT_THAT(b_tags, IsEmpty());
@@ -80,10 +109,13 @@ TYPED_TEST(DiscoveryContract, RecordsAreConfinedToTheirTenantAndCatalog) {
 TYPED_TEST(DiscoveryContract, DeleteRemovesTheRecordAndItsTags) {
   auto& store = *this->store_;
   CatalogId cat = this->NewCatalog();
-  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "asset-1", {"pii"})), IsOk());
-  ASSERT_THAT(store.DeleteBusinessMetadata(kTenantA, "asset-1"), IsOk());
+  ASSERT_THAT(
+      store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "asset-1", {"pii"}), std::nullopt),
+      IsOk());
+  ASSERT_THAT(store.DeleteBusinessMetadata(kTenantA, "asset-1", std::nullopt), IsOk());
   EXPECT_THAT(store.GetBusinessMetadata(kTenantA, "asset-1"), IsError(ErrorCode::kNotFound));
-  EXPECT_THAT(store.DeleteBusinessMetadata(kTenantA, "asset-1"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(store.DeleteBusinessMetadata(kTenantA, "asset-1", std::nullopt),
+              IsError(ErrorCode::kNotFound));
   ASSERT_OK_AND_ASSIGN(auto tagged, store.ListTaggedAssets(kTenantA, {"pii"}));
   EXPECT_THAT(tagged, IsEmpty());
 }
@@ -92,8 +124,12 @@ TYPED_TEST(DiscoveryContract, RecordsGoWithTheirCatalog) {
   auto& store = *this->store_;
   CatalogId keep = this->NewCatalog(kTenantA, "keep");
   CatalogId drop = this->NewCatalog(kTenantA, "drop");
-  ASSERT_THAT(store.PutBusinessMetadata(keep, MakeMetadata(kTenantA, "kept", {"pii"})), IsOk());
-  ASSERT_THAT(store.PutBusinessMetadata(drop, MakeMetadata(kTenantA, "dropped", {"pii"})), IsOk());
+  ASSERT_THAT(
+      store.PutBusinessMetadata(keep, MakeMetadata(kTenantA, "kept", {"pii"}), std::nullopt),
+      IsOk());
+  ASSERT_THAT(
+      store.PutBusinessMetadata(drop, MakeMetadata(kTenantA, "dropped", {"pii"}), std::nullopt),
+      IsOk());
   ASSERT_THAT(store.DeleteCatalog(kTenantA, "drop"), IsOk());
   EXPECT_THAT(store.GetBusinessMetadata(kTenantA, "dropped"), IsError(ErrorCode::kNotFound));
   ASSERT_OK_AND_ASSIGN(auto tagged, store.ListTaggedAssets(kTenantA, {"pii"}));
@@ -103,16 +139,21 @@ TYPED_TEST(DiscoveryContract, RecordsGoWithTheirCatalog) {
 TYPED_TEST(DiscoveryContract, TaggedAssetsAreListedByTag) {
   auto& store = *this->store_;
   CatalogId cat = this->NewCatalog();
-  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "b", {"gold", "pii"})), IsOk());
-  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "a", {"pii"})), IsOk());
-  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "c", {"raw"})), IsOk());
-  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "d")), IsOk());
+  ASSERT_THAT(
+      store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "b", {"gold", "pii"}), std::nullopt),
+      IsOk());
+  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "a", {"pii"}), std::nullopt),
+              IsOk());
+  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "c", {"raw"}), std::nullopt),
+              IsOk());
+  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "d"), std::nullopt), IsOk());
   ASSERT_OK_AND_ASSIGN(auto tagged, store.ListTaggedAssets(kTenantA, {"pii", "gold", "none"}));
   EXPECT_THAT(tagged, ElementsAre(Pair{"a", "pii"}, Pair{"b", "gold"}, Pair{"b", "pii"}));
   ASSERT_OK_AND_ASSIGN(tagged, store.ListTaggedAssets(kTenantA, {}));
   EXPECT_THAT(tagged, IsEmpty());
   // Retagging moves the asset from one tag to the other.
-  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "c", {"gold"})), IsOk());
+  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "c", {"gold"}), std::nullopt),
+              IsOk());
   ASSERT_OK_AND_ASSIGN(tagged, store.ListTaggedAssets(kTenantA, {"raw", "gold"}));
   EXPECT_THAT(tagged, ElementsAre(Pair{"b", "gold"}, Pair{"c", "gold"}));
 }
@@ -122,17 +163,18 @@ TYPED_TEST(DiscoveryContract, TagChangesMoveTheAccessVersion) {
   CatalogId cat = this->NewCatalog();
   int64_t v0 = this->Version();
   // Without tags, nothing that grants can see changes.
-  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "a")), IsOk());
+  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "a"), std::nullopt), IsOk());
   EXPECT_EQ(this->Version(), v0);
-  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "a", {"pii"})), IsOk());
+  ASSERT_THAT(store.PutBusinessMetadata(cat, MakeMetadata(kTenantA, "a", {"pii"}), std::nullopt),
+              IsOk());
   int64_t v1 = this->Version();
   EXPECT_GT(v1, v0);
   // The same tags again (other fields changed): no move.
   BusinessMetadata same = MakeMetadata(kTenantA, "a", {"pii"});
   same.description = "changed";
-  ASSERT_THAT(store.PutBusinessMetadata(cat, same), IsOk());
+  ASSERT_THAT(store.PutBusinessMetadata(cat, same, std::nullopt), IsOk());
   EXPECT_EQ(this->Version(), v1);
-  ASSERT_THAT(store.DeleteBusinessMetadata(kTenantA, "a"), IsOk());
+  ASSERT_THAT(store.DeleteBusinessMetadata(kTenantA, "a", std::nullopt), IsOk());
   int64_t v2 = this->Version();
   EXPECT_GT(v2, v1);
   EXPECT_EQ(this->Version(kTenantB), 0);

@@ -5,10 +5,14 @@
 
 namespace pangolin::store::memory_internal {
 
-BusinessMetadataRecords::Stored BusinessMetadataRecords::Put(const CatalogId& catalog,
-                                                             const BusinessMetadata& metadata) {
+Result<BusinessMetadataRecords::Stored> BusinessMetadataRecords::Put(
+    const CatalogId& catalog, const BusinessMetadata& metadata,
+    const DiscoveryStore::ExpectedTags& expected) {
   auto key = std::make_pair(metadata.tenant_id.value, metadata.asset_id);
   auto it = records_.find(key);
+  RETURN_IF_ERROR(CheckExpectedTags(
+      expected, it == records_.end() ? std::vector<std::string>{} : it->second.metadata.tags,
+      metadata.asset_id));
   Stored out{metadata, !metadata.tags.empty()};
   if (it == records_.end()) {
     records_.emplace(std::move(key), Record{catalog, metadata});
@@ -32,12 +36,14 @@ Result<BusinessMetadata> BusinessMetadataRecords::Get(const TenantId& tenant,
   return it->second.metadata;
 }
 
-Result<BusinessMetadata> BusinessMetadataRecords::Remove(const TenantId& tenant,
-                                                         std::string_view asset_id) {
+Result<BusinessMetadata> BusinessMetadataRecords::Remove(
+    const TenantId& tenant, std::string_view asset_id,
+    const DiscoveryStore::ExpectedTags& expected) {
   auto it = records_.find(std::make_pair(tenant.value, std::string(asset_id)));
   if (it == records_.end()) {
     return Err(ErrorCode::kNotFound, "No business metadata for asset {}", asset_id);
   }
+  RETURN_IF_ERROR(CheckExpectedTags(expected, it->second.metadata.tags, asset_id));
   BusinessMetadata removed = std::move(it->second.metadata);
   records_.erase(it);
   return removed;

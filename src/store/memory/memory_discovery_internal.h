@@ -19,10 +19,12 @@ class BusinessMetadataRecords {
     BusinessMetadata metadata;
     bool tags_changed = false;  // the asset's tags differ from before (none counts as empty)
   };
-  Stored Put(const CatalogId& catalog, const BusinessMetadata& metadata);
+  Result<Stored> Put(const CatalogId& catalog, const BusinessMetadata& metadata,
+                     const DiscoveryStore::ExpectedTags& expected);
   Result<BusinessMetadata> Get(const TenantId& tenant, std::string_view asset_id) const;
   // Returns the removed record. Errors: kNotFound.
-  Result<BusinessMetadata> Remove(const TenantId& tenant, std::string_view asset_id);
+  Result<BusinessMetadata> Remove(const TenantId& tenant, std::string_view asset_id,
+                                  const DiscoveryStore::ExpectedTags& expected);
   std::vector<std::pair<std::string, std::string>> TaggedAssets(
       const TenantId& tenant, const std::vector<std::string>& tags) const;
   void EraseCatalog(const CatalogId& catalog);

@@ -386,10 +386,11 @@ class MemoryStore final : public memory_internal::PrincipalStore {
   }
 
   Result<BusinessMetadata> PutBusinessMetadata(const CatalogId& catalog,
-                                               const BusinessMetadata& metadata) override {
+                                               const BusinessMetadata& metadata,
+                                               const ExpectedTags& expected) override {
     std::lock_guard lock(mu_);
     RETURN_IF_ERROR(FindVersions(metadata.tenant_id, catalog).map([](CatalogVersions*) {}));
-    auto stored = business_metadata_.Put(catalog, metadata);
+    ASSIGN_OR_RETURN(auto stored, business_metadata_.Put(catalog, metadata, expected));
     if (stored.tags_changed) accesses_.BumpAccessVersion(metadata.tenant_id);
     return stored.metadata;
   }
@@ -398,9 +399,11 @@ class MemoryStore final : public memory_internal::PrincipalStore {
     std::lock_guard lock(mu_);
     return business_metadata_.Get(tenant, asset_id);
   }
-  Status DeleteBusinessMetadata(const TenantId& tenant, std::string_view asset_id) override {
+  Status DeleteBusinessMetadata(const TenantId& tenant, std::string_view asset_id,
+                                const ExpectedTags& expected) override {
     std::lock_guard lock(mu_);
-    ASSIGN_OR_RETURN(BusinessMetadata removed, business_metadata_.Remove(tenant, asset_id));
+    ASSIGN_OR_RETURN(BusinessMetadata removed,
+                     business_metadata_.Remove(tenant, asset_id, expected));
     if (!removed.tags.empty()) accesses_.BumpAccessVersion(tenant);
     return Ok();
   }

@@ -74,12 +74,16 @@ Result<std::optional<int64_t>> InsertNew(Connection& conn, const CatalogId& cata
 }  // namespace
 
 Result<BusinessMetadata> UpsertBusinessMetadata(Connection& conn, const CatalogId& catalog,
-                                                const BusinessMetadata& metadata) {
+                                                const BusinessMetadata& metadata,
+                                                const DiscoveryStore::ExpectedTags& expected) {
   BusinessMetadata stored = metadata;
   std::optional<Stored> existing;
   int64_t pk = 0;
   for (int attempt = 0; attempt < 2 && pk == 0; ++attempt) {
     ASSIGN_OR_RETURN(existing, SelectRow(conn, metadata.tenant_id, metadata.asset_id, true));
+    RETURN_IF_ERROR(
+        CheckExpectedTags(expected, existing ? existing->metadata.tags : std::vector<std::string>{},
+                          metadata.asset_id));
     if (existing) {
       pk = existing->pk;
       stored.id = existing->metadata.id;
@@ -91,6 +95,7 @@ Result<BusinessMetadata> UpsertBusinessMetadata(Connection& conn, const CatalogI
                              pk, stored.description, stored.properties_json, stored.discoverable,
                              stored.updated_by, stored.updated_ms));
     } else {
+      // Created meanwhile: the next attempt locks it and checks `expected` against it.
       ASSIGN_OR_RETURN(std::optional<int64_t> inserted, InsertNew(conn, catalog, stored));
       if (inserted) pk = *inserted;  // else another put created it: lock and replace it
     }
@@ -115,16 +120,13 @@ Result<BusinessMetadata> SelectBusinessMetadata(Connection& conn, const TenantId
   return std::move(row->metadata);
 }
 
-Status RemoveBusinessMetadata(Connection& conn, const TenantId& tenant, std::string_view asset_id) {
-  ASSIGN_OR_RETURN(Rows found, conn.Query("SELECT pk, EXISTS (SELECT 1 FROM asset_tags t WHERE "
-                                          "t.metadata_pk = m.pk) FROM business_metadata m "
-                                          "WHERE tenant_id = $1 AND asset_id = $2 FOR UPDATE",
-                                          tenant.value, asset_id));
-  if (found.empty()) {
-    return Err(ErrorCode::kNotFound, "No business metadata for asset {}", asset_id);
-  }
-  RETURN_IF_ERROR(Change(conn, "DELETE FROM business_metadata WHERE pk = $1", found[0].Int(0)));
-  if (found[0].Bool(1)) RETURN_IF_ERROR(BumpAccessVersion(conn, tenant));
+Status RemoveBusinessMetadata(Connection& conn, const TenantId& tenant, std::string_view asset_id,
+                              const DiscoveryStore::ExpectedTags& expected) {
+  ASSIGN_OR_RETURN(std::optional<Stored> row, SelectRow(conn, tenant, asset_id, true));
+  if (!row) return Err(ErrorCode::kNotFound, "No business metadata for asset {}", asset_id);
+  RETURN_IF_ERROR(CheckExpectedTags(expected, row->metadata.tags, asset_id));
+  RETURN_IF_ERROR(Change(conn, "DELETE FROM business_metadata WHERE pk = $1", row->pk));
+  if (!row->metadata.tags.empty()) RETURN_IF_ERROR(BumpAccessVersion(conn, tenant));
   return Ok();
 }
 

@@ -106,10 +106,12 @@ Status RemoveAccessOf(Connection& conn, std::string_view principal_id);
 
 // --- business metadata (postgres_discovery.cc); semantics as on DiscoveryStore ---
 Result<BusinessMetadata> UpsertBusinessMetadata(Connection& conn, const CatalogId& catalog,
-                                                const BusinessMetadata& metadata);
+                                                const BusinessMetadata& metadata,
+                                                const DiscoveryStore::ExpectedTags& expected);
 Result<BusinessMetadata> SelectBusinessMetadata(Connection& conn, const TenantId& tenant,
                                                 std::string_view asset_id);
-Status RemoveBusinessMetadata(Connection& conn, const TenantId& tenant, std::string_view asset_id);
+Status RemoveBusinessMetadata(Connection& conn, const TenantId& tenant, std::string_view asset_id,
+                              const DiscoveryStore::ExpectedTags& expected);
 Result<std::vector<std::pair<std::string, std::string>>> SelectTaggedAssets(
     Connection& conn, const TenantId& tenant, const std::vector<std::string>& tags);
 

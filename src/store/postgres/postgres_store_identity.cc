@@ -176,15 +176,19 @@ Result<std::vector<AuditEntry>> PostgresStore::ReadAuditChain(const TenantId& te
 }
 
 Result<BusinessMetadata> PostgresStore::PutBusinessMetadata(const CatalogId& catalog,
-                                                            const BusinessMetadata& metadata) {
-  return db_.Write([&](Connection& c) { return UpsertBusinessMetadata(c, catalog, metadata); });
+                                                            const BusinessMetadata& metadata,
+                                                            const ExpectedTags& expected) {
+  return db_.Write(
+      [&](Connection& c) { return UpsertBusinessMetadata(c, catalog, metadata, expected); });
 }
 Result<BusinessMetadata> PostgresStore::GetBusinessMetadata(const TenantId& tenant,
                                                             std::string_view asset_id) {
   return db_.Read([&](Connection& c) { return SelectBusinessMetadata(c, tenant, asset_id); });
 }
-Status PostgresStore::DeleteBusinessMetadata(const TenantId& tenant, std::string_view asset_id) {
-  return db_.Write([&](Connection& c) { return RemoveBusinessMetadata(c, tenant, asset_id); });
+Status PostgresStore::DeleteBusinessMetadata(const TenantId& tenant, std::string_view asset_id,
+                                             const ExpectedTags& expected) {
+  return db_.Write(
+      [&](Connection& c) { return RemoveBusinessMetadata(c, tenant, asset_id, expected); });
 }
 Result<std::vector<std::pair<std::string, std::string>>> PostgresStore::ListTaggedAssets(
     const TenantId& tenant, const std::vector<std::string>& tags) {

@@ -161,10 +161,12 @@ class PostgresStore final : public MetadataStore {
 
   // DiscoveryStore
   Result<BusinessMetadata> PutBusinessMetadata(const CatalogId& catalog,
-                                               const BusinessMetadata& metadata) override;
+                                               const BusinessMetadata& metadata,
+                                               const ExpectedTags& expected) override;
   Result<BusinessMetadata> GetBusinessMetadata(const TenantId& tenant,
                                                std::string_view asset_id) override;
-  Status DeleteBusinessMetadata(const TenantId& tenant, std::string_view asset_id) override;
+  Status DeleteBusinessMetadata(const TenantId& tenant, std::string_view asset_id,
+                                const ExpectedTags& expected) override;
   Result<std::vector<std::pair<std::string, std::string>>> ListTaggedAssets(
       const TenantId& tenant, const std::vector<std::string>& tags) override;
 

@@ -18,6 +18,11 @@ struct Row {
   BusinessMetadata metadata;
 };
 
+const std::vector<std::string>& NoTags() {
+  static const std::vector<std::string> none;
+  return none;
+}
+
 Result<std::vector<std::string>> SelectTags(Connection& conn, int64_t metadata_pk) {
   ASSIGN_OR_RETURN(Statement stmt,
                    conn.Prepare("SELECT tag FROM asset_tags WHERE metadata_pk = ?1 ORDER BY tag"));
@@ -70,9 +75,12 @@ Status WriteTags(Connection& conn, int64_t metadata_pk, const BusinessMetadata& 
 }  // namespace
 
 Result<BusinessMetadata> UpsertBusinessMetadata(Connection& conn, const CatalogId& catalog,
-                                                const BusinessMetadata& metadata) {
+                                                const BusinessMetadata& metadata,
+                                                const DiscoveryStore::ExpectedTags& expected) {
   ASSIGN_OR_RETURN(std::optional<Row> existing,
                    SelectRow(conn, metadata.tenant_id, metadata.asset_id));
+  RETURN_IF_ERROR(CheckExpectedTags(expected, existing ? existing->metadata.tags : NoTags(),
+                                    metadata.asset_id));
   BusinessMetadata stored = metadata;
   int64_t pk = 0;
   if (existing) {
@@ -117,9 +125,11 @@ Result<BusinessMetadata> SelectBusinessMetadata(Connection& conn, const TenantId
   return std::move(row->metadata);
 }
 
-Status RemoveBusinessMetadata(Connection& conn, const TenantId& tenant, std::string_view asset_id) {
+Status RemoveBusinessMetadata(Connection& conn, const TenantId& tenant, std::string_view asset_id,
+                              const DiscoveryStore::ExpectedTags& expected) {
   ASSIGN_OR_RETURN(std::optional<Row> row, SelectRow(conn, tenant, asset_id));
   if (!row) return Err(ErrorCode::kNotFound, "No business metadata for asset {}", asset_id);
+  RETURN_IF_ERROR(CheckExpectedTags(expected, row->metadata.tags, asset_id));
   ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("DELETE FROM business_metadata WHERE pk = ?1"));
   RETURN_IF_ERROR(stmt.BindAll(row->pk).Run());
   if (!row->metadata.tags.empty()) RETURN_IF_ERROR(BumpAccessVersion(conn, tenant));

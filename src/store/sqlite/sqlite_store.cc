@@ -432,15 +432,19 @@ class SqliteStore final : public MetadataStore {
   }
 
   Result<BusinessMetadata> PutBusinessMetadata(const CatalogId& catalog,
-                                               const BusinessMetadata& metadata) override {
-    return Write([&](Connection& c) { return UpsertBusinessMetadata(c, catalog, metadata); });
+                                               const BusinessMetadata& metadata,
+                                               const ExpectedTags& expected) override {
+    return Write(
+        [&](Connection& c) { return UpsertBusinessMetadata(c, catalog, metadata, expected); });
   }
   Result<BusinessMetadata> GetBusinessMetadata(const TenantId& tenant,
                                                std::string_view asset_id) override {
     return Read([&](Connection& c) { return SelectBusinessMetadata(c, tenant, asset_id); });
   }
-  Status DeleteBusinessMetadata(const TenantId& tenant, std::string_view asset_id) override {
-    return Write([&](Connection& c) { return RemoveBusinessMetadata(c, tenant, asset_id); });
+  Status DeleteBusinessMetadata(const TenantId& tenant, std::string_view asset_id,
+                                const ExpectedTags& expected) override {
+    return Write(
+        [&](Connection& c) { return RemoveBusinessMetadata(c, tenant, asset_id, expected); });
   }
   Result<std::vector<std::pair<std::string, std::string>>> ListTaggedAssets(
       const TenantId& tenant, const std::vector<std::string>& tags) override {
