@@ -4,55 +4,19 @@
 // bumps its tenant's version last (an upsert), once the change itself has succeeded.
 #include "serde/access.h"
 #include "store/postgres/postgres_identity_internal.h"
+#include "store/sql/sql_rows.h"
 
 namespace pangolin::store::postgres_internal {
 namespace {
 
+constexpr auto& ReadRole = sql::ReadRole<Row>;
+constexpr auto& ReadGrant = sql::ReadGrant<Row>;
+using sql::Decode;
+using sql::kGrantColumns;
+using sql::kRoleColumns;
+
 using keyset::TextKey;
 using keyset::TimeKey;
-
-constexpr char kRoleColumns[] =
-    "SELECT id, tenant_id, name, description, permissions, created_by, created_ms, updated_ms "
-    "FROM roles ";
-constexpr char kGrantColumns[] =
-    "SELECT id, tenant_id, principal_id, scope, actions, granted_by, granted_ms FROM grants ";
-
-// A stored JSON column, or kInternal naming the row: the store wrote it, so a failure is damage.
-template <typename T>
-Result<T> Decode(Result<T> value, std::string_view what, std::string_view id) {
-  if (!value) {
-    return Err(ErrorCode::kInternal, "corrupt {} {}: {}", what, id, value.error().message);
-  }
-  return value;
-}
-
-Result<Role> ReadRole(const Row& row) {
-  Role role;
-  role.id = row.Text(0);
-  role.tenant_id.value = row.Text(1);
-  role.name = row.Text(2);
-  role.description = row.OptText(3);
-  ASSIGN_OR_RETURN(role.permissions,
-                   Decode(serde::ParsePermissionGrantsRecord(row.Text(4)), "role", role.id));
-  role.created_by = row.Text(5);
-  role.created_ms = row.Int(6);
-  role.updated_ms = row.Int(7);
-  return role;
-}
-
-Result<DirectGrant> ReadGrant(const Row& row) {
-  DirectGrant grant;
-  grant.id = row.Text(0);
-  grant.tenant_id.value = row.Text(1);
-  grant.principal_id = row.Text(2);
-  ASSIGN_OR_RETURN(grant.grant.scope,
-                   Decode(serde::ParsePermissionScopeRecord(row.Text(3)), "grant", grant.id));
-  ASSIGN_OR_RETURN(grant.grant.actions,
-                   Decode(serde::ParseActionsRecord(row.Text(4)), "grant", grant.id));
-  grant.granted_by = row.Text(5);
-  grant.granted_ms = row.Int(6);
-  return grant;
-}
 
 // The scope's catalog (grants.catalog_id), NULL for scopes that name none.
 std::optional<std::string> ScopeCatalog(const catalog::PermissionScope& scope) {

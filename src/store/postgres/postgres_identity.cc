@@ -5,74 +5,21 @@
 #include "common/strings.h"
 #include "serde/properties.h"
 #include "store/postgres/postgres_identity_internal.h"
+#include "store/sql/sql_rows.h"
 
 namespace pangolin::store::postgres_internal {
 namespace {
 
+constexpr auto& ReadTenant = sql::ReadTenant<Row>;
+constexpr auto& ReadUser = sql::ReadUser<Row>;
+constexpr auto& ReadServiceUser = sql::ReadServiceUser<Row>;
+using sql::kServiceUserColumns;
+using sql::kTenantColumns;
+using sql::kUserColumns;
+using sql::OptTenant;
+using sql::TenantKey;
+
 using keyset::TextKey;
-
-constexpr char kTenantColumns[] = "SELECT id, name, properties, created_ms FROM tenants ";
-constexpr char kUserColumns[] =
-    "SELECT id, tenant_id, username, email, password_hash, oauth_issuer, oauth_subject, role, "
-    "created_ms, updated_ms, last_login_ms, active FROM users ";
-constexpr char kServiceUserColumns[] =
-    "SELECT id, tenant_id, name, description, role, key_id, key_hash, created_ms, created_by, "
-    "last_used_ms, expires_ms, active FROM service_users ";
-
-// Root users have no tenant; their usernames share the key "" (users.tenant_key).
-std::string TenantKey(const std::optional<TenantId>& tenant) {
-  return tenant ? tenant->value : std::string();
-}
-
-std::optional<std::string> OptTenant(const std::optional<TenantId>& tenant) {
-  if (!tenant) return std::nullopt;
-  return tenant->value;
-}
-
-Result<Tenant> ReadTenant(const Row& row) {
-  Tenant tenant;
-  tenant.id.value = row.Text(0);
-  tenant.name = row.Text(1);
-  auto properties = serde::PropertiesFromJson(row.Text(2));
-  if (!properties) return Err(ErrorCode::kInternal, "corrupt tenant properties: {}", row.Text(2));
-  tenant.properties = std::move(*properties);
-  tenant.created_ms = row.Int(3);
-  return tenant;
-}
-
-Result<User> ReadUser(const Row& row) {
-  User user;
-  user.id = row.Text(0);
-  if (auto tenant = row.OptText(1)) user.tenant_id = TenantId{std::move(*tenant)};
-  user.username = row.Text(2);
-  user.email = row.Text(3);
-  user.password_hash = row.OptText(4);
-  user.oauth_issuer = row.OptText(5);
-  user.oauth_subject = row.OptText(6);
-  user.role = static_cast<catalog::UserRole>(row.Int(7));  // CHECK keeps it in range
-  user.created_ms = row.Int(8);
-  user.updated_ms = row.Int(9);
-  user.last_login_ms = row.OptInt(10);
-  user.active = row.Bool(11);
-  return user;
-}
-
-Result<ServiceUser> ReadServiceUser(const Row& row) {
-  ServiceUser user;
-  user.id = row.Text(0);
-  user.tenant_id.value = row.Text(1);
-  user.name = row.Text(2);
-  user.description = row.OptText(3);
-  user.role = static_cast<catalog::UserRole>(row.Int(4));
-  user.key_id = row.Text(5);
-  user.key_hash = row.Text(6);
-  user.created_ms = row.Int(7);
-  user.created_by = row.Text(8);
-  user.last_used_ms = row.OptInt(9);
-  user.expires_ms = row.OptInt(10);
-  user.active = row.Bool(11);
-  return user;
-}
 
 // Checks that the tenant exists and holds its row until the transaction ends (see RemoveTenant).
 Status HoldExistingTenant(Connection& conn, const TenantId& id) {

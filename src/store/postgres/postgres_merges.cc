@@ -8,30 +8,13 @@
 #include "store/merge_rules.h"
 #include "store/newest_first.h"
 #include "store/postgres/postgres_ops_internal.h"
+#include "store/sql/sql_rows.h"
 
 namespace pangolin::store::postgres_internal {
 namespace {
 
-constexpr char kMergeColumns[] =
-    "SELECT m.pk, m.id, c.id, m.status, m.version, m.initiated_ms, m.body "
-    "FROM merge_operations m JOIN catalogs c ON c.pk = m.catalog_pk ";
-
-// The operation in the row: its body, with the columns' fields over it.
-Result<MergeOperation> ReadMergeOperation(const Row& row) {
-  std::string id = row.Text(1);
-  auto op = serde::ParseMergeOperationRecord(row.Text(6));
-  if (!op) {
-    return Err(ErrorCode::kInternal, "corrupt merge operation {}: {}", id, op.error().message);
-  }
-  auto status = catalog::ParseMergeStatus(row.Text(3));
-  if (!status) return Err(ErrorCode::kInternal, "corrupt merge operation {} status", id);
-  op->id = std::move(id);
-  op->catalog_id.value = row.Text(2);
-  op->status = *status;
-  op->version = row.Int(4);
-  op->initiated_ms = row.Int(5);
-  return op;
-}
+constexpr auto& ReadMergeOperation = sql::ReadMergeOperation<Row>;
+using sql::kMergeColumns;
 
 }  // namespace
 

@@ -6,45 +6,16 @@
 #include "common/strings.h"
 #include "serde/properties.h"
 #include "store/postgres/postgres_ops_internal.h"
+#include "store/sql/sql_rows.h"
 
 namespace pangolin::store::postgres_internal {
 namespace {
 
-constexpr char kWarehouseColumns[] =
-    "SELECT id, tenant_id, name, use_sts, storage_config, vending_strategy FROM warehouses ";
-constexpr char kCatalogColumns[] =
-    "SELECT c.id, c.tenant_id, c.name, c.catalog_type, w.name, c.storage_location, c.properties "
-    "FROM catalogs c LEFT JOIN warehouses w ON w.id = c.warehouse_id ";
-
-Result<catalog::Properties> DecodeProperties(const std::string& json) {
-  auto properties = serde::PropertiesFromJson(json);
-  if (!properties) return Err(ErrorCode::kInternal, "corrupt properties column: {}", json);
-  return properties;
-}
-
-Result<Warehouse> ReadWarehouse(const Row& row) {
-  Warehouse w;
-  w.id.value = row.Text(0);
-  w.tenant_id.value = row.Text(1);
-  w.name = row.Text(2);
-  w.use_sts = row.Bool(3);
-  ASSIGN_OR_RETURN(w.storage_config, DecodeProperties(row.Text(4)));
-  w.vending_strategy_json = row.Text(5);
-  return w;
-}
-
-Result<Catalog> ReadCatalog(const Row& row) {
-  Catalog c;
-  c.id.value = row.Text(0);
-  c.tenant_id.value = row.Text(1);
-  c.name = row.Text(2);
-  c.catalog_type =
-      row.Int(3) == 1 ? catalog::CatalogType::kFederated : catalog::CatalogType::kLocal;
-  c.warehouse_name = row.OptText(4);
-  c.storage_location = row.OptText(5);
-  ASSIGN_OR_RETURN(c.properties, DecodeProperties(row.Text(6)));
-  return c;
-}
+constexpr auto& ReadWarehouse = sql::ReadWarehouse<Row>;
+constexpr auto& ReadCatalog = sql::ReadCatalog<Row>;
+using sql::Decode;
+using sql::kCatalogColumns;
+using sql::kWarehouseColumns;
 
 int64_t CatalogTypeCode(const Catalog& c) {
   return c.catalog_type == catalog::CatalogType::kFederated ? 1 : 0;

@@ -2,30 +2,15 @@
 // (issued_ms DESC, jti), along tokens_by_principal; the purge uses tokens_by_expiry. A revocation
 // or retirement is one conditional UPDATE, so the first one stands however many race.
 #include "store/postgres/postgres_identity_internal.h"
+#include "store/sql/sql_rows.h"
 
 namespace pangolin::store::postgres_internal {
 namespace {
 
+constexpr auto& ReadToken = sql::ReadToken<Row>;
+using sql::kTokenColumns;
+
 using keyset::TimeKey;
-
-constexpr char kTokenColumns[] =
-    "SELECT jti, tenant_id, principal_id, principal_kind, username, issued_ms, expires_ms, "
-    "revoked_ms, revoke_reason FROM tokens ";
-
-Result<TokenRecord> ReadToken(const Row& row) {
-  TokenRecord token;
-  token.jti = row.Text(0);
-  if (auto tenant = row.OptText(1)) token.tenant_id = TenantId{std::move(*tenant)};
-  token.principal_id = row.Text(2);
-  token.principal_kind =
-      row.Int(3) == 1 ? catalog::PrincipalKind::kServiceUser : catalog::PrincipalKind::kUser;
-  token.username = row.Text(4);
-  token.issued_ms = row.Int(5);
-  token.expires_ms = row.Int(6);
-  token.revoked_ms = row.OptInt(7);
-  token.revoke_reason = row.OptText(8);
-  return token;
-}
 
 Result<SigningKey> ReadSigningKey(const Row& row) {
   return SigningKey{row.Text(0), row.Text(1),   row.Text(2),

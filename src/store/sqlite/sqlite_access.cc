@@ -3,56 +3,21 @@
 // uniqueness is checked before writing, for clear messages, and the unique indexes stay the last
 // word. Every change bumps its tenant's version last, once the change itself has succeeded.
 #include "serde/access.h"
+#include "store/sql/sql_rows.h"
 #include "store/sqlite/sqlite_identity_internal.h"
 #include "store/sqlite/sqlite_ops_internal.h"
 
 namespace pangolin::store::sqlite_internal {
 namespace {
 
+constexpr auto& ReadRole = sql::ReadRole<Statement>;
+constexpr auto& ReadGrant = sql::ReadGrant<Statement>;
+using sql::Decode;
+using sql::kGrantColumns;
+using sql::kRoleColumns;
+
 using keyset::TextKey;
 using keyset::TimeKey;
-
-constexpr char kRoleColumns[] =
-    "SELECT id, tenant_id, name, description, permissions, created_by, created_ms, updated_ms "
-    "FROM roles ";
-constexpr char kGrantColumns[] =
-    "SELECT id, tenant_id, principal_id, scope, actions, granted_by, granted_ms FROM grants ";
-
-// A stored JSON column, or kInternal naming the row: the store wrote it, so a failure is damage.
-template <typename T>
-Result<T> Decode(Result<T> value, std::string_view what, std::string_view id) {
-  if (!value)
-    return Err(ErrorCode::kInternal, "corrupt {} {}: {}", what, id, value.error().message);
-  return value;
-}
-
-Result<Role> ReadRole(const Statement& stmt) {
-  Role role;
-  role.id = stmt.Text(0);
-  role.tenant_id.value = stmt.Text(1);
-  role.name = stmt.Text(2);
-  role.description = stmt.OptText(3);
-  ASSIGN_OR_RETURN(role.permissions,
-                   Decode(serde::ParsePermissionGrantsRecord(stmt.Text(4)), "role", role.id));
-  role.created_by = stmt.Text(5);
-  role.created_ms = stmt.Int(6);
-  role.updated_ms = stmt.Int(7);
-  return role;
-}
-
-Result<DirectGrant> ReadGrant(const Statement& stmt) {
-  DirectGrant grant;
-  grant.id = stmt.Text(0);
-  grant.tenant_id.value = stmt.Text(1);
-  grant.principal_id = stmt.Text(2);
-  ASSIGN_OR_RETURN(grant.grant.scope,
-                   Decode(serde::ParsePermissionScopeRecord(stmt.Text(3)), "grant", grant.id));
-  ASSIGN_OR_RETURN(grant.grant.actions,
-                   Decode(serde::ParseActionsRecord(stmt.Text(4)), "grant", grant.id));
-  grant.granted_by = stmt.Text(5);
-  grant.granted_ms = stmt.Int(6);
-  return grant;
-}
 
 // The scope's catalog (grants.catalog_id), NULL for scopes that name none.
 std::optional<std::string> ScopeCatalog(const catalog::PermissionScope& scope) {

@@ -84,6 +84,11 @@ bool Statement::IsNull(int column) const {
 
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
+std::optional<int64_t> Statement::OptInt(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Int(column);
+}
+
 std::string Statement::Text(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
   if (text == nullptr) return {};

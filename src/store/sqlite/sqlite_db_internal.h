@@ -65,6 +65,8 @@ class Statement {
 
   bool IsNull(int column) const;
   int64_t Int(int column) const;
+  std::optional<int64_t> OptInt(int column) const;  // nullopt for NULL
+  bool Bool(int column) const { return Int(column) != 0; }
   std::string Text(int column) const;
   std::optional<std::string> OptText(int column) const;
 

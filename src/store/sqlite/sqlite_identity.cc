@@ -3,76 +3,23 @@
 // deletes its tokens and access rows in the same transaction.
 #include "common/strings.h"
 #include "serde/properties.h"
+#include "store/sql/sql_rows.h"
 #include "store/sqlite/sqlite_identity_internal.h"
 #include "store/sqlite/sqlite_ops_internal.h"
 
 namespace pangolin::store::sqlite_internal {
 namespace {
 
+constexpr auto& ReadTenant = sql::ReadTenant<Statement>;
+constexpr auto& ReadUser = sql::ReadUser<Statement>;
+constexpr auto& ReadServiceUser = sql::ReadServiceUser<Statement>;
+using sql::kServiceUserColumns;
+using sql::kTenantColumns;
+using sql::kUserColumns;
+using sql::OptTenant;
+using sql::TenantKey;
+
 using keyset::TextKey;
-
-constexpr char kTenantColumns[] = "SELECT id, name, properties, created_ms FROM tenants ";
-constexpr char kUserColumns[] =
-    "SELECT id, tenant_id, username, email, password_hash, oauth_issuer, oauth_subject, role, "
-    "created_ms, updated_ms, last_login_ms, active FROM users ";
-constexpr char kServiceUserColumns[] =
-    "SELECT id, tenant_id, name, description, role, key_id, key_hash, created_ms, created_by, "
-    "last_used_ms, expires_ms, active FROM service_users ";
-
-// Root users have no tenant; their usernames share the key "" (users.tenant_key).
-std::string TenantKey(const std::optional<TenantId>& tenant) {
-  return tenant ? tenant->value : std::string();
-}
-
-std::optional<std::string> OptTenant(const std::optional<TenantId>& tenant) {
-  if (!tenant) return std::nullopt;
-  return tenant->value;
-}
-
-Result<Tenant> ReadTenant(const Statement& stmt) {
-  Tenant tenant;
-  tenant.id.value = stmt.Text(0);
-  tenant.name = stmt.Text(1);
-  auto properties = serde::PropertiesFromJson(stmt.Text(2));
-  if (!properties) return Err(ErrorCode::kInternal, "corrupt tenant properties: {}", stmt.Text(2));
-  tenant.properties = std::move(*properties);
-  tenant.created_ms = stmt.Int(3);
-  return tenant;
-}
-
-Result<User> ReadUser(const Statement& stmt) {
-  User user;
-  user.id = stmt.Text(0);
-  if (auto tenant = stmt.OptText(1)) user.tenant_id = TenantId{std::move(*tenant)};
-  user.username = stmt.Text(2);
-  user.email = stmt.Text(3);
-  user.password_hash = stmt.OptText(4);
-  user.oauth_issuer = stmt.OptText(5);
-  user.oauth_subject = stmt.OptText(6);
-  user.role = static_cast<catalog::UserRole>(stmt.Int(7));  // CHECK keeps it in range
-  user.created_ms = stmt.Int(8);
-  user.updated_ms = stmt.Int(9);
-  user.last_login_ms = OptInt(stmt, 10);
-  user.active = stmt.Int(11) != 0;
-  return user;
-}
-
-Result<ServiceUser> ReadServiceUser(const Statement& stmt) {
-  ServiceUser user;
-  user.id = stmt.Text(0);
-  user.tenant_id.value = stmt.Text(1);
-  user.name = stmt.Text(2);
-  user.description = stmt.OptText(3);
-  user.role = static_cast<catalog::UserRole>(stmt.Int(4));
-  user.key_id = stmt.Text(5);
-  user.key_hash = stmt.Text(6);
-  user.created_ms = stmt.Int(7);
-  user.created_by = stmt.Text(8);
-  user.last_used_ms = OptInt(stmt, 9);
-  user.expires_ms = OptInt(stmt, 10);
-  user.active = stmt.Int(11) != 0;
-  return user;
-}
 
 Status CheckTenantExists(Connection& conn, const TenantId& id) {
   ASSIGN_OR_RETURN(bool exists, HasRow(conn, "SELECT 1 FROM tenants WHERE id = ?1", id.value));

@@ -143,11 +143,6 @@ Result<Page<T>> ListByTextKey(Connection& conn, std::string_view select, std::st
   return StepPage<T>(stmt, page.limit, read, position);
 }
 
-inline std::optional<int64_t> OptInt(const Statement& stmt, int column) {
-  if (stmt.IsNull(column)) return std::nullopt;
-  return stmt.Int(column);
-}
-
 // Binds `value`, or NULL.
 inline void BindOptInt(Statement& stmt, int index, const std::optional<int64_t>& value) {
   if (value) stmt.Bind(index, *value);  // parameters left unbound are NULL

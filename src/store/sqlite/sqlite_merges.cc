@@ -6,31 +6,14 @@
 #include "serde/merge_record.h"
 #include "store/merge_rules.h"
 #include "store/newest_first.h"
+#include "store/sql/sql_rows.h"
 #include "store/sqlite/sqlite_ops_internal.h"
 
 namespace pangolin::store::sqlite_internal {
 namespace {
 
-constexpr char kMergeColumns[] =
-    "SELECT m.pk, m.id, c.id, m.status, m.version, m.initiated_ms, m.body "
-    "FROM merge_operations m JOIN catalogs c ON c.pk = m.catalog_pk ";
-
-// The operation in the current row: its body, with the columns' fields over it.
-Result<MergeOperation> ReadMergeOperation(const Statement& stmt) {
-  std::string id = stmt.Text(1);
-  auto op = serde::ParseMergeOperationRecord(stmt.Text(6));
-  if (!op) {
-    return Err(ErrorCode::kInternal, "corrupt merge operation {}: {}", id, op.error().message);
-  }
-  auto status = catalog::ParseMergeStatus(stmt.Text(3));
-  if (!status) return Err(ErrorCode::kInternal, "corrupt merge operation {} status", id);
-  op->id = std::move(id);
-  op->catalog_id.value = stmt.Text(2);
-  op->status = *status;
-  op->version = stmt.Int(4);
-  op->initiated_ms = stmt.Int(5);
-  return op;
-}
+constexpr auto& ReadMergeOperation = sql::ReadMergeOperation<Statement>;
+using sql::kMergeColumns;
 
 Result<bool> MergeIdTaken(Connection& conn, const std::string& id) {
   ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("SELECT 1 FROM merge_operations WHERE id = ?1"));

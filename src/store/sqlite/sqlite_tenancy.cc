@@ -4,46 +4,17 @@
 #include "common/ids.h"
 #include "common/strings.h"
 #include "serde/properties.h"
+#include "store/sql/sql_rows.h"
 #include "store/sqlite/sqlite_ops_internal.h"
 
 namespace pangolin::store::sqlite_internal {
 namespace {
 
-constexpr char kWarehouseColumns[] =
-    "SELECT id, tenant_id, name, use_sts, storage_config, vending_strategy FROM warehouses ";
-constexpr char kCatalogColumns[] =
-    "SELECT c.id, c.tenant_id, c.name, c.catalog_type, w.name, c.storage_location, c.properties "
-    "FROM catalogs c LEFT JOIN warehouses w ON w.id = c.warehouse_id ";
-
-Result<catalog::Properties> DecodeProperties(const std::string& json) {
-  auto properties = serde::PropertiesFromJson(json);
-  if (!properties) return Err(ErrorCode::kInternal, "corrupt properties column: {}", json);
-  return properties;
-}
-
-Result<Warehouse> ReadWarehouse(const Statement& stmt) {
-  Warehouse w;
-  w.id.value = stmt.Text(0);
-  w.tenant_id.value = stmt.Text(1);
-  w.name = stmt.Text(2);
-  w.use_sts = stmt.Int(3) != 0;
-  ASSIGN_OR_RETURN(w.storage_config, DecodeProperties(stmt.Text(4)));
-  w.vending_strategy_json = stmt.Text(5);
-  return w;
-}
-
-Result<Catalog> ReadCatalog(const Statement& stmt) {
-  Catalog c;
-  c.id.value = stmt.Text(0);
-  c.tenant_id.value = stmt.Text(1);
-  c.name = stmt.Text(2);
-  c.catalog_type =
-      stmt.Int(3) == 1 ? catalog::CatalogType::kFederated : catalog::CatalogType::kLocal;
-  c.warehouse_name = stmt.OptText(4);
-  c.storage_location = stmt.OptText(5);
-  ASSIGN_OR_RETURN(c.properties, DecodeProperties(stmt.Text(6)));
-  return c;
-}
+constexpr auto& ReadWarehouse = sql::ReadWarehouse<Statement>;
+constexpr auto& ReadCatalog = sql::ReadCatalog<Statement>;
+using sql::Decode;
+using sql::kCatalogColumns;
+using sql::kWarehouseColumns;
 
 // Runs a by-name listing (?1 tenant, ?2 after, ?3 limit) of `select` and cuts one page. `alias`
 // is the table alias ("c." or ""). The SQL text is built from constants only.

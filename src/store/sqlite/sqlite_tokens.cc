@@ -1,31 +1,16 @@
 // Issued-token and signing-key rows of the SQLite store (schema v6). Tokens list newest first,
 // (issued_ms DESC, jti), along the tokens_by_principal index; the purge uses tokens_by_expiry.
+#include "store/sql/sql_rows.h"
 #include "store/sqlite/sqlite_identity_internal.h"
 #include "store/sqlite/sqlite_ops_internal.h"
 
 namespace pangolin::store::sqlite_internal {
 namespace {
 
+constexpr auto& ReadToken = sql::ReadToken<Statement>;
+using sql::kTokenColumns;
+
 using keyset::TimeKey;
-
-constexpr char kTokenColumns[] =
-    "SELECT jti, tenant_id, principal_id, principal_kind, username, issued_ms, expires_ms, "
-    "revoked_ms, revoke_reason FROM tokens ";
-
-Result<TokenRecord> ReadToken(const Statement& stmt) {
-  TokenRecord token;
-  token.jti = stmt.Text(0);
-  if (auto tenant = stmt.OptText(1)) token.tenant_id = TenantId{std::move(*tenant)};
-  token.principal_id = stmt.Text(2);
-  token.principal_kind =
-      stmt.Int(3) == 1 ? catalog::PrincipalKind::kServiceUser : catalog::PrincipalKind::kUser;
-  token.username = stmt.Text(4);
-  token.issued_ms = stmt.Int(5);
-  token.expires_ms = stmt.Int(6);
-  token.revoked_ms = OptInt(stmt, 7);
-  token.revoke_reason = stmt.OptText(8);
-  return token;
-}
 
 }  // namespace
 
@@ -125,8 +110,8 @@ Result<std::vector<SigningKey>> SelectSigningKeys(Connection& conn) {
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    keys.push_back(SigningKey{stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Int(3),
-                              OptInt(stmt, 4), OptInt(stmt, 5)});
+    keys.push_back(SigningKey{stmt.Text(0), stmt.Text(1), stmt.Text(2), stmt.Int(3), stmt.OptInt(4),
+                              stmt.OptInt(5)});
   }
   return keys;
 }
