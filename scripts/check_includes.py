@@ -30,7 +30,7 @@ ALLOWED: dict[str, set[str]] = {
     "store/postgres": {"store/postgres", "store/sql", "store", "serde", "catalog", "iceberg",
                        "common"},
     "net": {"net", "common"},
-    "storage": {"storage", "common"},
+    "storage": {"storage", "net", "common"},
     "storage/local": {"storage/local", "storage", "common"},
     "auth": {"auth", "serde", "catalog", "iceberg", "common"},
     "service": {"service", "auth", "net", "store", "storage", "serde", "catalog", "iceberg",
