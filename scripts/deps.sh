@@ -20,6 +20,8 @@ APT_PACKAGES=(
   # the PostgreSQL store (src/store/postgres: libpq) and the server its tests start
   # (scripts/services/postgres.sh: initdb, pg_ctl, pg_isready; psql for the Python suites)
   libpq-dev postgresql
+  # XML answers of object stores and STS (src/storage/s3, src/storage/azure)
+  libpugixml-dev
   # the Iceberg Java library's metadata writer (tests/conformance/java-metadata)
   openjdk-17-jdk-headless maven
   # HTTP load for bench/backends_bench.py
