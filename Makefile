@@ -36,34 +36,21 @@ run: build
 	exec env PANGOLIN_NO_AUTH=true DATABASE_URL=sqlite://$(CURDIR)/data/pangolin.db \
 	  PANGOLIN_BIND_ADDRESS=127.0.0.1 PORT=$(PORT) $(SERVER_BIN)
 
-# Shell prologue of the recipes whose tests need PostgreSQL: unless PANGOLIN_TEST_POSTGRES_URL
-# already names a server, starts a throwaway cluster (scripts/services/postgres.sh) in a fresh
-# temporary directory, exports its URL and data directory (PANGOLIN_TEST_POSTGRES_URL,
-# PANGOLIN_TEST_POSTGRES_DATA) to every command after it, and stops and removes it when the recipe
-# ends, whatever the outcome. The recipe's commands follow it, joined by `; \`.
-define with_postgres
-set -e; \
-if [ -z "$${PANGOLIN_TEST_POSTGRES_URL:-}" ]; then \
-  pg_data=$$(mktemp -d "$${TMPDIR:-/tmp}/pangolin-pg.XXXXXX"); \
-  trap 'scripts/services/postgres.sh stop "$$pg_data" >/dev/null 2>&1 || true; rm -rf "$$pg_data"' EXIT; \
-  PANGOLIN_TEST_POSTGRES_URL=$$(scripts/services/postgres.sh start "$$pg_data"); \
-  PANGOLIN_TEST_POSTGRES_DATA=$$pg_data; \
-  export PANGOLIN_TEST_POSTGRES_URL PANGOLIN_TEST_POSTGRES_DATA; \
-  echo "PostgreSQL for the tests: $$PANGOLIN_TEST_POSTGRES_URL"; \
-fi;
-endef
+# Recipes whose tests need servers run under scripts/services/with_services.sh, which starts
+# PostgreSQL and FerretDB on loopback (unless PANGOLIN_TEST_POSTGRES_URL / PANGOLIN_TEST_MONGO_URL
+# already name servers), exports where they are, and stops and removes them when the recipe ends.
+WITH_SERVICES := scripts/services/with_services.sh
 
 test: build
-	@$(with_postgres) \
+	@$(WITH_SERVICES) sh -ec '\
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS); \
 	$(PYTHON) scripts/check_includes.py; \
 	PANGOLIN_BIN=$(PANGOLIN_BIN) $(PYTHON) -m pytest $(PYTEST_ARGS) $(PY_SUITES); \
 	PANGOLIN_BIN=$(PANGOLIN_BIN) PYTHON=$(PYTHON) scripts/run_spark.sh; \
-	PANGOLIN_BIN=$(PANGOLIN_BIN) scripts/run_rck.sh
+	PANGOLIN_BIN=$(PANGOLIN_BIN) scripts/run_rck.sh' 
 
 test-unit:
-	@$(with_postgres) \
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS)
+	@$(WITH_SERVICES) ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(NINJA_JOBS)
 
 test-py:
 	PANGOLIN_BIN=$(PANGOLIN_BIN) $(PYTHON) -m pytest $(PYTEST_ARGS) $(PY_SUITES)

@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """Per-backend benchmark: loadTable latency and commit throughput of pangolin_api on the memory,
-SQLite and PostgreSQL stores, each beside baselines measured in the same run (bench/README.md):
+SQLite, PostgreSQL and MongoDB stores, each beside baselines measured in the same run
+(bench/README.md):
 
 - reads: `GET /health/live` on the same server, the HTTP ceiling of a request that touches no
   store, next to `loadTable` (wrk, 2 threads, 16 connections);
 - commits: the store's own ceiling for one durable transaction (SQLite: a 4 KiB file written and
   fsynced, then one row inserted in a WAL database with synchronous=FULL; PostgreSQL: pgbench
-  running one single-row INSERT per transaction with as many clients; memory: the file write and
-  fsync alone), next to Iceberg commits (set-properties, each writing a new metadata file) from
+  running one single-row INSERT per transaction with as many clients; MongoDB: as many pymongo
+  clients each inserting one journaled document at a time; memory: the file write and fsync
+  alone), next to Iceberg commits (set-properties, each writing a new metadata file) from
   as many clients to one table each, and to one shared table.
 
   bench/backends_bench.py                      # every backend, 10 s per measurement
   bench/backends_bench.py --seconds 3 --backends sqlite,postgres
 
 PostgreSQL comes from PANGOLIN_BENCH_POSTGRES_URL, else a throwaway cluster is started with
-scripts/services/postgres.sh. Needs wrk and pgbench (scripts/deps.sh installs both)."""
+scripts/services/postgres.sh; MongoDB from PANGOLIN_BENCH_MONGO_URL, else a FerretDB started with
+scripts/services/ferretdb.sh. Needs wrk, pgbench and pymongo (scripts/deps.sh installs them)."""
 
 from __future__ import annotations
 
@@ -34,8 +37,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from pangolin_harness import (POSTGRES_SCRIPT, Http, PangolinServer,  # noqa: E402
-                              create_local_catalog, expect_status, simple_schema)
+from pangolin_harness import (FERRETDB_SCRIPT, POSTGRES_SCRIPT, Http,  # noqa: E402
+                              PangolinServer, create_local_catalog, expect_status, simple_schema)
 
 NANOS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
@@ -107,6 +110,8 @@ def raw_ceiling(backend: str, url: str, clients: int, seconds: int, scratch: Pat
                               str(clients), "-j", "2", "-T", str(seconds), url],
                              capture_output=True, text=True, check=True).stdout
         return float(re.search(r"tps = ([\d.]+)", out).group(1))
+    if backend == "mongo":
+        return mongo_inserts(url, clients, seconds)
     files = scratch / "raw-files"
     files.mkdir(exist_ok=True)
     db = None
@@ -127,20 +132,44 @@ def raw_ceiling(backend: str, url: str, clients: int, seconds: int, scratch: Pat
     return done / seconds
 
 
-def database_url(backend: str, scratch: Path, postgres: str | None) -> str:
+def mongo_inserts(url: str, clients: int, seconds: int) -> float:
+    """Journaled single-document inserts per second from `clients` pymongo clients."""
+    import pymongo
+    done = [0] * clients
+    deadline = time.monotonic() + seconds
+
+    def client(i: int) -> None:
+        with pymongo.MongoClient(url, journal=True) as c:
+            collection = c.get_default_database()["bench_raw"]
+            while time.monotonic() < deadline:
+                collection.insert_one({"v": b"x" * 200})
+                done[i] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / seconds
+
+
+def database_url(backend: str, scratch: Path, servers: dict[str, str]) -> str:
     if backend == "memory":
         return "memory"
     if backend == "sqlite":
         return f"sqlite://{scratch / 'pangolin.db'}"
     name = f"bench_{uuid.uuid4().hex[:12]}"
+    if backend == "mongo":  # the database is created by its first write
+        return servers["mongo"].rstrip("/") + "/" + name
+    postgres = servers["postgres"]
     subprocess.run(["psql", "--quiet", "--no-psqlrc", "--dbname", postgres, "--command",
                     f'CREATE DATABASE "{name}"'], check=True)
     return postgres.rsplit("/", 1)[0] + "/" + name
 
 
-def measure(backend: str, args: argparse.Namespace, postgres: str | None) -> dict:
+def measure(backend: str, args: argparse.Namespace, servers: dict[str, str]) -> dict:
     scratch = Path(tempfile.mkdtemp(prefix=f"pangolin-bench-{backend}-"))
-    url = database_url(backend, scratch, postgres)
+    url = database_url(backend, scratch, servers)
     server = PangolinServer(binary=args.pangolin_bin, root=scratch, database_url=url)
     server.start()
     try:
@@ -166,24 +195,31 @@ def measure(backend: str, args: argparse.Namespace, postgres: str | None) -> dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backends", default="memory,sqlite,postgres")
+    parser.add_argument("--backends", default="memory,sqlite,postgres,mongo")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--clients", type=int, default=4, help="concurrent committers")
     parser.add_argument("--pangolin-bin", type=Path,
                         default=REPO / "build" / "src" / "pangolin_api")
     args = parser.parse_args()
     backends = args.backends.split(",")
-    postgres = os.environ.get("PANGOLIN_BENCH_POSTGRES_URL")
-    cluster = None
-    if "postgres" in backends and not postgres:
-        cluster = Path(tempfile.mkdtemp(prefix="pangolin-bench-pg-"))
-        postgres = subprocess.run([str(POSTGRES_SCRIPT), "start", str(cluster)],
-                                  capture_output=True, text=True, check=True).stdout.strip()
+    servers: dict[str, str] = {}
+    started: list[tuple[Path, Path]] = []  # (script, data directory) to stop at the end
+    for backend, script, variable in (("postgres", POSTGRES_SCRIPT, "PANGOLIN_BENCH_POSTGRES_URL"),
+                                      ("mongo", FERRETDB_SCRIPT, "PANGOLIN_BENCH_MONGO_URL")):
+        if backend not in backends:
+            continue
+        servers[backend] = os.environ.get(variable, "")
+        if not servers[backend]:
+            data = Path(tempfile.mkdtemp(prefix=f"pangolin-bench-{backend}-server-"))
+            started.append((script, data))
+            servers[backend] = subprocess.run([str(script), "start", str(data)],
+                                              capture_output=True, text=True,
+                                              check=True).stdout.strip()
     try:
-        results = {b: measure(b, args, postgres) for b in backends}
+        results = {b: measure(b, args, servers) for b in backends}
     finally:
-        if cluster:
-            subprocess.run([str(POSTGRES_SCRIPT), "stop", str(cluster)], check=False)
+        for script, data in started:
+            subprocess.run([str(script), "stop", str(data)], check=False)
     print(f"\nloadTable (wrk -t2 -c16, {args.seconds} s), beside /health/live on the same server")
     print("| backend | /health/live req/s | loadTable req/s | of ceiling | p50 ms | p99 ms |")
     print("|---|---|---|---|---|---|")

@@ -10,10 +10,14 @@ store, unchanged since the backup) the same walk of the source must give the sam
   scripts/backup_drill.py --database-url sqlite:///var/lib/pangolin/pangolin.db --out /backups
   scripts/backup_drill.py --database-url postgresql://pangolin@db/pangolin --out /backups \\
       --root-password "$PANGOLIN_ROOT_PASSWORD" --source-url https://pangolin.internal
+  scripts/backup_drill.py --database-url mongodb://db.internal/pangolin --out /backups
 
 SQLite is backed up with SQLite's online backup API (safe while servers write), PostgreSQL with
 pg_dump --format=custom and restored with pg_restore into a new database on the same server
-(its name is printed; drop it when done). Exits 0 when the restored copy verifies."""
+(its name is printed; drop it when done). MongoDB is copied collection by collection with pymongo
+into one BSON file and restored into a new database on the same server (its name is printed):
+that copy is consistent only while no server writes (docs/operations.md gives the production
+procedure). Exits 0 when the restored copy verifies."""
 
 from __future__ import annotations
 
@@ -88,6 +92,42 @@ def restore_postgres(url: str, backup: Path, stamp: str) -> str:
                     str(backup)], check=True)
     print(f"restored into database {database} (drop it when done)")
     return restored
+
+
+def mongo_database(url: str) -> str:
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    return name or "pangolin"
+
+
+def backup_mongo(url: str, out: Path, stamp: str) -> Path:
+    import bson  # pymongo's; imported here so that the other backends do not need it
+    import pymongo
+    target = out / f"pangolin-{stamp}.mongo.bson"
+    with pymongo.MongoClient(url) as client, open(target, "wb") as f:
+        database = client[mongo_database(url)]
+        names = sorted(database.list_collection_names())
+        if not names:
+            fail(f"database {database.name} holds no collections")
+        for name in names:
+            for doc in database[name].find():
+                f.write(bson.encode({"collection": name, "doc": doc}))
+    return target
+
+
+def restore_mongo(url: str, backup: Path, stamp: str) -> str:
+    import bson
+    import pymongo
+    database = f"pangolin_restore_{stamp}"
+    restored = with_database(url, database)
+    with pymongo.MongoClient(url) as client:
+        target = client[database]
+        batches: dict[str, list] = {}
+        for record in bson.decode_all(backup.read_bytes()):
+            batches.setdefault(record["collection"], []).append(record["doc"])
+        for name, docs in batches.items():
+            target[name].insert_many(docs, ordered=True)
+    print(f"restored into database {database} (drop it when done)")
+    return restored  # the server recreates the indexes when it starts
 
 
 # --- the walk ---
@@ -233,8 +273,11 @@ def main() -> None:
     elif url.startswith(("postgres://", "postgresql://")):
         backup = backup_postgres(url, args.out, stamp)
         restored = restore_postgres(url, backup, stamp)
+    elif url.startswith(("mongodb://", "mongodb+srv://")):
+        backup = backup_mongo(url, args.out, stamp)
+        restored = restore_mongo(url, backup, stamp)
     else:
-        fail(f"unsupported database URL {url!r} (sqlite:// or postgresql://)")
+        fail(f"unsupported database URL {url!r} (sqlite://, postgresql:// or mongodb://)")
     print(f"backup: {backup} ({backup.stat().st_size} bytes)")
 
     workdir = args.out / f"drill-{stamp}"

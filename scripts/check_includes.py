@@ -29,6 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "store/sqlite": {"store/sqlite", "store/sql", "store", "serde", "catalog", "iceberg", "common"},
     "store/postgres": {"store/postgres", "store/sql", "store", "serde", "catalog", "iceberg",
                        "common"},
+    "store/mongo": {"store/mongo", "store", "serde", "catalog", "iceberg", "common"},
     "net": {"net", "common"},
     "storage": {"storage", "net", "common"},
     "storage/local": {"storage/local", "storage", "common"},
@@ -59,6 +60,8 @@ CONFINED: list[tuple[str, str | None, set[str]]] = [
     ("boost/asio", None, {"http"}),
     ("sqlite3.h", None, {"store/sqlite"}),
     ("libpq-fe.h", None, {"store/postgres"}),
+    ("mongoc", None, {"store/mongo"}),
+    ("bson", None, {"store/mongo"}),
     ("sodium", None, {"auth"}),
     ("curl/", None, {"net"}),
 ]

@@ -20,6 +20,9 @@ APT_PACKAGES=(
   # the PostgreSQL store (src/store/postgres: libpq) and the server its tests start
   # (scripts/services/postgres.sh: initdb, pg_ctl, pg_isready; psql for the Python suites)
   libpq-dev postgresql
+  # the MongoDB store (src/store/mongo: libmongoc); its tests build FerretDB with the machine's Go
+  # (scripts/services/ferretdb.sh)
+  libmongoc-dev libbson-dev
   # XML answers of object stores and STS (src/storage/s3, src/storage/azure)
   libpugixml-dev
   # the Iceberg Java library's metadata writer (tests/conformance/java-metadata)

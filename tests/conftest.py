@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pangolin_harness import (DEFAULT_BINARY, POSTGRES_SCRIPT, Http, PangolinServer,
-                              PostgresServer, create_catalog, create_warehouse)
+from pangolin_harness import (DEFAULT_BINARY, FERRETDB_SCRIPT, POSTGRES_SCRIPT, Http,
+                              PangolinServer, PostgresServer, create_catalog, create_warehouse)
 
 # Whole-session deadline: a hung request must fail the run, not stall it. The server is tied
 # to this process (parent-death signal), so it goes down with it.
@@ -133,3 +133,31 @@ def postgres_database(postgres_server: PostgresServer) -> Iterator[str]:
     psql(f'CREATE DATABASE "{name}"')
     yield urllib.parse.urlunsplit(server._replace(path="/" + name))
     psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a MongoDB wire-protocol server: PANGOLIN_TEST_MONGO_URL, as `make test` sets it,
+    else a FerretDB started here (scripts/services/ferretdb.sh). Never skipped."""
+    url = os.environ.get("PANGOLIN_TEST_MONGO_URL")
+    if url:
+        yield url
+        return
+    data = tmp_path_factory.mktemp("ferretdb")
+    started = subprocess.run([str(FERRETDB_SCRIPT), "start", str(data)], capture_output=True,
+                             text=True)
+    if started.returncode != 0:
+        pytest.fail(f"could not start FerretDB: {started.stderr.strip()}", pytrace=False)
+    yield started.stdout.strip()
+    subprocess.run([str(FERRETDB_SCRIPT), "stop", str(data)], check=False)
+
+
+@pytest.fixture
+def mongo_database(mongo_server: str) -> Iterator[str]:
+    """A fresh database on the MongoDB server, dropped afterwards; yields its URL."""
+    import pymongo
+    name = f"pangolin_{uuid.uuid4().hex[:16]}"
+    server = urllib.parse.urlsplit(mongo_server)
+    yield urllib.parse.urlunsplit(server._replace(path="/" + name))
+    with pymongo.MongoClient(mongo_server) as client:
+        client.drop_database(name)

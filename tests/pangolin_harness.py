@@ -293,6 +293,7 @@ def simple_schema() -> dict:
 
 
 POSTGRES_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "postgres.sh"
+FERRETDB_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "ferretdb.sh"
 
 
 @dataclass

@@ -27,6 +27,7 @@
 #include "service/versioning_service.h"
 #include "storage/local/local_file_io.h"
 #include "store/memory/memory_store.h"
+#include "store/mongo/mongo_store.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -37,11 +38,19 @@ Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
   if (config.store == StoreKind::kMemory) return store::MakeMemoryStore();
   if (config.store == StoreKind::kPostgres) {
     store::PostgresOptions options;
-    options.url = config.postgres_url;
+    options.url = config.database_url;
     options.pool_size = config.database_max_connections > 0 ? config.database_max_connections
                                                             : config.worker_threads;
     options.connect_timeout_s = config.database_connect_timeout_s;
     return store::MakePostgresStore(options);
+  }
+  if (config.store == StoreKind::kMongo) {
+    store::MongoOptions options;
+    options.url = config.database_url;
+    options.pool_size = config.database_max_connections > 0 ? config.database_max_connections
+                                                            : config.worker_threads;
+    options.connect_timeout_s = config.database_connect_timeout_s;
+    return store::MakeMongoStore(options);
   }
   std::filesystem::path path(config.sqlite_path);
   if (path.has_parent_path()) {
@@ -66,7 +75,7 @@ Status WritePortFile(const std::string& path, uint16_t port) {
   return Ok();
 }
 
-// Where the store is, for the log: a PostgreSQL URL without its user information and parameters
+// Where the store is, for the log: a database URL without its user information and parameters
 // (they may hold a password).
 std::string StoreDescription(const Config& config) {
   switch (config.store) {
@@ -74,8 +83,9 @@ std::string StoreDescription(const Config& config) {
       return "memory";
     case StoreKind::kSqlite:
       return "sqlite:" + config.sqlite_path;
-    case StoreKind::kPostgres: {
-      std::string_view url = config.postgres_url;
+    case StoreKind::kPostgres:
+    case StoreKind::kMongo: {
+      std::string_view url = config.database_url;
       size_t start = url.find("://");
       start = start == std::string_view::npos ? 0 : start + 3;
       size_t end = url.find('?', start);
@@ -84,7 +94,7 @@ std::string StoreDescription(const Config& config) {
       if (size_t at = location.rfind('@'); at != std::string_view::npos) {
         location.remove_prefix(at + 1);
       }
-      return "postgres:" + std::string(location);
+      return (config.store == StoreKind::kMongo ? "mongo:" : "postgres:") + std::string(location);
     }
   }
   return "unknown";

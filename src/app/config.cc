@@ -30,18 +30,20 @@ Status ParseDatabaseUrl(std::string_view url, Config& config, std::string_view s
       return Err(ErrorCode::kInvalidArgument, "{}: postgres URL has no host or database", setting);
     }
     config.store = StoreKind::kPostgres;
-    config.postgres_url = std::string(url);
+    config.database_url = std::string(url);
     return Ok();
   }
-  if (StartsWith(url, "mongodb")) {
-    return Err(ErrorCode::kInvalidArgument,
-               "{}: '{}' needs a backend this build does not include yet (use postgresql://, "
-               "sqlite:// or memory)",
-               setting, url.substr(0, url.find(':')));
+  if (StartsWith(url, "mongodb://") || StartsWith(url, "mongodb+srv://")) {
+    if (url.find("://") + 3 == url.size()) {
+      return Err(ErrorCode::kInvalidArgument, "{}: mongodb URL has no host", setting);
+    }
+    config.store = StoreKind::kMongo;
+    config.database_url = std::string(url);
+    return Ok();
   }
   return Err(ErrorCode::kInvalidArgument,
              "{}: unsupported database URL (expected postgresql://user@host/db, "
-             "sqlite:///path/pangolin.db or memory)",
+             "mongodb://host/db, sqlite:///path/pangolin.db or memory)",
              setting);
 }
 
@@ -129,10 +131,9 @@ Status ApplyEnvironment(const EnvLookup& env, Config& config) {
   if (kind) {
     if (*kind == "memory")
       config.store = StoreKind::kMemory;
-    else if (*kind != "sqlite" && *kind != "postgres") {
+    else if (*kind != "sqlite" && *kind != "postgres" && *kind != "mongo") {
       return Err(ErrorCode::kInvalidArgument,
-                 "PANGOLIN_STORAGE_TYPE: '{}' is not available in this build (memory, sqlite, "
-                 "postgres)",
+                 "PANGOLIN_STORAGE_TYPE: '{}' is not one of memory, sqlite, postgres, mongo",
                  *kind);
     }
   }
@@ -141,6 +142,10 @@ Status ApplyEnvironment(const EnvLookup& env, Config& config) {
   if (kind && *kind == "postgres" && config.store != StoreKind::kPostgres) {
     return Err(ErrorCode::kInvalidArgument,
                "PANGOLIN_STORAGE_TYPE: postgres needs DATABASE_URL=postgresql://user@host/db");
+  }
+  if (kind && *kind == "mongo" && config.store != StoreKind::kMongo) {
+    return Err(ErrorCode::kInvalidArgument,
+               "PANGOLIN_STORAGE_TYPE: mongo needs DATABASE_URL=mongodb://host/db");
   }
   RETURN_IF_ERROR(ParseNumber<int>(env("DATABASE_MAX_CONNECTIONS"), "DATABASE_MAX_CONNECTIONS", 1,
                                    1000, config.database_max_connections));
@@ -230,8 +235,8 @@ Result<Config> LoadConfig(const std::vector<std::string>& args, const EnvLookup&
   cli.add_option("--bind", bind, "address to listen on (PANGOLIN_BIND_ADDRESS)");
   cli.add_option("--port", port, "port to listen on, 0 for any free port (PORT)");
   cli.add_option("--database-url", database_url,
-                 "postgresql://user@host/db, sqlite:///path/pangolin.db or memory "
-                 "(DATABASE_URL)");
+                 "postgresql://user@host/db, mongodb://host/db, sqlite:///path/pangolin.db or "
+                 "memory (DATABASE_URL)");
   cli.add_flag("--no-auth", no_auth,
                "development mode without authentication, loopback only (PANGOLIN_NO_AUTH)");
   cli.add_option("--default-catalog", default_catalog,

@@ -14,16 +14,17 @@
 
 namespace pangolin::app {
 
-enum class StoreKind { kMemory, kSqlite, kPostgres };
+enum class StoreKind { kMemory, kSqlite, kPostgres, kMongo };
 
 struct Config {
   std::string bind_address = "127.0.0.1";
   uint16_t port = 8080;
   StoreKind store = StoreKind::kMemory;
   std::string sqlite_path;  // StoreKind::kSqlite
-  // StoreKind::kPostgres: DATABASE_URL as given (libpq URI), its connection pool's size (0: one
-  // connection per worker thread) and how long one connection attempt may take.
-  std::string postgres_url;
+  // StoreKind::kPostgres, kMongo: DATABASE_URL as given (a libpq or libmongoc URI), the
+  // connection pool's size (0: one connection per worker thread) and how long one connection
+  // attempt may take.
+  std::string database_url;
   int database_max_connections = 0;
   int database_connect_timeout_s = 10;
   bool no_auth = false;

@@ -51,7 +51,7 @@ TEST(ConfigTest, BadSettingsAreNamed) {
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "PORT"));
   EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "maybe"}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_NO_AUTH"));
-  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"DATABASE_URL", "mongodb://x/y"}}),
+  EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"DATABASE_URL", "mongodb://"}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "DATABASE_URL"));
   EXPECT_THAT(Load({{"PANGOLIN_NO_AUTH", "1"}, {"DATABASE_URL", "mysql://x/y"}}),
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "DATABASE_URL"));
@@ -63,12 +63,26 @@ TEST(ConfigTest, BadSettingsAreNamed) {
               IsErrorWithMessage(ErrorCode::kInvalidArgument, "command line"));
 }
 
+TEST(ConfigTest, MongoUrlsSelectTheMongoStore) {
+  for (const char* url : {"mongodb://pangolin:secret@db1:27017,db2:27017/catalog?replicaSet=rs0",
+                          "mongodb+srv://cluster.example.net/catalog"}) {
+    ASSERT_OK_AND_ASSIGN(Config config, Load({{"DATABASE_URL", url}}));
+    EXPECT_EQ(config.store, StoreKind::kMongo);
+    EXPECT_EQ(config.database_url, url);  // as given: libmongoc reads it
+  }
+  ASSERT_OK_AND_ASSIGN(Config typed, Load({{"PANGOLIN_STORAGE_TYPE", "mongo"},
+                                           {"DATABASE_URL", "mongodb://localhost/p"}}));
+  EXPECT_EQ(typed.store, StoreKind::kMongo);
+  EXPECT_THAT(Load({{"PANGOLIN_STORAGE_TYPE", "mongo"}, {"DATABASE_URL", "memory"}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_STORAGE_TYPE"));
+}
+
 TEST(ConfigTest, PostgresUrlsSelectThePostgresStore) {
   for (const char* url : {"postgres://pangolin:secret@db.internal:5432/catalog?sslmode=require",
                           "postgresql://db.internal/catalog"}) {
     ASSERT_OK_AND_ASSIGN(Config config, Load({{"DATABASE_URL", url}}));
     EXPECT_EQ(config.store, StoreKind::kPostgres);
-    EXPECT_EQ(config.postgres_url, url);            // as given: libpq reads it
+    EXPECT_EQ(config.database_url, url);            // as given: libpq reads it
     EXPECT_EQ(config.database_max_connections, 0);  // one per worker thread
   }
   ASSERT_OK_AND_ASSIGN(Config flag, Load({{"DATABASE_URL", "memory"}},

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/ids.h"
+#include "contract/mongo_support.h"
 #include "contract/postgres_support.h"
 #include "store/memory/memory_store.h"
 #include "store/metadata_store.h"
@@ -44,11 +45,18 @@ struct FactoryNames {
     if (std::is_same_v<T, MemoryFactory>) return "Memory";
     if (std::is_same_v<T, SqliteFactory>) return "Sqlite";
     if (std::is_same_v<T, PostgresFactory>) return "Postgres";
+    if (std::is_same_v<T, MongoFactory>) return "Mongo";
     return "Unknown";
   }
 };
 
+// contract_test runs the suite over memory, SQLite and PostgreSQL; mongo_contract_test builds it
+// with PANGOLIN_CONTRACT_MONGO_ONLY for the MongoDB store, so that the two run side by side.
+#ifdef PANGOLIN_CONTRACT_MONGO_ONLY
+using StoreFactories = ::testing::Types<MongoFactory>;
+#else
 using StoreFactories = ::testing::Types<MemoryFactory, SqliteFactory, PostgresFactory>;
+#endif
 
 inline const TenantId kTenantA = kDefaultTenant;
 inline const TenantId kTenantB{"11111111-1111-4111-8111-111111111111"};

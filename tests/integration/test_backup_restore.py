@@ -1,5 +1,5 @@
 """The backup and restore drill (scripts/backup_drill.py) against a live server with two tenants,
-on SQLite and on PostgreSQL: the backup is taken while the server runs, restored into a fresh
+on SQLite, PostgreSQL and MongoDB (FerretDB): the backup is taken while the server runs, restored into a fresh
 database, served by a second server and walked; the walk must match the source's. A store whose
 audit trail was altered does not pass the drill."""
 
@@ -44,6 +44,16 @@ def populate(server: PangolinServer) -> None:
             "name": "v1", "catalog": "lake", "commit_id": "main"}), 201)
 
 
+def drop_database(url: str, name: str) -> None:
+    if url.startswith("mongodb"):
+        import pymongo
+        with pymongo.MongoClient(url) as client:
+            client.drop_database(name)
+    else:
+        subprocess.run(["psql", "--quiet", "--no-psqlrc", "--dbname", url, "--command",
+                        f'DROP DATABASE "{name}" WITH (FORCE)'], check=True)
+
+
 def drill(database_url: str, out: Path,
           source_url: str | None = None) -> subprocess.CompletedProcess:
     args = [sys.executable, str(DRILL), "--database-url", database_url, "--out", str(out),
@@ -53,10 +63,10 @@ def drill(database_url: str, out: Path,
     return subprocess.run(args, capture_output=True, text=True, timeout=300)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize("backend", ["sqlite", "postgres", "mongo"])
 def test_a_live_backup_restores_into_the_same_catalog(tmp_path: Path, backend: str,
                                                        request: pytest.FixtureRequest) -> None:
-    url = request.getfixturevalue("postgres_database") if backend == "postgres" else None
+    url = request.getfixturevalue(f"{backend}_database") if backend != "sqlite" else None
     server = PangolinServer(binary=BINARY, root=tmp_path / "live", root_password=ROOT_PASSWORD,
                             database_url=url)
     server.root.mkdir()
@@ -64,11 +74,10 @@ def test_a_live_backup_restores_into_the_same_catalog(tmp_path: Path, backend: s
     populate(server)
     result = drill(url or f"sqlite://{server.root / 'pangolin.db'}", tmp_path / "backups",
                    server.base_url)
-    if backend == "postgres":  # the drill leaves the restored database for the operator
+    if backend != "sqlite":  # the drill leaves the restored database for the operator
         restored = re.search(r"restored into database (\S+)", result.stdout)
         assert restored, result.stdout + result.stderr
-        subprocess.run(["psql", "--quiet", "--no-psqlrc", "--dbname", url, "--command",
-                        f'DROP DATABASE "{restored.group(1)}" WITH (FORCE)'], check=True)
+        drop_database(url, restored.group(1))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "restored copy verifies: 3 tenants, 2 catalogs, 4 namespaces, 4 tables, 2 views, " \
            "4 branches, 2 tags" in result.stdout, result.stdout

@@ -2,8 +2,8 @@
 commits, table and namespace creations, and branch and tag operations at it. After each kill it
 restarts on the same store, and every acknowledged change must be there, nothing half-applied
 (every listed table loads and its metadata file exists), the commit history and the audit chain
-whole, and a table's properties never behind what was acknowledged. On SQLite and on
-PostgreSQL.
+whole, and a table's properties never behind what was acknowledged. On SQLite, PostgreSQL and
+MongoDB (FerretDB).
 
 The seed of the kill points is printed, and PANGOLIN_CRASH_SEED replays it."""
 
@@ -151,12 +151,12 @@ def seed() -> int:
     return value
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize("backend", ["sqlite", "postgres", "mongo"])
 def test_sigkill_at_random_points_loses_nothing_acknowledged(
         tmp_path: Path, seed: int, backend: str, request: pytest.FixtureRequest) -> None:
     rng = random.Random(seed)
     binary = Path(os.environ.get("PANGOLIN_BIN", str(DEFAULT_BINARY))).resolve()
-    url = request.getfixturevalue("postgres_database") if backend == "postgres" else None
+    url = request.getfixturevalue(f"{backend}_database") if backend != "sqlite" else None
     server = PangolinServer(binary=binary, root=tmp_path, database_url=url)
     server.start()
     http = Http(server.base_url)
