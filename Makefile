@@ -37,8 +37,8 @@ run: build
 	  PANGOLIN_BIND_ADDRESS=127.0.0.1 PORT=$(PORT) $(SERVER_BIN)
 
 # Recipes whose tests need servers run under scripts/services/with_services.sh, which starts
-# PostgreSQL and FerretDB on loopback (unless PANGOLIN_TEST_POSTGRES_URL / PANGOLIN_TEST_MONGO_URL
-# already name servers), exports where they are, and stops and removes them when the recipe ends.
+# PostgreSQL, FerretDB, Azurite and fake-gcs-server on loopback (unless the PANGOLIN_TEST_*
+# variables already name servers), exports where they are, and stops and removes them at the end.
 WITH_SERVICES := scripts/services/with_services.sh
 
 test: build

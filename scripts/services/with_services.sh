@@ -9,6 +9,8 @@
 # Each server is exported to the command as the variables its tests read:
 #   PostgreSQL  PANGOLIN_TEST_POSTGRES_URL, PANGOLIN_TEST_POSTGRES_DATA  (postgres.sh)
 #   FerretDB    PANGOLIN_TEST_MONGO_URL, PANGOLIN_TEST_MONGO_DATA        (ferretdb.sh)
+#   Azurite     PANGOLIN_TEST_AZURE_ENDPOINT, PANGOLIN_TEST_AZURE_DATA   (azurite.sh)
+#   fake-gcs    PANGOLIN_TEST_GCS_ENDPOINT, PANGOLIN_TEST_GCS_DATA       (fake_gcs.sh)
 # A variable already set (a server of your own) is used as it is and nothing is started for it.
 set -euo pipefail
 
@@ -38,5 +40,7 @@ start_service() {
 
 start_service postgres.sh PANGOLIN_TEST_POSTGRES_URL PANGOLIN_TEST_POSTGRES_DATA PostgreSQL
 start_service ferretdb.sh PANGOLIN_TEST_MONGO_URL PANGOLIN_TEST_MONGO_DATA FerretDB
+start_service azurite.sh PANGOLIN_TEST_AZURE_ENDPOINT PANGOLIN_TEST_AZURE_DATA Azurite
+start_service fake_gcs.sh PANGOLIN_TEST_GCS_ENDPOINT PANGOLIN_TEST_GCS_DATA fake-gcs-server
 
 "$@"
