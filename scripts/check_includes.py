@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "net": {"net", "common"},
     "storage": {"storage", "net", "common"},
     "storage/local": {"storage/local", "storage", "common"},
+    "storage/s3": {"storage/s3", "storage", "net", "common"},
     "auth": {"auth", "serde", "catalog", "iceberg", "common"},
     "service": {"service", "auth", "net", "store", "storage", "serde", "catalog", "iceberg",
                 "common"},
