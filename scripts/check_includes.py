@@ -33,6 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "net": {"net", "common"},
     "storage": {"storage", "net", "common"},
     "storage/local": {"storage/local", "storage", "common"},
+    "storage/s3": {"storage/s3", "storage", "net", "common"},
     "storage/azure": {"storage/azure", "storage", "net", "common"},
     "storage/gcs": {"storage/gcs", "storage", "net", "serde", "catalog", "iceberg", "common"},
     "auth": {"auth", "serde", "catalog", "iceberg", "common"},

@@ -1,0 +1,16 @@
+#include "service/catalog_storage.h"
+
+namespace pangolin::service {
+
+Result<StorageBinding> CatalogStorage::Bind(const catalog::Catalog& catalog) {
+  storage::StorageConfig config{{"type", "local"}, {"root", "/"}};
+  if (catalog.warehouse_name) {
+    ASSIGN_OR_RETURN(catalog::Warehouse warehouse, load_(catalog.tenant_id, *catalog.warehouse_name));
+    config = warehouse.storage_config;
+  }
+  ASSIGN_OR_RETURN(config, storage_.Canonicalize(config));
+  ASSIGN_OR_RETURN(std::shared_ptr<storage::FileIO> io, storage_.FileIOFor(config));
+  return StorageBinding{std::move(config), std::move(io)};
+}
+
+}  // namespace pangolin::service
