@@ -37,7 +37,7 @@ run: build
 	  PANGOLIN_BIND_ADDRESS=127.0.0.1 PORT=$(PORT) $(SERVER_BIN)
 
 # Recipes whose tests need servers run under scripts/services/with_services.sh, which starts
-# PostgreSQL, FerretDB, Azurite and fake-gcs-server on loopback (unless the PANGOLIN_TEST_*
+# PostgreSQL, FerretDB, MinIO, Azurite and fake-gcs-server on loopback (unless the PANGOLIN_TEST_*
 # variables already name servers), exports where they are, and stops and removes them at the end.
 WITH_SERVICES := scripts/services/with_services.sh
 

@@ -36,6 +36,8 @@ ALLOWED: dict[str, set[str]] = {
     "storage/s3": {"storage/s3", "storage", "net", "common"},
     "storage/azure": {"storage/azure", "storage", "net", "common"},
     "storage/gcs": {"storage/gcs", "storage", "net", "serde", "catalog", "iceberg", "common"},
+    "storage/vending": {"storage/vending", "storage/local", "storage/s3", "storage/azure",
+                        "storage/gcs", "storage", "net", "common"},
     "auth": {"auth", "serde", "catalog", "iceberg", "common"},
     "service": {"service", "auth", "net", "store", "storage", "serde", "catalog", "iceberg",
                 "common"},
@@ -51,8 +53,8 @@ RECURSIVE = {"api", "app"}
 # Extra edges for unit tests (*_test.cc), matching TEST_DEPS in cmake/modules.cmake. Tests may
 # also include the shared test support under tests/ ("testing/...").
 TEST_EXTRA: dict[str, set[str]] = {
-    "service": {"store/memory", "storage/local"},
-    "api": {"store/memory", "storage/local"},
+    "service": {"store/memory", "storage/local", "storage/vending"},
+    "api": {"store/memory", "storage/local", "storage/vending"},
 }
 TEST_SUPPORT_DIRS = {"testing", "contract"}
 

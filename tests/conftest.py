@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pangolin_harness import (DEFAULT_BINARY, FERRETDB_SCRIPT, POSTGRES_SCRIPT, Http,
-                              PangolinServer, PostgresServer, create_catalog, create_warehouse)
+from pangolin_harness import (DEFAULT_BINARY, FERRETDB_SCRIPT, MINIO_SCRIPT, POSTGRES_SCRIPT,
+                              Http, PangolinServer, PostgresServer, S3Service, create_catalog,
+                              create_warehouse)
 
 # Whole-session deadline: a hung request must fail the run, not stall it. The server is tied
 # to this process (parent-death signal), so it goes down with it.
@@ -161,3 +162,20 @@ def mongo_database(mongo_server: str) -> Iterator[str]:
     yield urllib.parse.urlunsplit(server._replace(path="/" + name))
     with pymongo.MongoClient(mongo_server) as client:
         client.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def s3_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Service]:
+    """MinIO: PANGOLIN_TEST_S3_ENDPOINT, as `make test` sets it, else a server started here
+    (scripts/services/minio.sh, with its fixed test credentials). Never skipped."""
+    endpoint = os.environ.get("PANGOLIN_TEST_S3_ENDPOINT")
+    if endpoint:
+        yield S3Service(endpoint)
+        return
+    data = tmp_path_factory.mktemp("minio")
+    started = subprocess.run([str(MINIO_SCRIPT), "start", str(data)], capture_output=True,
+                             text=True)
+    if started.returncode != 0:
+        pytest.fail(f"could not start MinIO: {started.stderr.strip()}", pytrace=False)
+    yield S3Service(started.stdout.strip())
+    subprocess.run([str(MINIO_SCRIPT), "stop", str(data)], check=False)

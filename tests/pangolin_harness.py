@@ -294,6 +294,26 @@ def simple_schema() -> dict:
 
 POSTGRES_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "postgres.sh"
 FERRETDB_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "ferretdb.sh"
+MINIO_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "minio.sh"
+
+
+@dataclass
+class S3Service:
+    """An S3-compatible server for the tests (MinIO, scripts/services/minio.sh): its endpoint, the
+    credentials that may do everything (and sign STS AssumeRole), and a bucket that exists."""
+
+    endpoint: str
+    access_key_id: str = "pangolin-root"
+    secret_access_key: str = "pangolin-root-secret"
+    region: str = "us-east-1"
+    bucket: str = "warehouse"
+
+    def storage_config(self, prefix: str, **extra: str) -> dict[str, str]:
+        """A warehouse's storage_config for s3://<bucket>/<prefix> on this server."""
+        return {"type": "s3", "s3.bucket": self.bucket, "root": f"s3://{self.bucket}/{prefix}",
+                "s3.endpoint": self.endpoint, "s3.region": self.region,
+                "s3.path-style-access": "true", "s3.access-key-id": self.access_key_id,
+                "s3.secret-access-key": self.secret_access_key, **extra}
 
 
 @dataclass

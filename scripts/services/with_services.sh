@@ -9,6 +9,7 @@
 # Each server is exported to the command as the variables its tests read:
 #   PostgreSQL  PANGOLIN_TEST_POSTGRES_URL, PANGOLIN_TEST_POSTGRES_DATA  (postgres.sh)
 #   FerretDB    PANGOLIN_TEST_MONGO_URL, PANGOLIN_TEST_MONGO_DATA        (ferretdb.sh)
+#   MinIO       PANGOLIN_TEST_S3_ENDPOINT, PANGOLIN_TEST_S3_DATA         (minio.sh)
 #   Azurite     PANGOLIN_TEST_AZURE_ENDPOINT, PANGOLIN_TEST_AZURE_DATA   (azurite.sh)
 #   fake-gcs    PANGOLIN_TEST_GCS_ENDPOINT, PANGOLIN_TEST_GCS_DATA       (fake_gcs.sh)
 # A variable already set (a server of your own) is used as it is and nothing is started for it.
@@ -40,6 +41,7 @@ start_service() {
 
 start_service postgres.sh PANGOLIN_TEST_POSTGRES_URL PANGOLIN_TEST_POSTGRES_DATA PostgreSQL
 start_service ferretdb.sh PANGOLIN_TEST_MONGO_URL PANGOLIN_TEST_MONGO_DATA FerretDB
+start_service minio.sh PANGOLIN_TEST_S3_ENDPOINT PANGOLIN_TEST_S3_DATA MinIO
 start_service azurite.sh PANGOLIN_TEST_AZURE_ENDPOINT PANGOLIN_TEST_AZURE_DATA Azurite
 start_service fake_gcs.sh PANGOLIN_TEST_GCS_ENDPOINT PANGOLIN_TEST_GCS_DATA fake-gcs-server
 

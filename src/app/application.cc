@@ -25,7 +25,7 @@
 #include "service/rate_limiter.h"
 #include "service/tenancy_service.h"
 #include "service/versioning_service.h"
-#include "storage/local/local_file_io.h"
+#include "storage/vending/warehouse_storage_factory.h"
 #include "store/memory/memory_store.h"
 #include "store/mongo/mongo_store.h"
 #include "store/postgres/postgres_store.h"
@@ -152,21 +152,29 @@ int RunServer(const Config& config) {
     log::Error("cannot open the metadata store").With("error", store.error().message);
     return 1;
   }
-  auto file_io = storage::MakeLocalFileIO();
-  if (!file_io) {
-    log::Error("cannot set up storage").With("error", file_io.error().message);
+  auto client = net::MakeCurlHttpClient();
+  if (!client) {
+    log::Error("cannot set up outbound HTTP").With("error", client.error().message);
     return 1;
   }
+  std::shared_ptr<net::HttpClient> http_client = std::move(*client);
+  std::unique_ptr<storage::WarehouseStorage> warehouse_storage =
+      storage::MakeWarehouseStorage(http_client);
   Metrics metrics;
   std::atomic<api::ServerState> state{api::ServerState::kStarting};
-  service::TableFiles table_files(**file_io);
+  service::TableFiles table_files;
+  service::TenancyService tenancy(**store, *warehouse_storage);
+  service::CatalogStorage catalog_storage(
+      [&store](const TenantId& tenant, std::string_view name) {
+        return (*store)->GetWarehouse(tenant, name);
+      },
+      *warehouse_storage);
   service::Authorizer authorizer(**store);
   service::IcebergService iceberg(
-      **store, table_files, SystemClock(),
+      **store, table_files, catalog_storage, SystemClock(),
       {.metrics_report_retention = config.metrics_report_retention, .authorizer = &authorizer});
-  service::TenancyService tenancy(**store, **file_io);
   service::VersioningService versioning(**store, SystemClock());
-  service::MergeService merges(**store, table_files, SystemClock());
+  service::MergeService merges(**store, table_files, catalog_storage, SystemClock());
   service::IdempotencyService idempotency(**store, SystemClock(),
                                           {.lifetime = config.idempotency_key_lifetime});
   service::AuthOptions auth_options;
@@ -189,15 +197,8 @@ int RunServer(const Config& config) {
   service::AuditLog audit(**store, SystemClock(), metrics);
   service::RateLimiter limiter(**store, SystemClock(), metrics,
                                {config.auth_rate_limit, config.auth_rate_window});
-  std::unique_ptr<net::HttpClient> http_client;
   std::unique_ptr<service::OidcService> oidc;
   if (config.oidc) {
-    auto client = net::MakeCurlHttpClient();
-    if (!client) {
-      log::Error("cannot set up outbound HTTP").With("error", client.error().message);
-      return 1;
-    }
-    http_client = std::move(*client);
     oidc = std::make_unique<service::OidcService>(*http_client, **store, auth, SystemClock(),
                                                   OidcOptionsOf(*config.oidc));
   }

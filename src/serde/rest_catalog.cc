@@ -110,16 +110,34 @@ std::string TablesResponseJson(const std::vector<catalog::TableIdentifier>& iden
   return json::serialize(object);
 }
 
+namespace {
+json::array CredentialsJson(const std::vector<StorageCredential>& credentials) {
+  json::array out;
+  for (const auto& credential : credentials) {
+    out.push_back(json::object{{"prefix", credential.prefix}, {"config", ToJson(credential.config)}});
+  }
+  return out;
+}
+}  // namespace
+
 std::string LoadTableResultJson(const std::optional<std::string>& metadata_location,
-                                std::string_view metadata_json, const catalog::Properties& config) {
+                                std::string_view metadata_json, const catalog::Properties& config,
+                                const std::vector<StorageCredential>& credentials) {
   std::string out = "{";
   if (metadata_location) {
     out += "\"metadata-location\":" + json::serialize(json::value(*metadata_location)) + ",";
   }
   out += "\"metadata\":";
   out += metadata_json;
-  out += ",\"config\":" + json::serialize(ToJson(config)) + "}";
-  return out;
+  out += ",\"config\":" + json::serialize(ToJson(config));
+  if (!credentials.empty()) {
+    out += ",\"storage-credentials\":" + json::serialize(CredentialsJson(credentials));
+  }
+  return out + "}";
+}
+
+std::string LoadCredentialsResponseJson(const std::vector<StorageCredential>& credentials) {
+  return json::serialize(json::object{{"storage-credentials", CredentialsJson(credentials)}});
 }
 
 std::string CommitTableResponseJson(const std::string& metadata_location,

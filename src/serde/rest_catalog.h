@@ -52,9 +52,19 @@ std::string UpdatePropertiesResponseJson(const std::vector<std::string>& updated
                                          const std::vector<std::string>& missing);
 std::string TablesResponseJson(const std::vector<catalog::TableIdentifier>& identifiers,
                                const std::optional<std::string>& next_page_token, bool paged);
+// One entry of `storage-credentials`: credentials valid for the objects under `prefix`.
+struct StorageCredential {
+  std::string prefix;
+  catalog::Properties config;
+};
+
 // `metadata_json` is spliced in as is: it must be a serialized TableMetadata.
+// `storage-credentials` is written only when `credentials` is not empty.
 std::string LoadTableResultJson(const std::optional<std::string>& metadata_location,
-                                std::string_view metadata_json, const catalog::Properties& config);
+                                std::string_view metadata_json, const catalog::Properties& config,
+                                const std::vector<StorageCredential>& credentials = {});
+// LoadCredentialsResponse: {"storage-credentials": [{prefix, config}]}.
+std::string LoadCredentialsResponseJson(const std::vector<StorageCredential>& credentials);
 // CommitTableResponse: {metadata-location, metadata}.
 std::string CommitTableResponseJson(const std::string& metadata_location,
                                     std::string_view metadata_json);

@@ -13,9 +13,15 @@ using catalog::NamespaceKey;
 using catalog::ToString;
 using store::Precondition;
 
-IcebergService::IcebergService(store::MetadataStore& store, TableFiles& files, const Clock& clock,
+IcebergService::IcebergService(store::MetadataStore& store, TableFiles& files,
+                               CatalogStorage& storage, const Clock& clock,
                                IcebergServiceOptions options)
-    : store_(store), files_(files), clock_(clock), options_(options) {}
+    : store_(store), files_(files), storage_(storage), clock_(clock), options_(options) {}
+
+Result<std::shared_ptr<storage::FileIO>> IcebergService::Io(const CatalogHandle& cat) {
+  ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat.catalog));
+  return std::move(binding.io);
+}
 
 Result<CatalogHandle> IcebergService::ResolveCatalog(const Context& ctx, std::string_view prefix) {
   std::string name(prefix);

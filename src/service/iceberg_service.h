@@ -24,6 +24,7 @@
 #include "serde/scan_planning.h"
 #include "serde/table_requests.h"
 #include "service/authorizer.h"
+#include "service/catalog_storage.h"
 #include "service/context.h"
 #include "service/table_files.h"
 #include "store/metadata_store.h"
@@ -56,6 +57,13 @@ struct LoadedTable {
 
 enum class SnapshotMode { kAll, kRefs };
 
+// What an engine needs to reach a table's files: the warehouse's client properties (endpoint,
+// region, …) and, when vended, credentials limited to the table's location.
+struct TableAccess {
+  catalog::Properties config;
+  std::vector<storage::VendedCredentials> credentials;
+};
+
 struct PlannedScan {
   std::string plan_id;
   iceberg::ScanPlan plan;
@@ -77,11 +85,19 @@ struct LoadedView {
 
 class IcebergService {
  public:
-  IcebergService(store::MetadataStore& store, TableFiles& files, const Clock& clock,
-                 IcebergServiceOptions options = {});
+  IcebergService(store::MetadataStore& store, TableFiles& files, CatalogStorage& storage,
+                 const Clock& clock, IcebergServiceOptions options = {});
 
   // Errors: kNotFound (no such catalog or branch), kBadRequest (malformed prefix).
   Result<CatalogHandle> ResolveCatalog(const Context& ctx, std::string_view prefix);
+
+  // Storage access for the table whose metadata `location` is `table_location`: the warehouse's
+  // client properties, and with `vend` credentials for that location only, reading or reading
+  // and writing. A warehouse that vends nothing gives none (the access-delegation header is a
+  // wish), unless `required`. Errors: those of WarehouseStorage::Vend (kBadRequest when required
+  // from a warehouse that vends nothing).
+  Result<TableAccess> StorageAccess(const CatalogHandle& cat, const std::string& table_location,
+                                    std::optional<storage::Access> vend, bool required = false);
 
   // The stable id of the table or view `id` as of `cat.ref` (what asset grants name), nullopt
   // when there is none. Errors: kNotFound (catalog or reference).
@@ -264,11 +280,14 @@ class IcebergService {
   std::mutex& TableLock(const CatalogHandle& cat, const TableIdentifier& id);
   void PurgeOldMetricsReports(int64_t now_ms);
   // Deletes the files `metadata` references that lie under `base` (best effort: logged).
-  void PurgeTableFiles(const iceberg::TableMetadata& metadata, const std::string& metadata_location,
-                       const std::string& base);
+  void PurgeTableFiles(storage::FileIO& io, const iceberg::TableMetadata& metadata,
+                       const std::string& metadata_location, const std::string& base);
+  // The FileIO of the catalog's warehouse.
+  Result<std::shared_ptr<storage::FileIO>> Io(const CatalogHandle& cat);
 
   store::MetadataStore& store_;
   TableFiles& files_;
+  CatalogStorage& storage_;
   const Clock& clock_;
   IcebergServiceOptions options_;
   std::atomic<int64_t> last_metrics_purge_ms_{0};

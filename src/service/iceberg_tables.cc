@@ -111,7 +111,8 @@ Result<IcebergService::TableState> IcebergService::LoadTableState(const Context&
   RETURN_IF_ERROR(catalog::ValidateName("table name", id.name));
   ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, ObjectKey(id)));
   if (!entry || entry->type != ContentType::kIcebergTable) return tl::unexpected(NoSuchTable(id));
-  ASSIGN_OR_RETURN(auto metadata, files_.Read(entry->metadata_location));
+  ASSIGN_OR_RETURN(auto io, Io(cat));
+  ASSIGN_OR_RETURN(auto metadata, files_.Read(*io, entry->metadata_location));
   return TableState{std::move(*entry), std::move(metadata)};
 }
 
@@ -139,8 +140,9 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
     return LoadedTable{std::nullopt, std::move(staged), ""};
   }
   std::string metadata_location;
+  ASSIGN_OR_RETURN(auto io, Io(cat));
   ASSIGN_OR_RETURN(auto written,
-                   files_.Write(std::move(metadata), std::nullopt, &metadata_location));
+                   files_.Write(*io, std::move(metadata), std::nullopt, &metadata_location));
   catalog::Content content{ContentType::kIcebergTable, NewUuid(), metadata_location, {}};
   store::CommitRequest commit;
   commit.preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
@@ -148,7 +150,7 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
   commit.operations.push_back({Operation::Kind::kPut, key, content});
   auto committed = Commit(ctx, cat, std::move(commit), "create table " + ToString(id));
   if (!committed) {
-    files_.DeleteQuietly(metadata_location);
+    files_.DeleteQuietly(*io, metadata_location);
     if (committed.error().code != ErrorCode::kCommitFailed)
       return tl::unexpected(committed.error());
     RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));
@@ -193,7 +195,8 @@ Result<LoadedTable> IcebergService::RegisterTable(const Context& ctx, const Cata
   // later purge) reach into storage the catalog does not own.
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
   ASSIGN_OR_RETURN(std::string location, catalog::CheckLocation(metadata_location, base));
-  ASSIGN_OR_RETURN(auto metadata, files_.Read(location));
+  ASSIGN_OR_RETURN(auto io, Io(cat));
+  ASSIGN_OR_RETURN(auto metadata, files_.Read(*io, location));
   RETURN_IF_ERROR(CheckTableLocations(metadata->metadata, base));
   ContentKey key = ObjectKey(id);
   ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, key));
@@ -257,8 +260,10 @@ Status IcebergService::DropTable(const Context& ctx, const CatalogHandle& cat,
   }
   // Read before the drop: once dropped, nothing names the files any more.
   std::shared_ptr<const CachedMetadata> metadata;
+  std::shared_ptr<storage::FileIO> io;
   if (purge) {
-    auto read = files_.Read(entry->metadata_location);
+    ASSIGN_OR_RETURN(io, Io(cat));
+    auto read = files_.Read(*io, entry->metadata_location);
     if (read) {
       metadata = std::move(*read);
     } else {
@@ -281,7 +286,7 @@ Status IcebergService::DropTable(const Context& ctx, const CatalogHandle& cat,
   }
   if (!metadata) return Ok();
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
-  PurgeTableFiles(metadata->metadata, entry->metadata_location, base);
+  PurgeTableFiles(*io, metadata->metadata, entry->metadata_location, base);
   return Ok();
 }
 

@@ -32,7 +32,8 @@ Result<IcebergService::ViewState> IcebergService::LoadViewState(const Context& c
   RETURN_IF_ERROR(catalog::ValidateName("view name", id.name));
   ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, ObjectKey(id)));
   if (!entry || entry->type != ContentType::kIcebergView) return tl::unexpected(NoSuchView(id));
-  ASSIGN_OR_RETURN(auto metadata, files_.ReadView(entry->metadata_location));
+  ASSIGN_OR_RETURN(auto io, Io(cat));
+  ASSIGN_OR_RETURN(auto metadata, files_.ReadView(*io, entry->metadata_location));
   return ViewState{std::move(*entry), std::move(metadata)};
 }
 
@@ -61,8 +62,9 @@ Result<LoadedView> IcebergService::CreateView(const Context& ctx, const CatalogH
                    iceberg::NewViewMetadata(request, location, NewUuid(), clock_.NowMs()));
   RETURN_IF_ERROR(CheckLocations(metadata.location, metadata.properties, base));
   std::string metadata_location;
+  ASSIGN_OR_RETURN(auto io, Io(cat));
   ASSIGN_OR_RETURN(auto written,
-                   files_.WriteView(std::move(metadata), std::nullopt, &metadata_location));
+                   files_.WriteView(*io, std::move(metadata), std::nullopt, &metadata_location));
   store::CommitRequest commit;
   commit.preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
   commit.preconditions.push_back({Precondition::Kind::kNamespaceExists, NamespaceKey(ns), {}});
@@ -71,7 +73,7 @@ Result<LoadedView> IcebergService::CreateView(const Context& ctx, const CatalogH
        catalog::Content{ContentType::kIcebergView, NewUuid(), metadata_location, {}}});
   auto committed = Commit(ctx, cat, std::move(commit), "create view " + ToString(id));
   if (!committed) {
-    files_.DeleteQuietly(metadata_location);
+    files_.DeleteQuietly(*io, metadata_location);
     if (committed.error().code != ErrorCode::kCommitFailed) {
       return tl::unexpected(committed.error());
     }
@@ -96,6 +98,7 @@ Result<LoadedView> IcebergService::ReplaceView(
   RETURN_IF_ERROR(RequireBranch(ctx, cat));
   std::lock_guard lock(TableLock(cat, id));
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
+  ASSIGN_OR_RETURN(auto io, Io(cat));
   for (int attempt = 1;; ++attempt) {
     ASSIGN_OR_RETURN(ViewState state, LoadViewState(ctx, cat, id));
     ASSIGN_OR_RETURN(
@@ -104,7 +107,7 @@ Result<LoadedView> IcebergService::ReplaceView(
     if (!applied.changed) return LoadedView{state.content.metadata_location, state.metadata};
     RETURN_IF_ERROR(CheckLocations(applied.metadata.location, applied.metadata.properties, base));
     std::string location;
-    ASSIGN_OR_RETURN(auto written, files_.WriteView(std::move(applied.metadata),
+    ASSIGN_OR_RETURN(auto written, files_.WriteView(*io, std::move(applied.metadata),
                                                     state.content.metadata_location, &location));
     catalog::Content next = state.content;
     next.metadata_location = location;
@@ -117,7 +120,7 @@ Result<LoadedView> IcebergService::ReplaceView(
     if (committed.error().code == ErrorCode::kCommitStateUnknown) {
       return tl::unexpected(committed.error());
     }
-    files_.DeleteQuietly(location);
+    files_.DeleteQuietly(*io, location);
     if (committed.error().code != ErrorCode::kCommitFailed) {
       return tl::unexpected(committed.error());
     }
@@ -176,7 +179,8 @@ Result<LoadedView> IcebergService::RegisterView(const Context& ctx, const Catalo
   RETURN_IF_ERROR(RequireNamespace(ctx, cat, id.ns));
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
   ASSIGN_OR_RETURN(std::string location, catalog::CheckLocation(metadata_location, base));
-  ASSIGN_OR_RETURN(auto metadata, files_.ReadView(location));
+  ASSIGN_OR_RETURN(auto io, Io(cat));
+  ASSIGN_OR_RETURN(auto metadata, files_.ReadView(*io, location));
   RETURN_IF_ERROR(CheckLocations(metadata->metadata.location, metadata->metadata.properties, base));
   ContentKey key = ObjectKey(id);
   ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, key));

@@ -185,10 +185,11 @@ Result<MergeOperation> MergeService::Analyse(const Context& ctx, const catalog::
                    WalkSinceBase(store_, ctx.tenant, cat.id, from.commit_id, to.commit_id));
   op.base_commit_id = walk.base;
   std::map<std::string, std::shared_ptr<const CachedMetadata>> tables;
+  ASSIGN_OR_RETURN(auto io, Io(cat));
   auto table =
       [&](const std::optional<catalog::Content>& content) -> Result<const iceberg::TableMetadata*> {
     if (!content || content->type != catalog::ContentType::kIcebergTable) return nullptr;
-    ASSIGN_OR_RETURN(auto read, files_.Read(content->metadata_location));
+    ASSIGN_OR_RETURN(auto read, files_.Read(*io, content->metadata_location));
     return &tables.emplace(content->metadata_location, std::move(read)).first->second->metadata;
   };
   for (const ContentKey& key : walk.changed) {

@@ -96,8 +96,14 @@ Result<catalog::Content> MergeNamespaces(const MergeConflict& conflict) {
 
 }  // namespace
 
-MergeService::MergeService(store::MetadataStore& store, TableFiles& files, const Clock& clock)
-    : store_(store), files_(files), clock_(clock) {}
+MergeService::MergeService(store::MetadataStore& store, TableFiles& files,
+                           CatalogStorage& storage, const Clock& clock)
+    : store_(store), files_(files), storage_(storage), clock_(clock) {}
+
+Result<std::shared_ptr<storage::FileIO>> MergeService::Io(const catalog::Catalog& cat) {
+  ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat));
+  return std::move(binding.io);
+}
 
 Result<catalog::Catalog> MergeService::FindCatalog(const Context& ctx, std::string_view name) {
   auto found = store_.GetCatalog(ctx.tenant, name);
@@ -155,7 +161,7 @@ Result<MergeOperation> MergeService::Get(const Context& ctx, std::string_view id
   return op;
 }
 
-Result<MergeChange> MergeService::ThreeWay(const MergeConflict& conflict) {
+Result<MergeChange> MergeService::ThreeWay(storage::FileIO& io, const MergeConflict& conflict) {
   if (!conflict.source || !conflict.target) {
     return Err(ErrorCode::kConflict,
                "Cannot merge a deletion with a modification three ways; choose TakeSource or "
@@ -177,14 +183,14 @@ Result<MergeChange> MergeService::ThreeWay(const MergeConflict& conflict) {
                "Cannot merge three ways: the two sides hold different tables (one was created or "
                "replaced separately); choose TakeSource or TakeTarget");
   }
-  ASSIGN_OR_RETURN(auto base, files_.Read(conflict.base->metadata_location));
-  ASSIGN_OR_RETURN(auto source, files_.Read(conflict.source->metadata_location));
-  ASSIGN_OR_RETURN(auto target, files_.Read(conflict.target->metadata_location));
+  ASSIGN_OR_RETURN(auto base, files_.Read(io, conflict.base->metadata_location));
+  ASSIGN_OR_RETURN(auto source, files_.Read(io, conflict.source->metadata_location));
+  ASSIGN_OR_RETURN(auto target, files_.Read(io, conflict.target->metadata_location));
   ASSIGN_OR_RETURN(iceberg::TableMetadata merged,
                    iceberg::MergeTables(base->metadata, source->metadata, target->metadata,
                                         conflict.target->metadata_location, clock_.NowMs()));
   std::string location;
-  RETURN_IF_ERROR(files_.Write(std::move(merged), conflict.target->metadata_location, &location));
+  RETURN_IF_ERROR(files_.Write(io, std::move(merged), conflict.target->metadata_location, &location));
   catalog::Content result = *conflict.target;
   result.metadata_location = location;
   return MergeChange{conflict.key, conflict.target, std::move(result)};
@@ -214,7 +220,9 @@ Result<MergeOperation> MergeService::Resolve(const Context& ctx, std::string_vie
     case ResolutionStrategy::kTakeTarget:
       break;
     case ResolutionStrategy::kThreeWayMerge: {
-      ASSIGN_OR_RETURN(resolved.change, ThreeWay(*conflict));
+      ASSIGN_OR_RETURN(catalog::Catalog cat, FindCatalog(ctx, op.catalog_name));
+      ASSIGN_OR_RETURN(auto io, Io(cat));
+      ASSIGN_OR_RETURN(resolved.change, ThreeWay(*io, *conflict));
       break;
     }
     case ResolutionStrategy::kAutoMerge:
@@ -308,13 +316,16 @@ Result<MergeOperation> MergeService::Abort(const Context& ctx, std::string_view 
     }
     return stored;
   }
-  // Metadata files written by three-way resolutions are referenced by nothing now.
+  // Metadata files written by three-way resolutions are referenced by nothing now (best effort).
+  auto cat = FindCatalog(ctx, op.catalog_name);
+  auto io = cat ? Io(*cat) : tl::unexpected(cat.error());
   for (const auto& conflict : op.conflicts) {
+    if (!io) break;
     if (conflict.resolution &&
         conflict.resolution->strategy == ResolutionStrategy::kThreeWayMerge &&
         conflict.resolution->change && conflict.resolution->change->result &&
         conflict.resolution->change->result->type == catalog::ContentType::kIcebergTable) {
-      files_.DeleteQuietly(conflict.resolution->change->result->metadata_location);
+      files_.DeleteQuietly(**io, conflict.resolution->change->result->metadata_location);
     }
   }
   return stored;

@@ -13,6 +13,7 @@
 
 #include "catalog/merge.h"
 #include "common/clock.h"
+#include "service/catalog_storage.h"
 #include "service/context.h"
 #include "service/table_files.h"
 #include "store/metadata_store.h"
@@ -25,7 +26,8 @@ struct Resolution {
 
 class MergeService {
  public:
-  MergeService(store::MetadataStore& store, TableFiles& files, const Clock& clock);
+  MergeService(store::MetadataStore& store, TableFiles& files, CatalogStorage& storage,
+               const Clock& clock);
 
   // Merges `source` (a branch, tag or commit) into the branch `target`. Returns the operation:
   // Completed (with `result_commit_id`, absent when the target already contained the source), or
@@ -60,11 +62,15 @@ class MergeService {
   Result<catalog::MergeOperation> Analyse(const Context& ctx, const catalog::Catalog& cat,
                                           std::string_view source, std::string_view target);
   Result<catalog::MergeOperation> CommitMerge(const Context& ctx, catalog::MergeOperation op);
-  Result<catalog::MergeChange> ThreeWay(const catalog::MergeConflict& conflict);
+  Result<catalog::MergeChange> ThreeWay(storage::FileIO& io,
+                                        const catalog::MergeConflict& conflict);
+  // The FileIO of the catalog's warehouse.
+  Result<std::shared_ptr<storage::FileIO>> Io(const catalog::Catalog& cat);
   Result<catalog::Catalog> FindCatalog(const Context& ctx, std::string_view name);
 
   store::MetadataStore& store_;
   TableFiles& files_;
+  CatalogStorage& storage_;
   const Clock& clock_;
 };
 

@@ -37,12 +37,13 @@ Result<PlannedScan> IcebergService::Plan(const Context& ctx, const CatalogHandle
       }
     }
   }
+  ASSIGN_OR_RETURN(auto io, Io(cat));
   auto read = [&](const std::string& location) -> Result<std::string> {
     if (!catalog::IsUnder(location, base)) {
       return Err(ErrorCode::kForbidden, "Cannot plan: {} lies outside the catalog's location",
                  location);
     }
-    return files_.io().Read(location);
+    return io->Read(location);
   };
   body.scan.max_inline_manifests = kInlineManifests;
   ASSIGN_OR_RETURN(out.plan, iceberg::PlanScan(metadata, body.scan, read));

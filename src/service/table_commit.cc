@@ -50,6 +50,7 @@ Result<IcebergService::PreparedChange> IcebergService::PrepareCreate(const Conte
                                                                      const TableChange& change,
                                                                      const std::string& base,
                                                                      store::CommitRequest* commit) {
+  ASSIGN_OR_RETURN(auto io, Io(cat));
   const TableIdentifier& id = change.id;
   if (change.request->requirements.size() != 1) {
     return Err(ErrorCode::kBadRequest, "Invalid create requirements: assert-create must be alone");
@@ -69,7 +70,7 @@ Result<IcebergService::PreparedChange> IcebergService::PrepareCreate(const Conte
   RETURN_IF_ERROR(CheckTableLocations(applied.metadata, base));
   std::string location;
   ASSIGN_OR_RETURN(auto written,
-                   files_.Write(std::move(applied.metadata), std::nullopt, &location));
+                   files_.Write(*io, std::move(applied.metadata), std::nullopt, &location));
   catalog::Content content{ContentType::kIcebergTable, NewUuid(), location, {}};
   commit->preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
   commit->preconditions.push_back({Precondition::Kind::kNamespaceExists, NamespaceKey(id.ns), {}});
@@ -82,6 +83,7 @@ Result<IcebergService::PreparedChange> IcebergService::PrepareUpdate(const Conte
                                                                      const TableChange& change,
                                                                      const std::string& base,
                                                                      store::CommitRequest* commit) {
+  ASSIGN_OR_RETURN(auto io, Io(cat));
   ASSIGN_OR_RETURN(TableState state, LoadTableState(ctx, cat, change.id));
   const iceberg::TableMetadata& current = state.metadata->metadata;
   for (const auto& requirement : change.request->requirements) {
@@ -100,7 +102,7 @@ Result<IcebergService::PreparedChange> IcebergService::PrepareUpdate(const Conte
   RETURN_IF_ERROR(CheckTableLocations(applied.metadata, base));
   std::vector<std::string> removed = iceberg::RemovedMetadataFiles(current, applied.metadata);
   std::string location;
-  ASSIGN_OR_RETURN(auto written, files_.Write(std::move(applied.metadata),
+  ASSIGN_OR_RETURN(auto written, files_.Write(*io, std::move(applied.metadata),
                                               state.content.metadata_location, &location));
   catalog::Content next = state.content;
   next.metadata_location = location;
@@ -145,6 +147,7 @@ Result<std::vector<LoadedTable>> IcebergService::CommitTables(
   for (std::mutex* lock : locks) held.emplace_back(*lock);
 
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
+  ASSIGN_OR_RETURN(auto io, Io(cat));
   std::vector<std::string> names;
   for (const auto& change : changes) names.push_back(ToString(change.id));
   std::string message = changes.size() == 1
@@ -155,7 +158,7 @@ Result<std::vector<LoadedTable>> IcebergService::CommitTables(
     std::vector<PreparedChange> prepared;
     auto discard = [&] {
       for (const auto& change : prepared) {
-        if (change.new_file) files_.DeleteQuietly(*change.new_file);
+        if (change.new_file) files_.DeleteQuietly(*io, *change.new_file);
       }
     };
     for (const auto& change : changes) {
@@ -209,7 +212,9 @@ void IcebergService::DeleteRemovedFiles(const Context& ctx, const CatalogHandle&
       shared = !other_refs || *other_refs;
     }
     if (*shared) return;
-    for (const auto& file : change.removed) files_.DeleteQuietly(file);
+    auto io = Io(cat);
+    if (!io) return;  // best effort, as every deletion here
+    for (const auto& file : change.removed) files_.DeleteQuietly(**io, file);
   }
 }
 

@@ -35,13 +35,14 @@ Result<std::string> ReadText(storage::FileIO& io, const std::string& location) {
 
 }  // namespace
 
-Result<std::shared_ptr<const CachedMetadata>> TableFiles::Read(const std::string& location) {
+Result<std::shared_ptr<const CachedMetadata>> TableFiles::Read(storage::FileIO& io,
+                                                               const std::string& location) {
   if (auto cached = cache_.Get(location)) {
-    ASSIGN_OR_RETURN(bool exists, io_.Exists(location));
+    ASSIGN_OR_RETURN(bool exists, io.Exists(location));
     if (!exists) return tl::unexpected(MissingFile(location));
     return cached;
   }
-  ASSIGN_OR_RETURN(std::string bytes, ReadText(io_, location));
+  ASSIGN_OR_RETURN(std::string bytes, ReadText(io, location));
   ASSIGN_OR_RETURN(iceberg::TableMetadata metadata, serde::ParseTableMetadata(bytes));
   auto entry = std::make_shared<CachedMetadata>();
   entry->json = serde::SerializeTableMetadata(metadata);
@@ -51,20 +52,21 @@ Result<std::shared_ptr<const CachedMetadata>> TableFiles::Read(const std::string
 }
 
 Result<std::shared_ptr<const CachedMetadata>> TableFiles::Write(
-    iceberg::TableMetadata metadata, const std::optional<std::string>& previous_location,
+    storage::FileIO& io, iceberg::TableMetadata metadata, const std::optional<std::string>& previous_location,
     std::string* location) {
   *location = iceberg::NewMetadataFileLocation(metadata, previous_location, NewUuid());
   auto entry = std::make_shared<CachedMetadata>();
   entry->json = serde::SerializeTableMetadata(metadata);
   entry->metadata = std::move(metadata);
   RETURN_IF_ERROR(
-      io_.WriteNew(*location, Gzipped(*location) ? serde::Gzip(entry->json) : entry->json));
+      io.WriteNew(*location, Gzipped(*location) ? serde::Gzip(entry->json) : entry->json));
   cache_.Put(*location, entry);
   return std::shared_ptr<const CachedMetadata>(std::move(entry));
 }
 
-Result<std::shared_ptr<const CachedView>> TableFiles::ReadView(const std::string& location) {
-  ASSIGN_OR_RETURN(std::string bytes, ReadText(io_, location));
+Result<std::shared_ptr<const CachedView>> TableFiles::ReadView(storage::FileIO& io,
+                                                               const std::string& location) {
+  ASSIGN_OR_RETURN(std::string bytes, ReadText(io, location));
   ASSIGN_OR_RETURN(iceberg::ViewMetadata metadata, serde::ParseViewMetadata(bytes));
   auto entry = std::make_shared<CachedView>();
   entry->json = serde::SerializeViewMetadata(metadata);
@@ -73,19 +75,19 @@ Result<std::shared_ptr<const CachedView>> TableFiles::ReadView(const std::string
 }
 
 Result<std::shared_ptr<const CachedView>> TableFiles::WriteView(
-    iceberg::ViewMetadata metadata, const std::optional<std::string>& previous_location,
+    storage::FileIO& io, iceberg::ViewMetadata metadata, const std::optional<std::string>& previous_location,
     std::string* location) {
   *location = iceberg::NewMetadataFileLocation(metadata, previous_location, NewUuid());
   auto entry = std::make_shared<CachedView>();
   entry->json = serde::SerializeViewMetadata(metadata);
   entry->metadata = std::move(metadata);
   RETURN_IF_ERROR(
-      io_.WriteNew(*location, Gzipped(*location) ? serde::Gzip(entry->json) : entry->json));
+      io.WriteNew(*location, Gzipped(*location) ? serde::Gzip(entry->json) : entry->json));
   return std::shared_ptr<const CachedView>(std::move(entry));
 }
 
-void TableFiles::DeleteQuietly(const std::string& location) {
-  if (auto deleted = io_.Delete(location); !deleted) {
+void TableFiles::DeleteQuietly(storage::FileIO& io, const std::string& location) {
+  if (auto deleted = io.Delete(location); !deleted) {
     log::Warn("could not delete metadata file")
         .With("location", location)
         .With("error", deleted.error().message);

@@ -1,6 +1,8 @@
-// TableFiles: reading and writing Iceberg table and view metadata files through a FileIO, with the
-// parsed table files cached by location (a metadata file is never rewritten). Shared by the
-// services that read or write metadata. Thread-safe.
+// TableFiles: reading and writing Iceberg table and view metadata files through the FileIO of the
+// catalog's warehouse (each call names it), with the parsed table files cached by location (a
+// metadata file is never rewritten; a cached file is still checked to exist through the caller's
+// FileIO, so its credentials decide). Shared by the services that read or write metadata.
+// Thread-safe.
 #pragma once
 
 #include <memory>
@@ -22,30 +24,28 @@ struct CachedView {
 
 class TableFiles {
  public:
-  explicit TableFiles(storage::FileIO& io, size_t cache_bytes = 256u << 20)
-      : io_(io), cache_(cache_bytes) {}
-
-  storage::FileIO& io() { return io_; }
+  explicit TableFiles(size_t cache_bytes = 256u << 20) : cache_(cache_bytes) {}
 
   // Parses (and caches) the metadata file at `location`; gzip files are recognised by name. A
   // cached file is still checked to exist, so a table whose current file was removed from storage
   // reads as broken (kNotFound, "Failed to open input stream for file: …") instead of stale.
-  Result<std::shared_ptr<const CachedMetadata>> Read(const std::string& location);
+  Result<std::shared_ptr<const CachedMetadata>> Read(storage::FileIO& io,
+                                                    const std::string& location);
   // Writes `metadata` as a new file next to `previous_location` (or under the table location),
   // never overwriting; sets `*location`. Errors: FileIO's.
   Result<std::shared_ptr<const CachedMetadata>> Write(
-      iceberg::TableMetadata metadata, const std::optional<std::string>& previous_location,
+      storage::FileIO& io, iceberg::TableMetadata metadata, const std::optional<std::string>& previous_location,
       std::string* location);
   // View metadata files, the same way (not cached: views are small and read rarely).
-  Result<std::shared_ptr<const CachedView>> ReadView(const std::string& location);
+  Result<std::shared_ptr<const CachedView>> ReadView(storage::FileIO& io,
+                                                    const std::string& location);
   Result<std::shared_ptr<const CachedView>> WriteView(
-      iceberg::ViewMetadata metadata, const std::optional<std::string>& previous_location,
+      storage::FileIO& io, iceberg::ViewMetadata metadata, const std::optional<std::string>& previous_location,
       std::string* location);
   // Deletes a file nobody references any more; a failure is only logged.
-  void DeleteQuietly(const std::string& location);
+  void DeleteQuietly(storage::FileIO& io, const std::string& location);
 
  private:
-  storage::FileIO& io_;
   MetadataCache cache_;
 };
 

@@ -52,14 +52,14 @@ void AddSnapshotFiles(storage::FileIO& io, const iceberg::Snapshot& snapshot, bo
 
 }  // namespace
 
-void IcebergService::PurgeTableFiles(const iceberg::TableMetadata& metadata,
+void IcebergService::PurgeTableFiles(storage::FileIO& io, const iceberg::TableMetadata& metadata,
                                      const std::string& metadata_location,
                                      const std::string& base) {
   // As the Java library: data files are deleted only while garbage collection is enabled.
   bool data_files = metadata.Property("gc.enabled", "true") != "false";
   std::set<std::string> files;
   for (const auto& snapshot : metadata.snapshots) {
-    AddSnapshotFiles(files_.io(), snapshot, data_files, &files);
+    AddSnapshotFiles(io, snapshot, data_files, &files);
   }
   for (const auto& statistics : metadata.statistics) files.insert(statistics.statistics_path);
   for (const auto& statistics : metadata.partition_statistics) {
@@ -70,7 +70,7 @@ void IcebergService::PurgeTableFiles(const iceberg::TableMetadata& metadata,
   size_t outside = 0;
   for (const auto& file : files) {
     if (catalog::IsUnder(file, base)) {
-      files_.DeleteQuietly(file);
+      files_.DeleteQuietly(io, file);
     } else {
       ++outside;
     }

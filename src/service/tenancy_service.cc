@@ -6,50 +6,33 @@
 #include "service/audited.h"
 
 namespace pangolin::service {
-namespace {
-
-constexpr std::string_view kSupportedTypes = "local";
-
-std::string StorageType(const catalog::Properties& config) {
-  auto it = config.find("type");
-  return it == config.end() ? "" : it->second;
-}
-
-}  // namespace
-
-Status TenancyService::ValidateWarehouse(const WarehouseInput& input) {
+Result<catalog::Properties> TenancyService::ValidateWarehouse(const WarehouseInput& input) {
   RETURN_IF_ERROR(catalog::ValidateName("warehouse name", input.name));
-  std::string type = StorageType(input.storage_config);
-  if (type != "local") {
-    return Err(ErrorCode::kBadRequest,
-               "Unsupported warehouse storage type '{}': this server supports: {}", type,
-               kSupportedTypes);
+  ASSIGN_OR_RETURN(storage::StorageConfig config, storage_.Canonicalize(input.storage_config));
+  auto root = catalog::NormalizeLocation(config.at("root"));
+  if (!root || (config.at("type") == "local" && !root->starts_with("file:///"))) {
+    return Err(ErrorCode::kBadRequest, "Invalid storage_config.root '{}'", config.at("root"));
   }
-  auto root = input.storage_config.find("root");
-  if (root == input.storage_config.end() || root->second.empty()) {
-    return Err(ErrorCode::kBadRequest,
-               "A local warehouse needs storage_config.root (an absolute path)");
-  }
-  auto normalized = catalog::NormalizeLocation(root->second);
-  if (!normalized || !normalized->starts_with("file:///")) {
-    return Err(ErrorCode::kBadRequest, "storage_config.root must be an absolute path, got '{}'",
-               root->second);
-  }
+  config["root"] = *root;
   // Prove the storage works: a warehouse that cannot be written is refused now, not at first use.
-  std::string probe = *normalized + "/.pangolin-probe-" + NewUuid();
-  if (auto written = file_io_.WriteNew(probe, "probe"); !written) {
-    return Err(ErrorCode::kBadRequest, "Warehouse storage is not writable at '{}': {}", *normalized,
+  ASSIGN_OR_RETURN(std::shared_ptr<storage::FileIO> io, storage_.FileIOFor(config));
+  std::string probe = *root + "/.pangolin-probe-" + NewUuid();
+  if (auto written = io->WriteNew(probe, "probe"); !written) {
+    return Err(ErrorCode::kBadRequest, "Warehouse storage is not writable at '{}': {}", *root,
                written.error().message);
   }
-  return file_io_.Delete(probe);
+  if (auto deleted = io->Delete(probe); !deleted) {
+    return Err(ErrorCode::kBadRequest, "Warehouse storage at '{}' refused a delete: {}", *root,
+               deleted.error().message);
+  }
+  return config;
 }
 
 Result<catalog::Warehouse> TenancyService::CreateWarehouse(const Context& ctx,
                                                            const WarehouseInput& input) {
-  RETURN_IF_ERROR(ValidateWarehouse(input));
-  catalog::Warehouse warehouse{
-      WarehouseId{NewUuid()}, input.name,           ctx.tenant,
-      input.use_sts,          input.storage_config, input.vending_strategy_json};
+  ASSIGN_OR_RETURN(catalog::Properties config, ValidateWarehouse(input));
+  catalog::Warehouse warehouse{WarehouseId{NewUuid()}, input.name,         ctx.tenant,
+                               input.use_sts,          std::move(config), input.vending_strategy_json};
   RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.CreateWarehouse(warehouse); }));
   return warehouse;
 }
@@ -67,9 +50,9 @@ Result<catalog::Warehouse> TenancyService::UpdateWarehouse(const Context& ctx,
                                                            std::string_view name,
                                                            const WarehouseInput& input) {
   ASSIGN_OR_RETURN(catalog::Warehouse current, store_.GetWarehouse(ctx.tenant, name));
-  RETURN_IF_ERROR(ValidateWarehouse(input));
-  catalog::Warehouse updated{current.id,    input.name,           ctx.tenant,
-                             input.use_sts, input.storage_config, input.vending_strategy_json};
+  ASSIGN_OR_RETURN(catalog::Properties config, ValidateWarehouse(input));
+  catalog::Warehouse updated{current.id,    input.name,        ctx.tenant,
+                             input.use_sts, std::move(config), input.vending_strategy_json};
   RETURN_IF_ERROR(
       StoreAudited(store_, ctx, [&] { return store_.UpdateWarehouse(ctx.tenant, name, updated); }));
   return updated;

@@ -8,7 +8,7 @@
 #include "catalog/model.h"
 #include "common/clock.h"
 #include "service/context.h"
-#include "storage/file_io.h"
+#include "storage/warehouse_storage.h"
 #include "store/metadata_store.h"
 
 namespace pangolin::service {
@@ -37,8 +37,8 @@ struct CatalogPatch {
 
 class TenancyService {
  public:
-  TenancyService(store::MetadataStore& store, storage::FileIO& file_io)
-      : store_(store), file_io_(file_io) {}
+  TenancyService(store::MetadataStore& store, storage::WarehouseStorage& storage)
+      : store_(store), storage_(storage) {}
 
   // Validates the storage configuration and proves it works by writing and deleting a probe
   // object. Errors: kBadRequest (invalid config, unsupported type); kAlreadyExists; kIo (probe).
@@ -62,11 +62,13 @@ class TenancyService {
   Status DeleteCatalog(const Context& ctx, std::string_view name);
 
  private:
-  Status ValidateWarehouse(const WarehouseInput& input);
+  // Checks the input and proves the storage works (a probe object written and deleted); returns
+  // the storage_config in canonical keys.
+  Result<catalog::Properties> ValidateWarehouse(const WarehouseInput& input);
   Status ValidateCatalogLocation(const Context& ctx, const catalog::Catalog& catalog);
 
   store::MetadataStore& store_;
-  storage::FileIO& file_io_;
+  storage::WarehouseStorage& storage_;
 };
 
 }  // namespace pangolin::service

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from pangolin_harness import DEFAULT_BINARY, Http, PangolinServer, expect_status, unique_name
+from pangolin_harness import (DEFAULT_BINARY, Http, PangolinServer, S3Service, expect_status,
+                              unique_name)
 from pangolin_harness import login as harness_login
 
 ROOT_PASSWORD = "root-password-for-defects"
 PASSWORD = "password-for-defect-tests"
-SECRET = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
 
 
 def login(server: PangolinServer, username: str, tenant: str | None,
@@ -40,8 +40,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     admin, _ = login(server, "admin", tenant["id"])
     wh = server.root / "wh"
     expect_status(admin.post("/api/v1/warehouses", json={
-        "name": "wh", "storage_config": {"type": "local", "root": str(wh),
-                                         "s3.secret-access-key": SECRET}}), 201)
+        "name": "wh", "storage_config": {"type": "local", "root": str(wh)}}), 201)
     lake = expect_status(admin.post("/api/v1/catalogs", json={
         "name": "lake", "warehouse_name": "wh", "storage_location": f"file://{wh}/lake"}), 201)
     user = expect_status(admin.post("/api/v1/users", json={
@@ -72,15 +71,20 @@ def test_defect_6_catalog_merge_and_tag_routes_are_checked(env: dict) -> None:
         assert r.status_code == 403, (method, path, r.text)
 
 
-def test_defect_10_secrets_are_never_returned(env: dict) -> None:
+def test_defect_10_secrets_are_never_returned(env: dict, s3_service: S3Service) -> None:
     admin, root = env["admin"], env["root"]
-    for http, path in [(admin, "/api/v1/warehouses"), (admin, "/api/v1/warehouses/wh"),
-                       (root, "/api/v1/warehouses"), (admin, "/api/v1/catalogs/lake")]:
+    secret = s3_service.secret_access_key
+    expect_status(admin.post("/api/v1/warehouses", json={
+        "name": "s3wh", "storage_config": s3_service.storage_config("defect-10")}), 201)
+    expect_status(admin.post("/api/v1/catalogs", json={
+        "name": "s3lake", "warehouse_name": "s3wh"}), 201)
+    for http, path in [(admin, "/api/v1/warehouses"), (admin, "/api/v1/warehouses/s3wh"),
+                       (root, "/api/v1/warehouses"), (admin, "/api/v1/catalogs/s3lake")]:
         body = expect_status(http.get(path), 200)
-        assert SECRET not in json.dumps(body), path
-    warehouse = expect_status(admin.get("/api/v1/warehouses/wh"), 200)
+        assert secret not in json.dumps(body), path
+    warehouse = expect_status(admin.get("/api/v1/warehouses/s3wh"), 200)
     assert warehouse["storage_config"]["s3.secret-access-key"] == "****"
-    expect_status(env["reader"].get("/api/v1/warehouses/wh"), 403)
+    expect_status(env["reader"].get("/api/v1/warehouses/s3wh"), 403)
 
 
 def test_defect_16_no_token_or_key_material_is_stored_or_listed(env: dict) -> None:

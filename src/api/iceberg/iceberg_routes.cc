@@ -100,6 +100,14 @@ Status Registrar::Require(const Context& ctx, catalog::Action action, const Cata
   return options_.authorizer->Require(ctx, action, target);
 }
 
+Result<bool> Registrar::Allows(const Context& ctx, catalog::Action action, const CatalogHandle& cat,
+                               const catalog::TableIdentifier& id) {
+  if (options_.authorizer == nullptr || ctx.IsTenantAdmin()) return true;
+  catalog::AccessTarget target{cat.catalog.id.value, id.ns, std::nullopt, {}};
+  ASSIGN_OR_RETURN(target.asset_id, service_.ObjectId(ctx, cat, id));
+  return options_.authorizer->Allows(ctx, action, target);
+}
+
 Response Registrar::RunIdempotent(const Request& request, const Context& ctx, std::string_view key,
                                   const std::function<Response()>& handle) {
   // The same logical request from the same caller: principal, method, path, query and body.

@@ -43,6 +43,10 @@ class Registrar {
   // Requires `action` on `target` in `cat` (for handlers whose objects are in the body).
   Status Require(const Context& ctx, catalog::Action action, const CatalogHandle& cat,
                  const catalog::TableIdentifier& id);
+  // Whether the caller may `action` on `id` in `cat`, checking nothing off (for choosing what to
+  // hand out, such as read-only or read-write credentials).
+  Result<bool> Allows(const Context& ctx, catalog::Action action, const CatalogHandle& cat,
+                      const catalog::TableIdentifier& id);
 
  private:
   Result<CatalogHandle> Resolve(const Context& ctx, const PathParams& params);

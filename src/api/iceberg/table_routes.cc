@@ -9,6 +9,7 @@
 #include "serde/scan_planning.h"
 #include "serde/table_requests.h"
 #include "serde/transaction_request.h"
+#include "storage/warehouse_storage.h"
 
 namespace pangolin::api::iceberg_routes {
 namespace {
@@ -27,10 +28,44 @@ std::string ETagOf(const LoadedTable& table, SnapshotMode mode = SnapshotMode::k
   return MetadataETag(*table.metadata_location, mode == SnapshotMode::kAll ? "all" : "refs");
 }
 
+// Whether the caller asked for credentials with the table (X-Iceberg-Access-Delegation names
+// the modes it accepts, comma-separated; remote signing is not offered).
+bool WantsVendedCredentials(const Request& req) {
+  auto modes = req.Header("x-iceberg-access-delegation");  // names are lower-cased
+  if (!modes) return false;
+  for (const auto& mode : Split(*modes, ",")) {
+    if (Trim(mode) == "vended-credentials") return true;
+  }
+  return false;
+}
+
+// The storage access for `table`, credentials included when `vend`: read-write for callers who
+// may write the table, read-only for the others.
+Result<service::TableAccess> AccessFor(Registrar& r, const Context& ctx, const CatalogHandle& cat,
+                                       const catalog::TableIdentifier& id,
+                                       const LoadedTable& table, bool vend, bool required = false) {
+  std::optional<storage::Access> access;
+  if (vend) {
+    ASSIGN_OR_RETURN(bool write, r.Allows(ctx, catalog::Action::kWrite, cat, id));
+    access = write ? storage::Access::kReadWrite : storage::Access::kRead;
+  }
+  return r.service().StorageAccess(cat, table.metadata->metadata.location, access, required);
+}
+
+std::vector<serde::StorageCredential> Credentials(const service::TableAccess& access) {
+  std::vector<serde::StorageCredential> out;
+  for (const auto& vended : access.credentials) out.push_back({vended.prefix, vended.config});
+  return out;
+}
+
 // LoadTableResult, with the ETag of the version it shows when it has one.
-Response LoadTableResponse(const LoadedTable& table) {
-  Response response =
-      Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json, {}));
+Result<Response> LoadTableResponse(Registrar& r, const Request& req, const Context& ctx,
+                                   const CatalogHandle& cat, const catalog::TableIdentifier& id,
+                                   const LoadedTable& table) {
+  ASSIGN_OR_RETURN(auto access, AccessFor(r, ctx, cat, id, table, WantsVendedCredentials(req)));
+  Response response = Json(serde::LoadTableResultJson(table.metadata_location,
+                                                      table.metadata->json, access.config,
+                                                      Credentials(access)));
   if (table.metadata_location) response.headers.emplace_back("ETag", ETagOf(table));
   return response;
 }
@@ -39,6 +74,15 @@ Response LoadTableResponse(const LoadedTable& table) {
 
 void AddTableRoutes(Registrar& r) {
   IcebergService& s = r.service();
+  r.Add("GET", "/namespaces/{namespace}/tables/{table}/credentials", rules::kReadOnAsset,
+        [&s, &r](const Request&, const Context& ctx, const CatalogHandle& cat,
+                 const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+          ASSIGN_OR_RETURN(auto table, s.LoadTable(ctx, cat, id, SnapshotMode::kRefs));
+          ASSIGN_OR_RETURN(auto access,
+                           AccessFor(r, ctx, cat, id, table, /*vend=*/true, /*required=*/true));
+          return Json(serde::LoadCredentialsResponseJson(Credentials(access)));
+        });
   r.Add("GET", "/namespaces/{namespace}/tables", rules::kListOnNamespace,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
@@ -48,25 +92,28 @@ void AddTableRoutes(Registrar& r) {
           return Json(serde::TablesResponseJson(page.items, page.next_token, paging.paged));
         });
   r.Add("POST", "/namespaces/{namespace}/tables", rules::kCreateOnNamespace,
-        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
-             const PathParams& params) -> Result<Response> {
+        [&s, &r](const Request& req, const Context& ctx, const CatalogHandle& cat,
+                 const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
           ASSIGN_OR_RETURN(auto body, serde::ParseCreateTableRequest(req.body));
           CatalogHandle target = cat;
           RETURN_IF_ERROR(TakeRef(&body.name, &target));
           ASSIGN_OR_RETURN(auto table, s.CreateTable(ctx, target, ns, body));
-          return LoadTableResponse(table);
+          return LoadTableResponse(r, req, ctx, target, {ns, body.name}, table);
         });
   r.Add("GET", "/namespaces/{namespace}/tables/{table}", rules::kReadOnAsset,
-        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
-             const PathParams& params) -> Result<Response> {
+        [&s, &r](const Request& req, const Context& ctx, const CatalogHandle& cat,
+                 const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
           ASSIGN_OR_RETURN(SnapshotMode mode, ParseSnapshotMode(req));
           ASSIGN_OR_RETURN(auto table, s.LoadTable(ctx, cat, id, mode));
           std::string etag = ETagOf(table, mode);
-          if (IfNoneMatchHits(req, etag)) return NotModified(std::move(etag));
-          Response response =
-              Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json, {}));
+          bool vend = WantsVendedCredentials(req);
+          // Vended credentials are new on every load: a 304 would keep the client's old ones.
+          if (!vend && IfNoneMatchHits(req, etag)) return NotModified(std::move(etag));
+          ASSIGN_OR_RETURN(auto access, AccessFor(r, ctx, cat, id, table, vend));
+          Response response = Json(serde::LoadTableResultJson(
+              table.metadata_location, table.metadata->json, access.config, Credentials(access)));
           response.headers.emplace_back("ETag", std::move(etag));
           return response;
         });
@@ -102,15 +149,15 @@ void AddTableRoutes(Registrar& r) {
           return EmptyStatus(204);
         });
   r.Add("POST", "/namespaces/{namespace}/register", rules::kCreateOnNamespace,
-        [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
-             const PathParams& params) -> Result<Response> {
+        [&s, &r](const Request& req, const Context& ctx, const CatalogHandle& cat,
+                 const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto ns, ParseNamespace(Param(params, "namespace")));
           ASSIGN_OR_RETURN(auto body, serde::ParseRegisterRequest(req.body));
           CatalogHandle target = cat;
           RETURN_IF_ERROR(TakeRef(&body.name, &target));
           ASSIGN_OR_RETURN(auto table, s.RegisterTable(ctx, target, {ns, body.name},
                                                        body.metadata_location, body.overwrite));
-          return LoadTableResponse(table);
+          return LoadTableResponse(r, req, ctx, target, {ns, body.name}, table);
         });
   r.Add(
       "POST", "/namespaces/{namespace}/tables/{table}/unregister", rules::kDeleteOnAsset,

@@ -1,0 +1,26 @@
+// Storage access handed to engines with a table: client properties and vended credentials.
+#include "service/iceberg_service.h"
+
+namespace pangolin::service {
+
+Result<TableAccess> IcebergService::StorageAccess(const CatalogHandle& cat,
+                                                  const std::string& table_location,
+                                                  std::optional<storage::Access> vend,
+                                                  bool required) {
+  ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat.catalog));
+  if (!required && binding.config["vending"] == "none") vend.reset();
+  TableAccess access;
+  for (auto& [key, value] : storage_.warehouses().ClientProperties(binding.config)) {
+    access.config[key] = value;
+  }
+  if (vend) {
+    ASSIGN_OR_RETURN(storage::VendedCredentials credentials,
+                     storage_.warehouses().Vend(binding.config, table_location, *vend));
+    // Engines that read only `config` (PyIceberg before storage-credentials) find them there.
+    for (const auto& [key, value] : credentials.config) access.config[key] = value;
+    access.credentials.push_back(std::move(credentials));
+  }
+  return access;
+}
+
+}  // namespace pangolin::service
