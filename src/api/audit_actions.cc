@@ -36,6 +36,8 @@ constexpr std::array kTable = {
     Row{"POST", "/v1/namespaces/{namespace}/tables/{table}/plan", kReadOnly},
     Row{"DELETE", "/v1/namespaces/{namespace}/tables/{table}/plan/{plan-id}", kReadOnly},
     Row{"POST", "/v1/namespaces/{namespace}/tables/{table}/tasks", kReadOnly},
+    // Called for every S3 request an engine makes, like reads of the table: not audited.
+    Row{"POST", "/v1/namespaces/{namespace}/tables/{table}/sign", kReadOnly},
     Row{"POST", "/v1/transactions/commit", Record("commit_table", "table")},
     Row{"POST", "/v1/namespaces/{namespace}/views", Record("create_view", "view")},
     Row{"POST", "/v1/namespaces/{namespace}/views/{view}", Record("update_view", "view")},

@@ -99,6 +99,15 @@ class IcebergService {
   Result<TableAccess> StorageAccess(const CatalogHandle& cat, const std::string& table_location,
                                     std::optional<storage::Access> vend, bool required = false);
 
+  // Whether the catalog's warehouse can sign S3 requests for engines (remote signing).
+  Result<bool> CanSignRequests(const CatalogHandle& cat);
+  // Signs an engine's S3 request for the table `id` once it is shown to stay inside the table's
+  // location and, with kRead, only to read (WarehouseStorage::SignForPrefix).
+  // Errors: those of LoadTable and of SignForPrefix.
+  Result<storage::RemoteSignResult> SignRequest(const Context& ctx, const CatalogHandle& cat,
+                                                const TableIdentifier& id, storage::Access access,
+                                                const storage::RemoteSignRequest& request);
+
   // The stable id of the table or view `id` as of `cat.ref` (what asset grants name), nullopt
   // when there is none. Errors: kNotFound (catalog or reference).
   Result<std::optional<std::string>> ObjectId(const Context& ctx, const CatalogHandle& cat,

@@ -62,6 +62,12 @@ class FaultInjectingStorage final : public storage::WarehouseStorage {
                                           storage::Access) override {
     return Err(ErrorCode::kBadRequest, "no vending in these tests");
   }
+  bool CanSign(const storage::StorageConfig&) override { return false; }
+  Result<storage::RemoteSignResult> SignForPrefix(const storage::StorageConfig&, std::string_view,
+                                                  storage::Access,
+                                                  const storage::RemoteSignRequest&) override {
+    return Err(ErrorCode::kBadRequest, "no signing in these tests");
+  }
 
  private:
   FaultInjectingFileIO& io_;

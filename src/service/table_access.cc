@@ -1,4 +1,5 @@
-// Storage access handed to engines with a table: client properties and vended credentials.
+// Storage access handed to engines with a table: client properties, vended credentials and
+// remotely signed requests.
 #include "service/iceberg_service.h"
 
 namespace pangolin::service {
@@ -21,6 +22,20 @@ Result<TableAccess> IcebergService::StorageAccess(const CatalogHandle& cat,
     access.credentials.push_back(std::move(credentials));
   }
   return access;
+}
+
+Result<bool> IcebergService::CanSignRequests(const CatalogHandle& cat) {
+  ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat.catalog));
+  return storage_.warehouses().CanSign(binding.config);
+}
+
+Result<storage::RemoteSignResult> IcebergService::SignRequest(
+    const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id,
+    storage::Access access, const storage::RemoteSignRequest& request) {
+  ASSIGN_OR_RETURN(LoadedTable table, LoadTable(ctx, cat, id, SnapshotMode::kRefs));
+  ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat.catalog));
+  return storage_.warehouses().SignForPrefix(binding.config, table.metadata->metadata.location,
+                                             access, request);
 }
 
 }  // namespace pangolin::service

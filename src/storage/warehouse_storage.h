@@ -1,7 +1,8 @@
 // WarehouseStorage: what the services need of a warehouse's object store, whatever its kind
 // (local, s3, azure, gcs): its configuration checked and put in canonical keys, a FileIO that
-// uses the warehouse's own credentials, the properties an engine needs to reach the store, and
-// short-lived credentials limited to one location prefix. Configurations are warehouses'
+// uses the warehouse's own credentials, the properties an engine needs to reach the store,
+// short-lived credentials limited to one location prefix, and S3 requests signed for an engine
+// (remote signing) when they stay inside one. Configurations are warehouses'
 // `storage_config` maps, secrets in clear (the caller decrypts them); nothing here stores them.
 //
 // Thread-safety: every method may be called concurrently.
@@ -13,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "storage/file_io.h"
@@ -30,6 +32,22 @@ struct VendedCredentials {
   // adls.sas-token.<account host>; gcs.oauth2.token, … with the client properties beside them.
   std::map<std::string, std::string> config;
   std::optional<int64_t> expires_at_ms;  // nullopt: they do not expire (static keys)
+};
+
+// Header name -> values, as the Iceberg REST remote-signing protocol carries them.
+using HeaderValues = std::map<std::string, std::vector<std::string>>;
+
+// An S3 request an engine asks the catalog to sign (Iceberg REST RemoteSignRequest).
+struct RemoteSignRequest {
+  std::string method;
+  std::string uri;  // absolute, percent-encoded as it will be sent
+  HeaderValues headers;
+  std::string body;  // only for requests whose body decides what they touch (DeleteObjects)
+};
+
+struct RemoteSignResult {
+  std::string uri;
+  HeaderValues headers;  // every header to send, Authorization included
 };
 
 class WarehouseStorage {
@@ -58,6 +76,18 @@ class WarehouseStorage {
   // kUnavailable, kIo (the cloud refused or failed).
   virtual Result<VendedCredentials> Vend(const StorageConfig& config, std::string_view prefix,
                                          Access access) = 0;
+
+  // Whether SignForPrefix can sign for this warehouse (S3 with keys).
+  virtual bool CanSign(const StorageConfig& config) = 0;
+  // Signs `request` with the warehouse's keys once it is shown to touch only objects under
+  // `prefix` (a directory location), listings included, and, with kRead, only to read: GET and
+  // HEAD of objects and listings; with kReadWrite also PUT, multipart uploads, DELETE and
+  // DeleteObjects whose every key is inside. The host must be the warehouse's endpoint (path
+  // style) or its bucket under it (virtual-hosted). Errors: kBadRequest (a warehouse that cannot
+  // sign; a malformed request); kForbidden (anything outside what is allowed).
+  virtual Result<RemoteSignResult> SignForPrefix(const StorageConfig& config,
+                                                 std::string_view prefix, Access access,
+                                                 const RemoteSignRequest& request) = 0;
 };
 
 }  // namespace pangolin::storage

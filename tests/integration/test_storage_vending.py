@@ -136,3 +136,64 @@ def test_a_warehouse_without_vending_hands_out_no_credentials(env: dict,
     refused = admin.get("/v1/plain/namespaces/n/tables/t/credentials")
     assert refused.status_code == 400, refused.text
     assert "does not vend credentials" in refused.json()["error"]["message"]
+
+
+def test_pyiceberg_works_through_remote_signing(env: dict, s3_service: S3Service) -> None:
+    """PyIceberg with no credentials at all: every S3 request it makes is signed by the catalog."""
+    token = env["admin"].session.headers["Authorization"].removeprefix("Bearer ")
+    catalog = load_catalog("signed", type="rest", uri=env["server"].base_url + "/",
+                           warehouse="lake", token=token,
+                           **{"header.X-Iceberg-Access-Delegation": "remote-signing",
+                              "py-io-impl": "pyiceberg.io.fsspec.FsspecFileIO"})
+    catalog.create_namespace("signed")
+    data = pa.table({"id": pa.array([7, 8], pa.int64())})
+    table = catalog.create_table("signed.events", schema=data.schema)
+    assert table.io.properties["s3.signer.endpoint"] == "v1/lake/namespaces/signed/tables/events/sign"
+    assert "s3.access-key-id" not in table.io.properties
+    table.append(data)
+    assert catalog.load_table("signed.events").scan().to_arrow().to_pylist() == data.to_pylist()
+
+
+def sign(http, table: str, method: str, uri: str, body: str | None = None):
+    request = {"region": "us-east-1", "uri": uri, "method": method,
+               "headers": {"x-amz-content-sha256": ["UNSIGNED-PAYLOAD"]}}
+    if body is not None:
+        request["body"] = body
+    return http.post(f"/v1/lake/namespaces/scoped/tables/{table}/sign", json=request)
+
+
+def test_the_signer_signs_only_inside_the_table_and_reads_for_readers(
+        env: dict, s3_service: S3Service) -> None:
+    admin, reader = env["admin"], env["reader"]
+    if admin.get("/v1/lake/namespaces/scoped").status_code == 404:
+        expect_status(admin.post("/v1/lake/namespaces", json={"namespace": ["scoped"]}), 200)
+    schema = {"type": "struct", "fields": []}
+    created = admin.post("/v1/lake/namespaces/scoped/tables", json={"name": "s", "schema": schema})
+    assert created.status_code in (200, 409), created.text
+    location = expect_status(admin.get("/v1/lake/namespaces/scoped/tables/s"),
+                             200)["metadata"]["location"]
+    key = location.removeprefix(f"s3://{s3_service.bucket}/")
+    inside = f"{s3_service.endpoint}/{s3_service.bucket}/{key}/data/f.parquet"
+    signed = expect_status(sign(admin, "s", "PUT", inside), 200)
+    assert signed["uri"] == inside
+    assert signed["headers"]["authorization"][0].startswith("AWS4-HMAC-SHA256 Credential=")
+    expect_status(sign(reader, "s", "GET", inside), 200)
+    listing = (f"{s3_service.endpoint}/{s3_service.bucket}?list-type=2&prefix="
+               f"{key.replace('/', '%2F')}%2Fdata%2F")
+    expect_status(sign(reader, "s", "GET", listing), 200)
+    for who, method, uri, body in [
+        (reader, "PUT", inside, None),  # a reader may not write
+        (reader, "DELETE", inside, None),
+        (admin, "GET", f"{s3_service.endpoint}/{s3_service.bucket}/{key}2/x", None),  # sibling
+        (admin, "GET", f"{s3_service.endpoint}/{s3_service.bucket}/{key}/../other/x", None),
+        (admin, "GET", f"{s3_service.endpoint}/other-bucket/{key}/x", None),
+        (admin, "GET", f"http://evil.example/{s3_service.bucket}/{key}/x", None),
+        (admin, "GET", f"{s3_service.endpoint}/{s3_service.bucket}?list-type=2&prefix=", None),
+        (admin, "POST", f"{s3_service.endpoint}/{s3_service.bucket}?delete",
+         f"<Delete><Object><Key>{key}/a</Key></Object><Object><Key>elsewhere/b</Key></Object>"
+         "</Delete>"),
+    ]:
+        refused = sign(who, "s", method, uri, body)
+        assert refused.status_code == 403, (method, uri, refused.text)
+    bad = admin.post("/v1/lake/namespaces/scoped/tables/s/sign", json={"uri": inside})
+    assert bad.status_code == 400, bad.text

@@ -165,6 +165,7 @@ void RegisterIcebergRoutes(ApiRouter& router, service::IcebergService& service,
   auto registrar = std::make_shared<Registrar>(router, service, std::move(options));
   AddNamespaceRoutes(*registrar);
   AddTableRoutes(*registrar);
+  AddStorageAccessRoutes(*registrar);
   AddViewRoutes(*registrar);
   // The config route lists exactly the endpoints registered above.
   router.Add(

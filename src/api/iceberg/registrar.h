@@ -67,6 +67,7 @@ class Registrar {
 // Route groups, each in its own file.
 void AddNamespaceRoutes(Registrar& r);
 void AddTableRoutes(Registrar& r);
+void AddStorageAccessRoutes(Registrar& r);
 void AddViewRoutes(Registrar& r);
 
 // --- Helpers shared by the route groups ---

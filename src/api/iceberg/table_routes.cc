@@ -3,13 +3,13 @@
 #include "api/iceberg/etag.h"
 #include "api/iceberg/registrar.h"
 #include "api/iceberg/request_parsing.h"
+#include "api/iceberg/storage_access.h"
 #include "common/strings.h"
 #include "serde/metrics_report.h"
 #include "serde/rest_catalog.h"
 #include "serde/scan_planning.h"
 #include "serde/table_requests.h"
 #include "serde/transaction_request.h"
-#include "storage/warehouse_storage.h"
 
 namespace pangolin::api::iceberg_routes {
 namespace {
@@ -28,41 +28,11 @@ std::string ETagOf(const LoadedTable& table, SnapshotMode mode = SnapshotMode::k
   return MetadataETag(*table.metadata_location, mode == SnapshotMode::kAll ? "all" : "refs");
 }
 
-// Whether the caller asked for credentials with the table (X-Iceberg-Access-Delegation names
-// the modes it accepts, comma-separated; remote signing is not offered).
-bool WantsVendedCredentials(const Request& req) {
-  auto modes = req.Header("x-iceberg-access-delegation");  // names are lower-cased
-  if (!modes) return false;
-  for (const auto& mode : Split(*modes, ",")) {
-    if (Trim(mode) == "vended-credentials") return true;
-  }
-  return false;
-}
-
-// The storage access for `table`, credentials included when `vend`: read-write for callers who
-// may write the table, read-only for the others.
-Result<service::TableAccess> AccessFor(Registrar& r, const Context& ctx, const CatalogHandle& cat,
-                                       const catalog::TableIdentifier& id,
-                                       const LoadedTable& table, bool vend, bool required = false) {
-  std::optional<storage::Access> access;
-  if (vend) {
-    ASSIGN_OR_RETURN(bool write, r.Allows(ctx, catalog::Action::kWrite, cat, id));
-    access = write ? storage::Access::kReadWrite : storage::Access::kRead;
-  }
-  return r.service().StorageAccess(cat, table.metadata->metadata.location, access, required);
-}
-
-std::vector<serde::StorageCredential> Credentials(const service::TableAccess& access) {
-  std::vector<serde::StorageCredential> out;
-  for (const auto& vended : access.credentials) out.push_back({vended.prefix, vended.config});
-  return out;
-}
-
 // LoadTableResult, with the ETag of the version it shows when it has one.
 Result<Response> LoadTableResponse(Registrar& r, const Request& req, const Context& ctx,
                                    const CatalogHandle& cat, const catalog::TableIdentifier& id,
                                    const LoadedTable& table) {
-  ASSIGN_OR_RETURN(auto access, AccessFor(r, ctx, cat, id, table, WantsVendedCredentials(req)));
+  ASSIGN_OR_RETURN(auto access, AccessFor(r, req, ctx, cat, id, table));
   Response response = Json(serde::LoadTableResultJson(table.metadata_location,
                                                       table.metadata->json, access.config,
                                                       Credentials(access)));
@@ -74,15 +44,6 @@ Result<Response> LoadTableResponse(Registrar& r, const Request& req, const Conte
 
 void AddTableRoutes(Registrar& r) {
   IcebergService& s = r.service();
-  r.Add("GET", "/namespaces/{namespace}/tables/{table}/credentials", rules::kReadOnAsset,
-        [&s, &r](const Request&, const Context& ctx, const CatalogHandle& cat,
-                 const PathParams& params) -> Result<Response> {
-          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
-          ASSIGN_OR_RETURN(auto table, s.LoadTable(ctx, cat, id, SnapshotMode::kRefs));
-          ASSIGN_OR_RETURN(auto access,
-                           AccessFor(r, ctx, cat, id, table, /*vend=*/true, /*required=*/true));
-          return Json(serde::LoadCredentialsResponseJson(Credentials(access)));
-        });
   r.Add("GET", "/namespaces/{namespace}/tables", rules::kListOnNamespace,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
              const PathParams& params) -> Result<Response> {
@@ -108,10 +69,11 @@ void AddTableRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(SnapshotMode mode, ParseSnapshotMode(req));
           ASSIGN_OR_RETURN(auto table, s.LoadTable(ctx, cat, id, mode));
           std::string etag = ETagOf(table, mode);
-          bool vend = WantsVendedCredentials(req);
           // Vended credentials are new on every load: a 304 would keep the client's old ones.
-          if (!vend && IfNoneMatchHits(req, etag)) return NotModified(std::move(etag));
-          ASSIGN_OR_RETURN(auto access, AccessFor(r, ctx, cat, id, table, vend));
+          if (!WantsDelegation(req, kVendedCredentials) && IfNoneMatchHits(req, etag)) {
+            return NotModified(std::move(etag));
+          }
+          ASSIGN_OR_RETURN(auto access, AccessFor(r, req, ctx, cat, id, table));
           Response response = Json(serde::LoadTableResultJson(
               table.metadata_location, table.metadata->json, access.config, Credentials(access)));
           response.headers.emplace_back("ETag", std::move(etag));

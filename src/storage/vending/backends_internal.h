@@ -32,6 +32,11 @@ Result<VendedCredentials> VendGcs(const StorageConfig& config, const Backend& ba
                                   net::HttpClient& client, std::string_view prefix, Access access,
                                   const Clock& clock);
 
+// See WarehouseStorage::SignForPrefix; `config` is an S3 warehouse's with keys.
+Result<RemoteSignResult> SignS3ForPrefix(const StorageConfig& config, std::string_view prefix,
+                                         Access access, const RemoteSignRequest& request,
+                                         const Clock& clock);
+
 // The properties engines need to reach the store (see WarehouseStorage::ClientProperties).
 std::map<std::string, std::string> ClientPropertiesOf(const StorageConfig& config);
 

@@ -64,6 +64,23 @@ class CloudWarehouseStorage : public WarehouseStorage {
     return vending::VendGcs(config, backend, *client_, prefix, access, clock_);
   }
 
+  bool CanSign(const StorageConfig& config) override {
+    return Get(config, vending::kType) == "s3" && !Get(config, vending::kS3AccessKeyId).empty();
+  }
+
+  Result<RemoteSignResult> SignForPrefix(const StorageConfig& config, std::string_view prefix,
+                                         Access access,
+                                         const RemoteSignRequest& request) override {
+    if (!CanSign(config)) {
+      return Err(ErrorCode::kBadRequest,
+                 "This warehouse cannot sign requests (only S3 warehouses with keys can)");
+    }
+    if (!Inside(prefix, Get(config, vending::kRoot))) {
+      return Err(ErrorCode::kBadRequest, "Location {} is outside the warehouse root", prefix);
+    }
+    return vending::SignS3ForPrefix(config, prefix, access, request, clock_);
+  }
+
  private:
   Result<Backend> BackendFor(const StorageConfig& config) {
     std::string key = Fingerprint(config);
