@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from pangolin_harness import (DEFAULT_BINARY, FERRETDB_SCRIPT, MINIO_SCRIPT, POSTGRES_SCRIPT,
-                              Http, PangolinServer, PostgresServer, S3Service, create_catalog,
-                              create_warehouse)
+from pangolin_harness import (AZURITE_SCRIPT, DEFAULT_BINARY, FAKE_GCS_SCRIPT, FERRETDB_SCRIPT,
+                              MINIO_SCRIPT, POSTGRES_SCRIPT, Http, PangolinServer, PostgresServer,
+                              S3Service, create_catalog, create_warehouse)
 
 # Whole-session deadline: a hung request must fail the run, not stall it. The server is tied
 # to this process (parent-death signal), so it goes down with it.
@@ -179,3 +179,29 @@ def s3_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Service]:
         pytest.fail(f"could not start MinIO: {started.stderr.strip()}", pytrace=False)
     yield S3Service(started.stdout.strip())
     subprocess.run([str(MINIO_SCRIPT), "stop", str(data)], check=False)
+
+
+def emulator(variable: str, script: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The endpoint in `variable`, as `make test` sets it, else a server `script` starts here."""
+    if os.environ.get(variable):
+        yield os.environ[variable]
+        return
+    data = tmp_path_factory.mktemp(script.stem)
+    started = subprocess.run([str(script), "start", str(data)], capture_output=True, text=True)
+    if started.returncode != 0:
+        pytest.fail(f"could not start {script.name}: {started.stderr.strip()}", pytrace=False)
+    yield started.stdout.strip()
+    subprocess.run([str(script), "stop", str(data)], check=False)
+
+
+@pytest.fixture(scope="session")
+def azurite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Azurite's Blob endpoint (PANGOLIN_TEST_AZURE_ENDPOINT or scripts/services/azurite.sh)."""
+    yield from emulator("PANGOLIN_TEST_AZURE_ENDPOINT", AZURITE_SCRIPT, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def fake_gcs_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """fake-gcs-server's endpoint (PANGOLIN_TEST_GCS_ENDPOINT or scripts/services/fake_gcs.sh),
+    with its bucket "warehouse"."""
+    yield from emulator("PANGOLIN_TEST_GCS_ENDPOINT", FAKE_GCS_SCRIPT, tmp_path_factory)

@@ -295,6 +295,32 @@ def simple_schema() -> dict:
 POSTGRES_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "postgres.sh"
 FERRETDB_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "ferretdb.sh"
 MINIO_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "minio.sh"
+AZURITE_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "azurite.sh"
+FAKE_GCS_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "fake_gcs.sh"
+# Azurite's one account, with the key Microsoft publishes for the emulator.
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = ("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeks"
+               "oGMGw==")
+
+
+def create_azure_container(endpoint: str, container: str) -> None:
+    """Creates `container` on Azurite at `endpoint` (PUT ?restype=container with Shared Key)."""
+    import base64
+    import email.utils
+    import hashlib
+    import hmac
+    headers = {"x-ms-date": email.utils.formatdate(usegmt=True), "x-ms-version": "2023-11-03",
+               "Content-Length": "0"}
+    canonical = "".join(f"{k}:{v}\n" for k, v in sorted(headers.items()) if k.startswith("x-ms-"))
+    resource = f"/{AZURITE_ACCOUNT}/{AZURITE_ACCOUNT}/{container}\nrestype:container"
+    string_to_sign = "PUT\n" + "\n" * 11 + canonical + resource
+    signature = base64.b64encode(hmac.new(base64.b64decode(AZURITE_KEY), string_to_sign.encode(),
+                                          hashlib.sha256).digest()).decode()
+    headers["Authorization"] = f"SharedKey {AZURITE_ACCOUNT}:{signature}"
+    answer = requests.put(f"{endpoint}/{container}?restype=container", headers=headers,
+                          timeout=10)
+    if answer.status_code not in (201, 409):
+        raise AssertionError(f"cannot create container {container}: {answer.text}")
 
 
 @dataclass

@@ -118,7 +118,7 @@ Result<std::string> DirectoryScopedSas(std::string_view account,
                                        std::string_view account_key_base64,
                                        std::string_view container, std::string_view directory_path,
                                        bool write, std::chrono::system_clock::time_point expiry,
-                                       bool hierarchical_namespace) {
+                                       bool hierarchical_namespace, bool allow_http) {
   SasScope scope = DirectoryScope(directory_path, write, hierarchical_namespace);
   ServiceSasOptions options;
   options.account = std::string(account);
@@ -128,6 +128,7 @@ Result<std::string> DirectoryScopedSas(std::string_view account,
   options.permissions = scope.permissions;
   options.expiry = expiry;
   options.directory_depth = scope.directory_depth;
+  if (allow_http) options.protocol = "https,http";
   return ServiceSas(options, account_key_base64);
 }
 

@@ -72,12 +72,12 @@ Result<std::string> ServiceSas(const ServiceSasOptions& options,
                                std::string_view account_key_base64);
 
 // A SAS for `directory_path` of `container` (see the scope rules above): read and list, plus
-// add, create, write and delete when `write`; HTTPS only; valid until `expiry`. Errors: as
-// ServiceSas.
+// add, create, write and delete when `write`; HTTPS only unless `allow_http` (an emulator's
+// plain-HTTP endpoint); valid until `expiry`. Errors: as ServiceSas.
 Result<std::string> DirectoryScopedSas(std::string_view account,
                                        std::string_view account_key_base64,
                                        std::string_view container, std::string_view directory_path,
                                        bool write, std::chrono::system_clock::time_point expiry,
-                                       bool hierarchical_namespace);
+                                       bool hierarchical_namespace, bool allow_http = false);
 
 }  // namespace pangolin::storage::azure
