@@ -28,6 +28,56 @@ bool IsSecretKey(std::string_view key) {
          EndsWith(lower, "access_key_id");
 }
 
+Result<catalog::Properties> VendingStrategyConfig(std::string_view strategy_json) {
+  ASSIGN_OR_RETURN(json::value strategy, ParseJson(strategy_json));
+  std::string variant;
+  const json::object* fields = nullptr;
+  if (strategy.is_string()) {
+    variant = std::string(strategy.as_string());
+  } else if (strategy.is_object() && strategy.as_object().size() == 1) {
+    const auto& [name, body] = *strategy.as_object().begin();
+    variant = std::string(name);
+    if (body.is_object()) fields = &body.as_object();
+  } else {
+    return Err(ErrorCode::kBadRequest, "Invalid vending_strategy: expected a variant");
+  }
+  struct Mapping {
+    const char* variant;
+    const char* vending;
+    std::vector<std::pair<const char*, const char*>> fields;  // strategy field → config key
+  };
+  static const std::vector<Mapping> kMappings = {
+      {"None", "none", {}},
+      {"AwsSts", "aws-sts", {{"role_arn", "s3.role-arn"}, {"external_id", "s3.external-id"}}},
+      {"AwsStatic", "aws-static",
+       {{"access_key_id", "s3.access-key-id"}, {"secret_access_key", "s3.secret-access-key"}}},
+      {"AzureSas", "azure-sas",
+       {{"account_name", "adls.account-name"}, {"account_key", "adls.account-key"}}},
+      {"AzureStatic", "azure-sas",
+       {{"account_name", "adls.account-name"}, {"account_key", "adls.account-key"}}},
+      {"GcpDownscoped", "gcs-downscoped", {}},
+      {"GcpStatic", "gcs-downscoped", {}},
+  };
+  for (const Mapping& mapping : kMappings) {
+    if (variant != mapping.variant) continue;
+    catalog::Properties config{{"vending", mapping.vending}};
+    for (const auto& [field, key] : mapping.fields) {
+      if (!fields) break;
+      const json::value* value = Find(*fields, field);
+      if (value == nullptr || value->is_null()) continue;
+      if (!value->is_string()) {
+        return Err(ErrorCode::kBadRequest, "Invalid vending_strategy.{}.{}: expected a string",
+                   variant, field);
+      }
+      if (!value->as_string().empty()) config[key] = std::string(value->as_string());
+    }
+    return config;
+  }
+  return Err(ErrorCode::kBadRequest,
+             "Unknown vending_strategy '{}' (None, AwsSts, AwsStatic, AzureSas, GcpDownscoped)",
+             variant);
+}
+
 Result<WarehouseBody> ParseWarehouseRequest(std::string_view text, bool name_required) {
   ASSIGN_OR_RETURN(json::object object, ParseObject(text, "warehouse request"));
   RETURN_IF_ERROR(

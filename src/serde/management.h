@@ -35,6 +35,16 @@ Result<CatalogBody> ParseCatalogRequest(std::string_view json);
 std::string CatalogJson(const catalog::Catalog& catalog);
 std::string CatalogListJson(const std::vector<catalog::Catalog>& catalogs);
 
+// The storage_config entries a warehouse's `vending_strategy` (the reference's externally tagged
+// VendingStrategy) stands for: "None" → vending none; AwsSts{role_arn, external_id?} → aws-sts
+// with s3.role-arn and s3.external-id; AwsStatic{access_key_id?, secret_access_key?} → aws-static
+// with those keys; AzureSas{account_name?, account_key?} → azure-sas with the adls keys;
+// GcpDownscoped → gcs-downscoped (the service account comes from storage_config). What the
+// reference's SDK sends is accepted too: AzureStatic and GcpStatic become the scoped methods
+// (azure-sas, gcs-downscoped), since account keys are never vended. Empty fields are left out.
+// Errors: kBadRequest (an unknown variant, or fields that are not strings).
+Result<catalog::Properties> VendingStrategyConfig(std::string_view strategy_json);
+
 // True for storage_config keys that hold secrets (keys, passwords, tokens, SAS, private keys).
 bool IsSecretKey(std::string_view key);
 

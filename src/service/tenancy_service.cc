@@ -3,12 +3,29 @@
 
 #include "catalog/locations.h"
 #include "common/ids.h"
+#include "serde/management.h"
 #include "service/audited.h"
 
 namespace pangolin::service {
 Result<catalog::Properties> TenancyService::ValidateWarehouse(const WarehouseInput& input) {
   RETURN_IF_ERROR(catalog::ValidateName("warehouse name", input.name));
-  ASSIGN_OR_RETURN(storage::StorageConfig config, storage_.Canonicalize(input.storage_config));
+  storage::StorageConfig given = input.storage_config;
+  // The reference's ways of saying how to vend: use_sts, and the vending_strategy variants.
+  if (!input.vending_strategy_json.empty()) {
+    ASSIGN_OR_RETURN(catalog::Properties implied,
+                     serde::VendingStrategyConfig(input.vending_strategy_json));
+    for (const auto& [key, value] : implied) {
+      auto [it, added] = given.emplace(key, value);
+      if (!added && it->second != value) {
+        return Err(ErrorCode::kBadRequest,
+                   "vending_strategy says {} is '{}' but storage_config says '{}'", key, value,
+                   it->second);
+      }
+    }
+  } else if (input.use_sts) {
+    given.emplace("vending", "aws-sts");
+  }
+  ASSIGN_OR_RETURN(storage::StorageConfig config, storage_.Canonicalize(given));
   auto root = catalog::NormalizeLocation(config.at("root"));
   if (!root || (config.at("type") == "local" && !root->starts_with("file:///"))) {
     return Err(ErrorCode::kBadRequest, "Invalid storage_config.root '{}'", config.at("root"));

@@ -197,3 +197,37 @@ def test_the_signer_signs_only_inside_the_table_and_reads_for_readers(
         assert refused.status_code == 403, (method, uri, refused.text)
     bad = admin.post("/v1/lake/namespaces/scoped/tables/s/sign", json={"uri": inside})
     assert bad.status_code == 400, bad.text
+
+
+def test_the_references_vending_strategies_are_understood(env: dict,
+                                                          s3_service: S3Service) -> None:
+    admin = env["admin"]
+    expect_status(admin.post("/api/v1/warehouses", json={
+        "name": "sts-by-strategy", "storage_config": s3_service.storage_config(unique_name("st")),
+        "vending_strategy": {"AwsSts": {"role_arn": "arn:aws:iam::000000000000:role/lake"}}}),
+        201)
+    stored = expect_status(admin.get("/api/v1/warehouses/sts-by-strategy"), 200)
+    assert stored["storage_config"]["vending"] == "aws-sts"
+    assert stored["vending_strategy"] == {"AwsSts": {}}  # the variant only: fields may be secret
+    expect_status(admin.post("/api/v1/catalogs", json={
+        "name": "by-strategy", "warehouse_name": "sts-by-strategy"}), 201)
+    expect_status(admin.post("/v1/by-strategy/namespaces", json={"namespace": ["n"]}), 200)
+    created = expect_status(admin.post("/v1/by-strategy/namespaces/n/tables", json={
+        "name": "t", "schema": {"type": "struct", "fields": []}}, headers=DELEGATION), 200)
+    assert created["storage-credentials"][0]["config"]["s3.session-token"]
+    # use_sts, as older clients send it, means the same.
+    expect_status(admin.post("/api/v1/warehouses", json={
+        "name": "sts-by-flag", "use_sts": True,
+        "storage_config": s3_service.storage_config(unique_name("st"))}), 201)
+    assert expect_status(admin.get("/api/v1/warehouses/sts-by-flag"),
+                         200)["storage_config"]["vending"] == "aws-sts"
+    for strategy, message in [({"Teleport": {}}, "Unknown vending_strategy"),
+                              ({"AwsSts": {"role_arn": 7}}, "expected a string")]:
+        refused = admin.post("/api/v1/warehouses", json={
+            "name": unique_name("bad"), "storage_config": s3_service.storage_config("x"),
+            "vending_strategy": strategy})
+        assert refused.status_code == 400 and message in refused.text, refused.text
+    conflicting = admin.post("/api/v1/warehouses", json={
+        "name": unique_name("bad"), "vending_strategy": "None",
+        "storage_config": s3_service.storage_config("x", vending="aws-sts")})
+    assert conflicting.status_code == 400 and "vending_strategy says" in conflicting.text
