@@ -37,5 +37,7 @@ std::string CatalogListJson(const std::vector<catalog::Catalog>& catalogs);
 
 // True for storage_config keys that hold secrets (keys, passwords, tokens, SAS, private keys).
 bool IsSecretKey(std::string_view key);
+// What reads show in place of a secret's value. Sent back in an update, it keeps the stored value.
+inline constexpr std::string_view kRedactedSecret = "****";
 
 }  // namespace pangolin::serde

@@ -45,11 +45,13 @@ Status TenancyService::ValidateWarehouse(const WarehouseInput& input) {
 }
 
 Result<catalog::Warehouse> TenancyService::CreateWarehouse(const Context& ctx,
-                                                           const WarehouseInput& input) {
+                                                           const WarehouseInput& request) {
+  ASSIGN_OR_RETURN(WarehouseInput input, WithStoredSecrets(request, catalog::Warehouse{}));
+  // Sealed before the probe: a secret that cannot be stored fails the request before any I/O.
+  ASSIGN_OR_RETURN(catalog::Warehouse warehouse,
+                   SealSecrets({WarehouseId{NewUuid()}, input.name, ctx.tenant, input.use_sts,
+                                input.storage_config, input.vending_strategy_json}));
   RETURN_IF_ERROR(ValidateWarehouse(input));
-  catalog::Warehouse warehouse{
-      WarehouseId{NewUuid()}, input.name,           ctx.tenant,
-      input.use_sts,          input.storage_config, input.vending_strategy_json};
   RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.CreateWarehouse(warehouse); }));
   return warehouse;
 }
@@ -65,11 +67,14 @@ Result<store::Page<catalog::Warehouse>> TenancyService::ListWarehouses(
 
 Result<catalog::Warehouse> TenancyService::UpdateWarehouse(const Context& ctx,
                                                            std::string_view name,
-                                                           const WarehouseInput& input) {
+                                                           const WarehouseInput& request) {
   ASSIGN_OR_RETURN(catalog::Warehouse current, store_.GetWarehouse(ctx.tenant, name));
+  ASSIGN_OR_RETURN(catalog::Warehouse opened, OpenSecrets(current));
+  ASSIGN_OR_RETURN(WarehouseInput input, WithStoredSecrets(request, opened));
+  ASSIGN_OR_RETURN(catalog::Warehouse updated,
+                   SealSecrets({current.id, input.name, ctx.tenant, input.use_sts,
+                                input.storage_config, input.vending_strategy_json}));
   RETURN_IF_ERROR(ValidateWarehouse(input));
-  catalog::Warehouse updated{current.id,    input.name,           ctx.tenant,
-                             input.use_sts, input.storage_config, input.vending_strategy_json};
   RETURN_IF_ERROR(
       StoreAudited(store_, ctx, [&] { return store_.UpdateWarehouse(ctx.tenant, name, updated); }));
   return updated;
