@@ -294,6 +294,8 @@ def simple_schema() -> dict:
 
 POSTGRES_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "postgres.sh"
 FERRETDB_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "ferretdb.sh"
+# A key for encrypting stored secrets (PANGOLIN_SECRETS_KEY), for tests whose warehouses hold them.
+TEST_SECRETS_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 MINIO_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "minio.sh"
 AZURITE_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "azurite.sh"
 FAKE_GCS_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "services" / "fake_gcs.sh"

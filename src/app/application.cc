@@ -9,6 +9,8 @@
 
 #include "api/api.h"
 #include "api/audit_actions.h"
+#include "app/secrets.h"
+#include "auth/secret_cipher.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/metrics.h"
@@ -162,11 +164,25 @@ int RunServer(const Config& config) {
       storage::MakeWarehouseStorage(http_client);
   Metrics metrics;
   std::atomic<api::ServerState> state{api::ServerState::kStarting};
+  std::optional<auth::SecretCipher> cipher;
+  if (!config.secrets_key.empty()) {
+    auto made = auth::SecretCipher::Make(config.secrets_key, config.secrets_previous_keys);
+    if (!made) {
+      log::Error("cannot set up encryption at rest").With("error", made.error().message);
+      return 1;
+    }
+    cipher = std::move(*made);
+  }
+  const auth::SecretCipher* secrets_cipher = cipher ? &*cipher : nullptr;
   service::TableFiles table_files;
-  service::TenancyService tenancy(**store, *warehouse_storage);
+  // Warehouse secrets are stored unencrypted only in development mode without a key.
+  service::TenancyService tenancy(
+      **store, *warehouse_storage,
+      service::StoredSecrets({.cipher = secrets_cipher, .allow_plaintext = config.no_auth}));
+  // Catalogs reach their warehouse's store with its secrets in clear.
   service::CatalogStorage catalog_storage(
-      [&store](const TenantId& tenant, std::string_view name) {
-        return (*store)->GetWarehouse(tenant, name);
+      [&tenancy](const TenantId& tenant, std::string_view name) {
+        return tenancy.GetWarehouseWithSecrets(tenant, name);
       },
       *warehouse_storage);
   service::Authorizer authorizer(**store);
@@ -181,8 +197,15 @@ int RunServer(const Config& config) {
   auth_options.issuer = config.jwt_issuer;
   auth_options.audience = config.jwt_audience;
   auth_options.session_ttl = config.session_ttl;
+  auth_options.secrets_cipher = secrets_cipher;
   service::AuthService auth(**store, SystemClock(), auth_options);
+  if (config.reencrypt_secrets) return ReencryptSecrets(config, tenancy, auth);
   if (!config.print_routes) {
+    if (auto checked = CheckStoredSecrets(config, tenancy, auth); !checked) {
+      log::Error("cannot start: stored secrets are unreadable")
+          .With("error", checked.error().message);
+      return 1;
+    }
     auto bootstrapped = auth.Bootstrap(config.root_user, config.root_password);
     if (!bootstrapped) {
       log::Error("cannot set up authentication").With("error", bootstrapped.error().message);

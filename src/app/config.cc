@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "auth/secret_cipher.h"
 #include "common/ids.h"
 #include "common/strings.h"
 #include "service/idempotency_service.h"
@@ -124,6 +125,39 @@ Status ApplyOidc(const EnvLookup& env, Config& config) {
   return Ok();
 }
 
+// The keys are secrets: errors say what is wrong with a key, never what it is.
+Status ApplySecretsKeys(const EnvLookup& env, Config& config) {
+  if (auto text = env("PANGOLIN_SECRETS_KEY"); text && !Trim(*text).empty()) {
+    auto key = auth::ParseSecretKey(*text);
+    if (!key) {
+      return Err(ErrorCode::kInvalidArgument, "PANGOLIN_SECRETS_KEY: {}", key.error().message);
+    }
+    config.secrets_key = std::move(*key);
+  }
+  auto previous = CommaList(env("PANGOLIN_SECRETS_PREVIOUS_KEYS"));
+  for (size_t i = 0; i < previous.size(); ++i) {
+    auto key = auth::ParseSecretKey(previous[i]);
+    if (!key) {
+      return Err(ErrorCode::kInvalidArgument, "PANGOLIN_SECRETS_PREVIOUS_KEYS: key {} of {}: {}",
+                 i + 1, previous.size(), key.error().message);
+    }
+    config.secrets_previous_keys.push_back(std::move(*key));
+  }
+  if (!previous.empty() && config.secrets_key.empty()) {
+    return Err(ErrorCode::kInvalidArgument,
+               "PANGOLIN_SECRETS_PREVIOUS_KEYS: needs PANGOLIN_SECRETS_KEY (the key that "
+               "encrypts from now on)");
+  }
+  if (!config.secrets_key.empty()) {
+    auto cipher = auth::SecretCipher::Make(config.secrets_key, config.secrets_previous_keys);
+    if (!cipher) {
+      return Err(ErrorCode::kInvalidArgument, "PANGOLIN_SECRETS_PREVIOUS_KEYS: {}",
+                 cipher.error().message);
+    }
+  }
+  return Ok();
+}
+
 Status ApplyEnvironment(const EnvLookup& env, Config& config) {
   if (auto bind = env("PANGOLIN_BIND_ADDRESS")) config.bind_address = *bind;
   RETURN_IF_ERROR(ParseNumber<uint16_t>(env("PORT"), "PORT", 0, 65535, config.port));
@@ -206,6 +240,7 @@ Status ApplyEnvironment(const EnvLookup& env, Config& config) {
                                        "PANGOLIN_AUTH_RATE_WINDOW_SECS", 1, 24 * 3600, seconds));
   config.auth_rate_window = std::chrono::seconds(seconds);
   RETURN_IF_ERROR(ApplyOidc(env, config));
+  RETURN_IF_ERROR(ApplySecretsKeys(env, config));
   if (auto level = env("PANGOLIN_LOG_LEVEL")) {
     auto parsed = log::ParseLevel(*level);
     if (!parsed) {
@@ -246,6 +281,9 @@ Result<Config> LoadConfig(const std::vector<std::string>& args, const EnvLookup&
   cli.add_option("--port-file", config.port_file,
                  "write the bound port to this file once listening");
   cli.add_option("--log-format", log_format, "json or pretty (LOG_FORMAT)");
+  cli.add_flag("--reencrypt-secrets", config.reencrypt_secrets,
+               "re-encrypt every stored secret with PANGOLIN_SECRETS_KEY (reading with it and "
+               "PANGOLIN_SECRETS_PREVIOUS_KEYS), print the counts, then exit");
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
     cli.parse(reversed);
@@ -264,6 +302,10 @@ Result<Config> LoadConfig(const std::vector<std::string>& args, const EnvLookup&
       return Err(ErrorCode::kInvalidArgument, "--log-format: expected json or pretty");
     }
     config.log_format = *log_format == "json" ? log::Format::kJson : log::Format::kPretty;
+  }
+  if (config.reencrypt_secrets && config.secrets_key.empty()) {
+    return Err(ErrorCode::kInvalidArgument,
+               "--reencrypt-secrets: needs PANGOLIN_SECRETS_KEY (the key to encrypt with)");
   }
   if (config.no_auth && !IsLoopback(config.bind_address)) {
     return Err(ErrorCode::kInvalidArgument,

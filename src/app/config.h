@@ -64,6 +64,13 @@ struct Config {
   std::optional<Oidc> oidc;
   // How long metrics reports sent by engines are kept.
   std::chrono::milliseconds metrics_report_retention = std::chrono::hours(24 * 7);
+  // Encryption at rest of stored secrets (PANGOLIN_SECRETS_KEY): the current key as its 32 raw
+  // bytes, empty when none is configured, and the keys of PANGOLIN_SECRETS_PREVIOUS_KEYS, which
+  // still decrypt during a rotation.
+  std::string secrets_key;
+  std::vector<std::string> secrets_previous_keys;
+  // --reencrypt-secrets: re-encrypt every stored secret with the current key, print counts, exit.
+  bool reencrypt_secrets = false;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const char* name)>;

@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "common/digest.h"
+#include "common/strings.h"
 #include "testing/matchers.h"
 
 namespace pangolin::app {
@@ -152,6 +154,41 @@ TEST(ConfigTest, OpenIdLogin) {
             (std::vector<std::string>{"https://ui.example/done", "https://cli.example/cb"}));
   EXPECT_EQ(config.oidc->email_domains, (std::vector<std::string>{"example.com"}));
   EXPECT_EQ(config.oidc->provider, "oidc");
+}
+
+TEST(ConfigTest, SecretsKeysAreBase64OrHexAndNeverEchoed) {
+  ASSERT_OK_AND_ASSIGN(Config none, Load({}));
+  EXPECT_TRUE(none.secrets_key.empty());
+  std::string current = RandomBytes(32), old1 = RandomBytes(32), old2 = RandomBytes(32);
+  ASSERT_OK_AND_ASSIGN(
+      Config config,
+      Load({{"PANGOLIN_SECRETS_KEY", Base64Encode(current)},
+            {"PANGOLIN_SECRETS_PREVIOUS_KEYS", HexEncode(old1) + ", " + Base64UrlEncode(old2)}}));
+  EXPECT_EQ(config.secrets_key, current);
+  EXPECT_EQ(config.secrets_previous_keys, (std::vector<std::string>{old1, old2}));
+  for (const std::string& bad : {std::string("correct horse battery staple"),
+                                 Base64Encode(RandomBytes(16)), HexEncode(RandomBytes(33))}) {
+    auto refused = Load({{"PANGOLIN_SECRETS_KEY", bad}});
+    ASSERT_THAT(refused, IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_SECRETS_KEY"));
+    EXPECT_EQ(refused.error().message.find(bad), std::string::npos) << refused.error().message;
+  }
+  std::string bad_previous = Base64Encode(RandomBytes(20));
+  auto refused = Load({{"PANGOLIN_SECRETS_KEY", Base64Encode(current)},
+                       {"PANGOLIN_SECRETS_PREVIOUS_KEYS", HexEncode(old1) + "," + bad_previous}});
+  ASSERT_THAT(refused,
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_SECRETS_PREVIOUS_KEYS"));
+  EXPECT_NE(refused.error().message.find("key 2 of 2"), std::string::npos);
+  EXPECT_EQ(refused.error().message.find(bad_previous), std::string::npos);
+  EXPECT_THAT(Load({{"PANGOLIN_SECRETS_PREVIOUS_KEYS", HexEncode(old1)}}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "needs PANGOLIN_SECRETS_KEY"));
+}
+
+TEST(ConfigTest, ReencryptionNeedsTheCurrentKey) {
+  EXPECT_THAT(Load({}, {"--reencrypt-secrets"}),
+              IsErrorWithMessage(ErrorCode::kInvalidArgument, "PANGOLIN_SECRETS_KEY"));
+  ASSERT_OK_AND_ASSIGN(Config config, Load({{"PANGOLIN_SECRETS_KEY", HexEncode(RandomBytes(32))}},
+                                           {"--reencrypt-secrets"}));
+  EXPECT_TRUE(config.reencrypt_secrets);
 }
 
 }  // namespace

@@ -103,7 +103,7 @@ namespace {
 json::object WarehouseObject(const catalog::Warehouse& warehouse) {
   json::object config;
   for (const auto& [key, value] : warehouse.storage_config) {
-    config[key] = IsSecretKey(key) ? "****" : value;
+    config[key] = IsSecretKey(key) ? json::string(kRedactedSecret) : json::string(value);
   }
   json::value strategy = nullptr;
   if (!warehouse.vending_strategy_json.empty()) {

@@ -47,5 +47,7 @@ Result<catalog::Properties> VendingStrategyConfig(std::string_view strategy_json
 
 // True for storage_config keys that hold secrets (keys, passwords, tokens, SAS, private keys).
 bool IsSecretKey(std::string_view key);
+// What reads show in place of a secret's value. Sent back in an update, it keeps the stored value.
+inline constexpr std::string_view kRedactedSecret = "****";
 
 }  // namespace pangolin::serde

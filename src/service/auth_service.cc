@@ -22,6 +22,12 @@ constexpr int64_t kPasswordMemoryMs = 60'000;
 // How often an unknown `kid` may make a server re-read the key ring (another server rotated).
 constexpr int64_t kRingReloadIntervalMs = 5'000;
 
+std::string SigningKeySlot(std::string_view kid) { return fmt::format("signing-key:{}", kid); }
+
+bool Expired(const auth::SigningKey& key, int64_t now_ms) {
+  return key.expires_ms && *key.expires_ms <= now_ms;
+}
+
 Error Unauthorized(std::string message) { return Error{ErrorCode::kNotAuthorized, message}; }
 
 Principal FromUser(const catalog::User& user) {
@@ -56,7 +62,11 @@ std::string RandomPassword() {
 }  // namespace
 
 AuthService::AuthService(store::MetadataStore& store, const Clock& clock, AuthOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {}
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      // Tokens must work without a secrets key too: then the keys are stored in the clear.
+      secrets_(SecretsPolicy{options_.secrets_cipher, /*allow_plaintext=*/true}) {}
 
 AuthService::~AuthService() = default;
 
@@ -76,7 +86,7 @@ Result<std::optional<std::string>> AuthService::Bootstrap(const std::string& roo
     RETURN_IF_ERROR(store_.RetireSigningKey(key.kid, now, expires));
   }
   if (!can_sign) {
-    ASSIGN_OR_RETURN(auto key, auth::GenerateSigningKey(NewUuid(), now));
+    ASSIGN_OR_RETURN(auto key, NewSigningKey(now));
     RETURN_IF_ERROR(store_.AddSigningKey(key));
     log::Info("generated a token signing key").With("kid", key.kid);
   }
@@ -112,9 +122,34 @@ Result<std::shared_ptr<const auth::KeyRing>> AuthService::Ring(Reload reload) {
                (reload == Reload::kThrottled && now - ring_loaded_ms_ < kRingReloadIntervalMs);
   if (ring_ && fresh) return ring_;
   ASSIGN_OR_RETURN(auto keys, store_.ListSigningKeys());
+  for (auto& key : keys) {
+    if (Expired(key, now)) continue;  // not parsed by the ring either
+    ASSIGN_OR_RETURN(key.private_key_pem,
+                     secrets_.Open(key.private_key_pem, SigningKeySlot(key.kid)));
+  }
   ASSIGN_OR_RETURN(ring_, auth::KeyRing::Make(keys, now));
   ring_loaded_ms_ = now;
   return ring_;
+}
+
+Result<auth::SigningKey> AuthService::NewSigningKey(int64_t now_ms) {
+  ASSIGN_OR_RETURN(auto key, auth::GenerateSigningKey(NewUuid(), now_ms));
+  ASSIGN_OR_RETURN(key.private_key_pem, secrets_.Seal(key.private_key_pem, SigningKeySlot(key.kid),
+                                                      "signing key " + key.kid));
+  return key;
+}
+
+Result<SecretCensus> AuthService::SweepSigningKeys(SecretSweep mode) {
+  ASSIGN_OR_RETURN(auto keys, store_.ListSigningKeys());
+  int64_t now = clock_.NowMs();
+  SecretCensus census;
+  for (const auto& key : keys) {
+    if (Expired(key, now)) continue;
+    ASSIGN_OR_RETURN(auto resealed,
+                     secrets_.Sweep(key.private_key_pem, SigningKeySlot(key.kid), mode, census));
+    if (resealed) RETURN_IF_ERROR(store_.ReplaceSigningKeyPem(key.kid, *resealed));
+  }
+  return census;
 }
 
 Result<Principal> AuthService::Authenticate(const Credentials& credentials) {

@@ -2,7 +2,8 @@
 // store), API keys and passwords; issues, rotates, lists and revokes tokens; bootstraps the
 // signing keys and the root account on first start. Every token issued is recorded by its id,
 // and a token without a live record is refused, so revocation and logout take effect at once on
-// every server sharing the store.
+// every server sharing the store. The signing keys' private halves are encrypted at rest when a
+// secrets key is configured (slot "signing-key:<kid>"); keys stored in the clear still load.
 #pragma once
 
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "catalog/identity.h"
 #include "common/clock.h"
 #include "service/context.h"
+#include "service/stored_secrets.h"
 #include "store/metadata_store.h"
 
 namespace pangolin::service {
@@ -27,6 +29,8 @@ struct AuthOptions {
   std::chrono::seconds client_token_ttl{3600};  // OAuth2 client-credentials tokens
   std::chrono::seconds max_token_ttl{365 * 24 * 3600};
   std::chrono::seconds signing_key_lifetime{30 * 24 * 3600};  // rotation period
+  // Encrypts the signing keys' private halves in the store; null: they are stored in the clear.
+  const auth::SecretCipher* secrets_cipher = nullptr;
 };
 
 // HTTP Basic credentials: accepted for root accounts only (the reference's env-root access).
@@ -104,8 +108,12 @@ class AuthService {
   Result<size_t> PurgeExpiredTokens(const Context& ctx);
 
   // Retires the signing key and starts signing with a new one; tokens already issued stay
-  // valid until they expire. Root only.
+  // valid until they expire. Also re-encrypts the other keys with the current secrets key. Root
+  // only.
   Status RotateSigningKey(const Context& ctx);
+  // The private halves of the unexpired signing keys: counted (kCheck), or re-encrypted with the
+  // current secrets key (kReencrypt: those stored in the clear or under a previous key).
+  Result<SecretCensus> SweepSigningKeys(SecretSweep mode);
   // The public keys ({"keys": [...]}).
   std::string Jwks();
   // True when `tenant` exists (to place an audit entry of a credential check in it).
@@ -117,6 +125,8 @@ class AuthService {
   enum class Reload { kNo, kThrottled, kNow };
   Result<std::shared_ptr<const auth::KeyRing>> Ring(Reload reload);
   Result<IssuedToken> Issue(catalog::TokenClaims claims, std::chrono::seconds ttl);
+  // A new signing key, its private half sealed for the store.
+  Result<auth::SigningKey> NewSigningKey(int64_t now_ms);
   // IssueToken without the request's audit entry (RotateToken stores it with the revocation).
   Result<IssuedToken> IssueFor(const Context& ctx, const TokenRequest& request);
   // The claims of a token whose signature, issuer and audience check out and which has not
@@ -132,6 +142,7 @@ class AuthService {
   store::MetadataStore& store_;
   const Clock& clock_;
   AuthOptions options_;
+  StoredSecrets secrets_;
   std::mutex ring_mu_;
   std::shared_ptr<const auth::KeyRing> ring_;
   int64_t ring_loaded_ms_ = 0;

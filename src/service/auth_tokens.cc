@@ -122,7 +122,7 @@ Result<size_t> AuthService::PurgeExpiredTokens(const Context& ctx) {
 Status AuthService::RotateSigningKey(const Context& ctx) {
   if (!ctx.caller.is_root()) return tl::unexpected(Denied("Only root may rotate signing keys"));
   int64_t now = clock_.NowMs();
-  ASSIGN_OR_RETURN(auto key, auth::GenerateSigningKey(NewUuid(), now));
+  ASSIGN_OR_RETURN(auto key, NewSigningKey(now));
   RETURN_IF_ERROR(StoreAudited(store_, ctx, [&]() -> Status {
     RETURN_IF_ERROR(store_.AddSigningKey(key));
     ASSIGN_OR_RETURN(auto keys, store_.ListSigningKeys());
@@ -134,6 +134,13 @@ Status AuthService::RotateSigningKey(const Context& ctx) {
     return Ok();
   }));
   log::Info("rotated the token signing key").With("kid", key.kid);
+  if (secrets_.encrypts()) {
+    // Keys stored in the clear or under a previous secrets key move to the current one.
+    ASSIGN_OR_RETURN(SecretCensus census, SweepSigningKeys(SecretSweep::kReencrypt));
+    if (census.reencrypted > 0) {
+      log::Info("re-encrypted signing keys").With("count", census.reencrypted);
+    }
+  }
   return Ring(Reload::kNow).map([](auto) {});
 }
 

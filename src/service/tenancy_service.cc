@@ -14,12 +14,12 @@ Result<catalog::Properties> TenancyService::ValidateWarehouse(const WarehouseInp
   if (!input.vending_strategy_json.empty()) {
     ASSIGN_OR_RETURN(catalog::Properties implied,
                      serde::VendingStrategyConfig(input.vending_strategy_json));
+    // The strategy chooses the method; its fields fill what storage_config leaves out.
     for (const auto& [key, value] : implied) {
-      auto [it, added] = given.emplace(key, value);
-      if (!added && it->second != value) {
-        return Err(ErrorCode::kBadRequest,
-                   "vending_strategy says {} is '{}' but storage_config says '{}'", key, value,
-                   it->second);
+      if (key == "vending") {
+        given[key] = value;
+      } else {
+        given.emplace(key, value);
       }
     }
   } else if (input.use_sts) {
@@ -46,10 +46,15 @@ Result<catalog::Properties> TenancyService::ValidateWarehouse(const WarehouseInp
 }
 
 Result<catalog::Warehouse> TenancyService::CreateWarehouse(const Context& ctx,
-                                                           const WarehouseInput& input) {
+                                                           const WarehouseInput& request) {
+  ASSIGN_OR_RETURN(WarehouseInput input, WithStoredSecrets(request, catalog::Warehouse{}));
+  // A secret that cannot be stored fails the request before any I/O.
+  RETURN_IF_ERROR(SealSecrets({WarehouseId{}, input.name, ctx.tenant, input.use_sts,
+                               input.storage_config, input.vending_strategy_json}));
   ASSIGN_OR_RETURN(catalog::Properties config, ValidateWarehouse(input));
-  catalog::Warehouse warehouse{WarehouseId{NewUuid()}, input.name,         ctx.tenant,
-                               input.use_sts,          std::move(config), input.vending_strategy_json};
+  ASSIGN_OR_RETURN(catalog::Warehouse warehouse,
+                   SealSecrets({WarehouseId{NewUuid()}, input.name, ctx.tenant, input.use_sts,
+                                std::move(config), input.vending_strategy_json}));
   RETURN_IF_ERROR(StoreAudited(store_, ctx, [&] { return store_.CreateWarehouse(warehouse); }));
   return warehouse;
 }
@@ -65,11 +70,16 @@ Result<store::Page<catalog::Warehouse>> TenancyService::ListWarehouses(
 
 Result<catalog::Warehouse> TenancyService::UpdateWarehouse(const Context& ctx,
                                                            std::string_view name,
-                                                           const WarehouseInput& input) {
+                                                           const WarehouseInput& request) {
   ASSIGN_OR_RETURN(catalog::Warehouse current, store_.GetWarehouse(ctx.tenant, name));
+  ASSIGN_OR_RETURN(catalog::Warehouse opened, OpenSecrets(current));
+  ASSIGN_OR_RETURN(WarehouseInput input, WithStoredSecrets(request, opened));
+  RETURN_IF_ERROR(SealSecrets({current.id, input.name, ctx.tenant, input.use_sts,
+                               input.storage_config, input.vending_strategy_json}));
   ASSIGN_OR_RETURN(catalog::Properties config, ValidateWarehouse(input));
-  catalog::Warehouse updated{current.id,    input.name,        ctx.tenant,
-                             input.use_sts, std::move(config), input.vending_strategy_json};
+  ASSIGN_OR_RETURN(catalog::Warehouse updated,
+                   SealSecrets({current.id, input.name, ctx.tenant, input.use_sts,
+                                std::move(config), input.vending_strategy_json}));
   RETURN_IF_ERROR(
       StoreAudited(store_, ctx, [&] { return store_.UpdateWarehouse(ctx.tenant, name, updated); }));
   return updated;

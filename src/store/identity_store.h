@@ -116,6 +116,9 @@ class IdentityStore {
   // Sets retired_ms and expires_ms of `kid` (a key already retired keeps its first retirement).
   // Errors: kNotFound.
   virtual Status RetireSigningKey(std::string_view kid, int64_t retired_ms, int64_t expires_ms) = 0;
+  // Replaces the stored private key text of `kid`, all else kept (re-encryption at rest: the key
+  // itself does not change). Errors: kNotFound.
+  virtual Status ReplaceSigningKeyPem(std::string_view kid, const std::string& private_key_pem) = 0;
 };
 
 }  // namespace pangolin::store

@@ -292,6 +292,21 @@ TYPED_TEST(TokenContract, SigningKeysListNewestFirstAndRetireOnce) {
   EXPECT_THAT(store.RetireSigningKey("nope", kNow, kNow), IsError(ErrorCode::kNotFound));
 }
 
+TYPED_TEST(TokenContract, SigningKeyPemIsReplacedAndNothingElse) {
+  auto& store = *this->store_;
+  ASSERT_THAT(store.AddSigningKey(MakeSigningKey("k1", kNow)), IsOk());
+  ASSERT_THAT(store.RetireSigningKey("k1", kNow + 1, kNow + 2), IsOk());
+  ASSERT_THAT(store.ReplaceSigningKeyPem("k1", "enc:v1:abcd1234:cGVt"), IsOk());
+  ASSERT_OK_AND_ASSIGN(auto keys, store.ListSigningKeys());
+  ASSERT_EQ(keys.size(), 1u);
+  SigningKey expected = MakeSigningKey("k1", kNow);
+  expected.private_key_pem = "enc:v1:abcd1234:cGVt";
+  expected.retired_ms = kNow + 1;
+  expected.expires_ms = kNow + 2;
+  EXPECT_EQ(keys[0], expected);
+  EXPECT_THAT(store.ReplaceSigningKeyPem("nope", "x"), IsError(ErrorCode::kNotFound));
+}
+
 // The SQLite file keeps every identity record across a reopen.
 TEST(SqliteIdentityContract, EverythingSurvivesAReopen) {
   testing::TempDir dir;

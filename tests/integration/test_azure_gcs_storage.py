@@ -17,8 +17,8 @@ import pytest
 import requests
 
 from pangolin_harness import (AZURITE_ACCOUNT, AZURITE_KEY, DEFAULT_BINARY, PangolinServer,
-                              create_azure_container, create_tenant, expect_status, login,
-                              unique_name)
+                              TEST_SECRETS_KEY, create_azure_container, create_tenant,
+                              expect_status, login, unique_name)
 
 ROOT_PASSWORD = "root-password-for-azure-gcs"
 PASSWORD = "password-for-azure-gcs-tests"
@@ -31,7 +31,8 @@ def env(tmp_path_factory: pytest.TempPathFactory, azurite_endpoint: str,
         fake_gcs_endpoint: str) -> dict:
     binary = Path(os.environ.get("PANGOLIN_BIN", str(DEFAULT_BINARY))).resolve()
     server = PangolinServer(binary=binary, root=tmp_path_factory.mktemp("azure-gcs"),
-                            root_password=ROOT_PASSWORD)
+                            root_password=ROOT_PASSWORD,
+                            extra_env={"PANGOLIN_SECRETS_KEY": TEST_SECRETS_KEY})
     server.start()
     root = login(server, "root", ROOT_PASSWORD)[0]
     tenant, admin = create_tenant(server, root, unique_name("cloud"), "admin", PASSWORD)

@@ -7,6 +7,7 @@ auth unit tests; 12 (tagging as a way to gain access) by test_business_metadata.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
@@ -31,8 +32,11 @@ def login(server: PangolinServer, username: str, tenant: str | None,
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     binary = Path(os.environ.get("PANGOLIN_BIN", str(DEFAULT_BINARY))).resolve()
+    # Warehouse secrets are stored only encrypted outside development mode.
     server = PangolinServer(binary=binary, root=tmp_path_factory.mktemp("pangolin-defects"),
-                            root_password=ROOT_PASSWORD)
+                            root_password=ROOT_PASSWORD,
+                            extra_env={"PANGOLIN_SECRETS_KEY": base64.b64encode(
+                                os.urandom(32)).decode()})
     server.start()
     root, _ = login(server, "root", None, ROOT_PASSWORD)
     tenant = expect_status(root.post("/api/v1/tenants", json={

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from pangolin_harness import (AZURITE_ACCOUNT, AZURITE_KEY, DEFAULT_BINARY, PangolinServer,
-                              S3Service, create_azure_container, create_tenant, expect_status,
-                              login, unique_name)
+                              S3Service, TEST_SECRETS_KEY, create_azure_container, create_tenant,
+                              expect_status, login, unique_name)
 
 BINARY = Path(os.environ.get("PANGOLIN_BIN", str(DEFAULT_BINARY))).resolve()
 ROOT_PASSWORD = "root-password-for-secret-scan"
@@ -32,7 +32,8 @@ def world(tmp_path_factory: pytest.TempPathFactory, s3_service: S3Service, azuri
     container = unique_name("scan").replace("_", "-")
     create_azure_container(azurite, container)
     server = PangolinServer(binary=BINARY, root=tmp_path_factory.mktemp("secret-scan"),
-                            root_password=ROOT_PASSWORD)
+                            root_password=ROOT_PASSWORD,
+                            extra_env={"PANGOLIN_SECRETS_KEY": TEST_SECRETS_KEY})
     server.start()
     root = login(server, "root", ROOT_PASSWORD)[0]
     _, admin = create_tenant(server, root, unique_name("scan"), "admin", PASSWORD)

@@ -13,8 +13,8 @@ import pyarrow.fs as pafs
 import pytest
 from pyiceberg.catalog import load_catalog
 
-from pangolin_harness import (DEFAULT_BINARY, PangolinServer, S3Service, create_tenant,
-                              expect_status, login, unique_name)
+from pangolin_harness import (DEFAULT_BINARY, PangolinServer, S3Service, TEST_SECRETS_KEY,
+                              create_tenant, expect_status, login, unique_name)
 
 ROOT_PASSWORD = "root-password-for-vending"
 PASSWORD = "password-for-vending-tests"
@@ -25,7 +25,8 @@ DELEGATION = {"X-Iceberg-Access-Delegation": "vended-credentials"}
 def env(tmp_path_factory: pytest.TempPathFactory, s3_service: S3Service) -> dict:
     binary = Path(os.environ.get("PANGOLIN_BIN", str(DEFAULT_BINARY))).resolve()
     server = PangolinServer(binary=binary, root=tmp_path_factory.mktemp("vending"),
-                            root_password=ROOT_PASSWORD)
+                            root_password=ROOT_PASSWORD,
+                            extra_env={"PANGOLIN_SECRETS_KEY": TEST_SECRETS_KEY})
     server.start()
     root = login(server, "root", ROOT_PASSWORD)[0]
     tenant, admin = create_tenant(server, root, unique_name("vend"), "admin", PASSWORD)
@@ -227,7 +228,9 @@ def test_the_references_vending_strategies_are_understood(env: dict,
             "name": unique_name("bad"), "storage_config": s3_service.storage_config("x"),
             "vending_strategy": strategy})
         assert refused.status_code == 400 and message in refused.text, refused.text
-    conflicting = admin.post("/api/v1/warehouses", json={
-        "name": unique_name("bad"), "vending_strategy": "None",
-        "storage_config": s3_service.storage_config("x", vending="aws-sts")})
-    assert conflicting.status_code == 400 and "vending_strategy says" in conflicting.text
+    # A strategy chooses the method, over what storage_config says.
+    expect_status(admin.post("/api/v1/warehouses", json={
+        "name": "none-by-strategy", "vending_strategy": "None",
+        "storage_config": s3_service.storage_config(unique_name("st"), vending="aws-sts")}), 201)
+    assert expect_status(admin.get("/api/v1/warehouses/none-by-strategy"),
+                         200)["storage_config"]["vending"] == "none"

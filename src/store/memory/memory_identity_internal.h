@@ -57,6 +57,7 @@ class Identities {
   Status AddSigningKey(const SigningKey& key);
   std::vector<SigningKey> ListSigningKeys();
   Status RetireSigningKey(std::string_view kid, int64_t retired_ms, int64_t expires_ms);
+  Status ReplaceSigningKeyPem(std::string_view kid, const std::string& private_key_pem);
 
  private:
   using Key = std::pair<std::string, std::string>;

@@ -94,6 +94,9 @@ class PrincipalStore : public MetadataStore {
   Status RetireSigningKey(std::string_view kid, int64_t retired_ms, int64_t expires_ms) override {
     return identities_.RetireSigningKey(kid, retired_ms, expires_ms);
   }
+  Status ReplaceSigningKeyPem(std::string_view kid, const std::string& private_key_pem) override {
+    return identities_.ReplaceSigningKeyPem(kid, private_key_pem);
+  }
 
   Status CreateRole(const Role& role) override { return accesses_.CreateRole(role); }
   Result<Role> GetRole(const TenantId& tenant, std::string_view id) override {

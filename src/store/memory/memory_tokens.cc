@@ -109,4 +109,12 @@ Status Identities::RetireSigningKey(std::string_view kid, int64_t retired_ms, in
   return Ok();
 }
 
+Status Identities::ReplaceSigningKeyPem(std::string_view kid, const std::string& private_key_pem) {
+  std::lock_guard lock(mu_);
+  auto it = signing_keys_.find(kid);
+  if (it == signing_keys_.end()) return Err(ErrorCode::kNotFound, "Signing key not found: {}", kid);
+  it->second.private_key_pem = private_key_pem;
+  return Ok();
+}
+
 }  // namespace pangolin::store::memory_internal

@@ -96,6 +96,7 @@ class MongoStore final : public MetadataStore {
   Status AddSigningKey(const SigningKey& key) override;
   Result<std::vector<SigningKey>> ListSigningKeys() override;
   Status RetireSigningKey(std::string_view kid, int64_t retired_ms, int64_t expires_ms) override;
+  Status ReplaceSigningKeyPem(std::string_view kid, const std::string& private_key_pem) override;
   // access_store.h
   Status CreateRole(const Role& role) override;
   Result<Role> GetRole(const TenantId& tenant, std::string_view id) override;

@@ -155,4 +155,16 @@ Status MongoStore::RetireSigningKey(std::string_view kid, int64_t retired_ms, in
   return {};
 }
 
+// The key material is the same before and after (re-encrypted at rest), so a last-writer-wins
+// overwrite of one field is all the atomicity this needs.
+Status MongoStore::ReplaceSigningKeyPem(std::string_view kid, const std::string& private_key_pem) {
+  Client client = Acquire();
+  ASSIGN_OR_RETURN(auto doc, client.FindOne(kSigningKeys, Doc().Str("_id", kid)));
+  if (!doc) return Err(ErrorCode::kNotFound, "Signing key not found: {}", kid);
+  Doc update;
+  update.Sub("$set", Doc().Str("private_key_pem", private_key_pem));
+  RETURN_IF_ERROR(client.UpdateOne(kSigningKeys, Doc().Str("_id", kid), update));
+  return {};
+}
+
 }  // namespace pangolin::store::mongo_internal

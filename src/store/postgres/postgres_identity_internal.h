@@ -67,6 +67,8 @@ Status InsertSigningKey(Connection& conn, const SigningKey& key);
 Result<std::vector<SigningKey>> SelectSigningKeys(Connection& conn);
 Status RetireSigningKeyRow(Connection& conn, std::string_view kid, int64_t retired_ms,
                            int64_t expires_ms);
+Status ReplaceSigningKeyPemRow(Connection& conn, std::string_view kid,
+                               const std::string& private_key_pem);
 
 // --- roles, role assignments and direct grants (postgres_access.cc); errors as on AccessStore ---
 // Each function that changes them also bumps the tenant's access version, in the caller's

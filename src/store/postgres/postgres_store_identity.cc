@@ -103,6 +103,10 @@ Status PostgresStore::RetireSigningKey(std::string_view kid, int64_t retired_ms,
   return db_.Write(
       [&](Connection& c) { return RetireSigningKeyRow(c, kid, retired_ms, expires_ms); });
 }
+Status PostgresStore::ReplaceSigningKeyPem(std::string_view kid,
+                                           const std::string& private_key_pem) {
+  return db_.Write([&](Connection& c) { return ReplaceSigningKeyPemRow(c, kid, private_key_pem); });
+}
 
 Status PostgresStore::CreateRole(const Role& role) {
   return db_.Write([&](Connection& c) { return InsertRole(c, role); });

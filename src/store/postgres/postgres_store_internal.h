@@ -126,6 +126,7 @@ class PostgresStore final : public MetadataStore {
   Status AddSigningKey(const SigningKey& key) override;
   Result<std::vector<SigningKey>> ListSigningKeys() override;
   Status RetireSigningKey(std::string_view kid, int64_t retired_ms, int64_t expires_ms) override;
+  Status ReplaceSigningKeyPem(std::string_view kid, const std::string& private_key_pem) override;
 
   // AccessStore
   Status CreateRole(const Role& role) override;

@@ -117,4 +117,13 @@ Status RetireSigningKeyRow(Connection& conn, std::string_view kid, int64_t retir
       .map([](int64_t) {});
 }
 
+Status ReplaceSigningKeyPemRow(Connection& conn, std::string_view kid,
+                               const std::string& private_key_pem) {
+  ASSIGN_OR_RETURN(bool found, HasRow(conn, "SELECT 1 FROM signing_keys WHERE kid = $1", kid));
+  if (!found) return Err(ErrorCode::kNotFound, "Signing key not found: {}", kid);
+  return Change(conn, "UPDATE signing_keys SET private_key_pem = $2 WHERE kid = $1", kid,
+                private_key_pem)
+      .map([](int64_t) {});
+}
+
 }  // namespace pangolin::store::postgres_internal

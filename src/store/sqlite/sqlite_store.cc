@@ -344,6 +344,9 @@ class SqliteStore final : public MetadataStore {
     return Write(
         [&](Connection& c) { return RetireSigningKeyRow(c, kid, retired_ms, expires_ms); });
   }
+  Status ReplaceSigningKeyPem(std::string_view kid, const std::string& private_key_pem) override {
+    return Write([&](Connection& c) { return ReplaceSigningKeyPemRow(c, kid, private_key_pem); });
+  }
 
   Status CreateRole(const Role& role) override {
     return Write([&](Connection& c) { return InsertRole(c, role); });

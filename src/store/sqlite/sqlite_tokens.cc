@@ -128,4 +128,14 @@ Status RetireSigningKeyRow(Connection& conn, std::string_view kid, int64_t retir
   return stmt.BindAll(kid, retired_ms, expires_ms).Run();
 }
 
+Status ReplaceSigningKeyPemRow(Connection& conn, std::string_view kid,
+                               const std::string& private_key_pem) {
+  ASSIGN_OR_RETURN(Statement exists, conn.Prepare("SELECT 1 FROM signing_keys WHERE kid = ?1"));
+  ASSIGN_OR_RETURN(bool found, exists.BindAll(kid).Step());
+  if (!found) return Err(ErrorCode::kNotFound, "Signing key not found: {}", kid);
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("UPDATE signing_keys SET private_key_pem = ?2 WHERE kid = ?1"));
+  return stmt.BindAll(kid, private_key_pem).Run();
+}
+
 }  // namespace pangolin::store::sqlite_internal
