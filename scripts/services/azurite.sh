@@ -25,6 +25,9 @@
 #   account name  devstoreaccount1
 #   account key   Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==
 #
+# It accepts every service API version (--skipApiVersionCheck): the newest Azure SDKs ask for
+# versions newer than the last Azurite that runs on Node.js 20 knows.
+#
 # Needs Node.js (20 or newer) and npm. Install output goes to stderr and the emulator's output to
 # DATA_DIR/azurite.log; stdout carries only the endpoint.
 set -euo pipefail
@@ -128,7 +131,7 @@ answers() {
 start_on() {
   # setsid: the emulator outlives this script and the caller's terminal signals.
   setsid "$bin" --blobHost 127.0.0.1 --blobPort "$1" --location "$data/data" \
-    --disableProductStyleUrl --disableTelemetry \
+    --disableProductStyleUrl --disableTelemetry --skipApiVersionCheck \
     >>"$data/azurite.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$data/azurite.pid"

@@ -1,6 +1,7 @@
 """Catalogs on Azure Blob (Azurite) and Google Cloud Storage (fake-gcs-server): tables are
-created, committed, loaded and purged through each store, and on Azure the SAS the catalog vends
-works against the emulator with the permissions of the caller: a reader's cannot write.
+created, committed, loaded and purged through each store; on Azure the SAS the catalog vends
+works against the emulator with the permissions of the caller (a reader's cannot write), and
+PyIceberg creates, appends to and reads back a table holding nothing but the vended SAS.
 
 Azurite accepts no directory SAS (it has no hierarchical namespace), so the vended SAS is for the
 container; the directory scope is tested on values in src/storage/azure/sas_test.cc.
@@ -13,8 +14,10 @@ import os
 import urllib.parse
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 import requests
+from pyiceberg.catalog import load_catalog
 
 from pangolin_harness import (AZURITE_ACCOUNT, AZURITE_KEY, DEFAULT_BINARY, PangolinServer,
                               TEST_SECRETS_KEY, create_azure_container, create_tenant,
@@ -112,3 +115,19 @@ def test_vended_sas_works_with_the_callers_permissions(env: dict) -> None:
     forged = requests.put(blob_url(env, created["metadata"]["location"] + "/data/forged.txt",
                                    reader_sas), data=b"x", headers=put, timeout=10)
     assert forged.status_code == 403, forged.text
+
+
+def test_pyiceberg_writes_and_reads_on_azure_with_a_vended_sas_only(env: dict) -> None:
+    """PyIceberg (fsspec/adlfs) holds no Azure key: the SAS and the endpoint come from the
+    catalog with the table."""
+    token = env["admin"].session.headers["Authorization"].removeprefix("Bearer ")
+    catalog = load_catalog("azure", type="rest", uri=env["server"].base_url + "/",
+                           warehouse="azure", token=token,
+                           **{"header.X-Iceberg-Access-Delegation": "vended-credentials",
+                              "py-io-impl": "pyiceberg.io.fsspec.FsspecFileIO"})
+    data = pa.table({"id": pa.array([1, 2, 3], pa.int64())})
+    table = catalog.create_table(("n", unique_name("py")), schema=data.schema)
+    assert AZURITE_KEY not in str(table.io.properties)
+    table.append(data)
+    reloaded = catalog.load_table(table.name())
+    assert reloaded.scan().to_arrow().sort_by("id").to_pylist() == data.to_pylist()

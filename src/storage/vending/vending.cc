@@ -91,6 +91,12 @@ Result<VendedCredentials> VendAzure(const StorageConfig& config, std::string_vie
         std::to_string(*out.expires_at_ms);
   }
   out.config["adls.sas-token"] = sas;
+  // A custom endpoint (an emulator, a sovereign cloud) is not derivable from the account name:
+  // clients that take a connection string get one with the endpoint and the SAS.
+  if (std::string endpoint = Get(config, kAdlsEndpoint); !endpoint.empty()) {
+    out.config["adls.connection-string"] =
+        "BlobEndpoint=" + endpoint + ";SharedAccessSignature=" + sas;
+  }
   return out;
 }
 
