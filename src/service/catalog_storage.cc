@@ -8,7 +8,8 @@ Result<StorageBinding> CatalogStorage::Bind(const catalog::Catalog& catalog) {
     ASSIGN_OR_RETURN(catalog::Warehouse warehouse, load_(catalog.tenant_id, *catalog.warehouse_name));
     config = warehouse.storage_config;
   }
-  ASSIGN_OR_RETURN(config, storage_.Canonicalize(config));
+  // Stored configurations are canonical (TenancyService writes them so); FileIOFor checks a
+  // configuration once, when it first makes its FileIO.
   ASSIGN_OR_RETURN(std::shared_ptr<storage::FileIO> io, storage_.FileIOFor(config));
   return StorageBinding{std::move(config), std::move(io)};
 }

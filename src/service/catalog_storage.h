@@ -16,7 +16,7 @@
 namespace pangolin::service {
 
 struct StorageBinding {
-  storage::StorageConfig config;  // canonical; `vending` says how credentials are vended
+  storage::StorageConfig config;  // as stored (canonical); `vending` says how to vend
   std::shared_ptr<storage::FileIO> io;
 };
 

@@ -18,9 +18,17 @@ IcebergService::IcebergService(store::MetadataStore& store, TableFiles& files,
                                IcebergServiceOptions options)
     : store_(store), files_(files), storage_(storage), clock_(clock), options_(options) {}
 
+Result<std::shared_ptr<const StorageBinding>> IcebergService::Storage(const CatalogHandle& cat) {
+  if (!cat.storage) {
+    ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat.catalog));
+    cat.storage = std::make_shared<const StorageBinding>(std::move(binding));
+  }
+  return cat.storage;
+}
+
 Result<std::shared_ptr<storage::FileIO>> IcebergService::Io(const CatalogHandle& cat) {
-  ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat.catalog));
-  return std::move(binding.io);
+  ASSIGN_OR_RETURN(auto binding, Storage(cat));
+  return binding->io;
 }
 
 Result<CatalogHandle> IcebergService::ResolveCatalog(const Context& ctx, std::string_view prefix) {

@@ -41,6 +41,9 @@ using catalog::TableIdentifier;
 struct CatalogHandle {
   catalog::Catalog catalog;
   std::string ref{catalog::kMainBranch};
+  // The catalog's storage, bound on first use by the request holding the handle (and shared by
+  // its copies): a request reads its warehouse at most once.
+  mutable std::shared_ptr<const StorageBinding> storage;
 };
 
 struct PropertiesUpdateResult {
@@ -291,7 +294,8 @@ class IcebergService {
   // Deletes the files `metadata` references that lie under `base` (best effort: logged).
   void PurgeTableFiles(storage::FileIO& io, const iceberg::TableMetadata& metadata,
                        const std::string& metadata_location, const std::string& base);
-  // The FileIO of the catalog's warehouse.
+  // The catalog's storage (bound once per handle) and its FileIO.
+  Result<std::shared_ptr<const StorageBinding>> Storage(const CatalogHandle& cat);
   Result<std::shared_ptr<storage::FileIO>> Io(const CatalogHandle& cat);
 
   store::MetadataStore& store_;

@@ -8,15 +8,16 @@ Result<TableAccess> IcebergService::StorageAccess(const CatalogHandle& cat,
                                                   const std::string& table_location,
                                                   std::optional<storage::Access> vend,
                                                   bool required) {
-  ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat.catalog));
-  if (!required && binding.config["vending"] == "none") vend.reset();
+  ASSIGN_OR_RETURN(auto binding, Storage(cat));
+  auto vending = binding->config.find("vending");
+  if (!required && (vending == binding->config.end() || vending->second == "none")) vend.reset();
   TableAccess access;
-  for (auto& [key, value] : storage_.warehouses().ClientProperties(binding.config)) {
+  for (auto& [key, value] : storage_.warehouses().ClientProperties(binding->config)) {
     access.config[key] = value;
   }
   if (vend) {
     ASSIGN_OR_RETURN(storage::VendedCredentials credentials,
-                     storage_.warehouses().Vend(binding.config, table_location, *vend));
+                     storage_.warehouses().Vend(binding->config, table_location, *vend));
     // Engines that read only `config` (PyIceberg before storage-credentials) find them there.
     for (const auto& [key, value] : credentials.config) access.config[key] = value;
     access.credentials.push_back(std::move(credentials));
@@ -25,16 +26,16 @@ Result<TableAccess> IcebergService::StorageAccess(const CatalogHandle& cat,
 }
 
 Result<bool> IcebergService::CanSignRequests(const CatalogHandle& cat) {
-  ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat.catalog));
-  return storage_.warehouses().CanSign(binding.config);
+  ASSIGN_OR_RETURN(auto binding, Storage(cat));
+  return storage_.warehouses().CanSign(binding->config);
 }
 
 Result<storage::RemoteSignResult> IcebergService::SignRequest(
     const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id,
     storage::Access access, const storage::RemoteSignRequest& request) {
   ASSIGN_OR_RETURN(LoadedTable table, LoadTable(ctx, cat, id, SnapshotMode::kRefs));
-  ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat.catalog));
-  return storage_.warehouses().SignForPrefix(binding.config, table.metadata->metadata.location,
+  ASSIGN_OR_RETURN(auto binding, Storage(cat));
+  return storage_.warehouses().SignForPrefix(binding->config, table.metadata->metadata.location,
                                              access, request);
 }
 
