@@ -35,15 +35,8 @@ set -euo pipefail
 readonly azurite_version=3.35.0  # the last release that runs on Node.js 20 (3.36 needs 21)
 readonly account=devstoreaccount1
 
-die() { echo "azurite.sh: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 start DATA_DIR [PORT] | stop DATA_DIR"; }
-
-[[ $# -ge 2 ]] || usage
-mode=$1
-data=$2
-port=${3:-0}
-[[ $mode == start || $mode == stop ]] || usage
-[[ $port =~ ^[0-9]+$ ]] && ((port <= 65535)) || die "PORT must be a number from 0 to 65535"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+parse_service_args "$@"
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 install_dir=$repo/.cache/azurite
@@ -115,10 +108,6 @@ if [[ -n $pid ]]; then
   exit 0
 fi
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
-    2>/dev/null || die "cannot find a free port (python3 missing?); pass PORT"
-}
 
 # Any HTTP answer (an unsigned request gets 403) means the service is up.
 answers() {

@@ -32,15 +32,8 @@ version=v1.56.1
 module=github.com/fsouza/fake-gcs-server
 bucket=warehouse
 
-die() { echo "fake_gcs.sh: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 start DATA_DIR [PORT] | stop DATA_DIR"; }
-
-[[ $# -ge 2 ]] || usage
-mode=$1
-data=$2
-port=${3:-0}
-[[ $mode == start || $mode == stop ]] || usage
-[[ $port =~ ^[0-9]+$ ]] && ((port <= 65535)) || die "PORT must be a number from 0 to 65535"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+parse_service_args "$@"
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # The pid of the server started for DATA_DIR when it still runs, else nothing.
@@ -94,10 +87,6 @@ find_bin() {
   exec 9>&-
 }
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
-    2>/dev/null || die "cannot find a free port (python3 missing?); pass PORT"
-}
 
 # Whether nothing listens on 127.0.0.1:PORT (another server there would answer our readiness
 # probe).

@@ -22,15 +22,8 @@ set -euo pipefail
 
 version=v1.24.2
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-die() { echo "ferretdb.sh: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 start DATA_DIR [PORT] | stop DATA_DIR"; }
-
-[[ $# -ge 2 ]] || usage
-mode=$1
-data=$2
-port=${3:-0}
-[[ $mode == start || $mode == stop ]] || usage
-[[ $port =~ ^[0-9]+$ ]] && ((port <= 65535)) || die "PORT must be a number from 0 to 65535"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+parse_service_args "$@"
 
 pid_file() { echo "$data/ferretdb.pid"; }
 port_file() { echo "$data/ferretdb.port"; }
@@ -92,10 +85,6 @@ if running; then
   exit 0
 fi
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
-    2>/dev/null || die "cannot find a free port (python3 missing?); pass PORT"
-}
 
 # Whether something accepts TCP connections on 127.0.0.1:$1.
 accepting() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -37,15 +37,8 @@ ROOT_PASSWORD=pangolin-root-secret
 REGION=us-east-1
 BUCKET=warehouse
 
-die() { echo "minio.sh: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 start DATA_DIR [PORT] | stop DATA_DIR"; }
-
-[[ $# -ge 2 ]] || usage
-mode=$1
-data=$2
-port=${3:-0}
-[[ $mode == start || $mode == stop ]] || usage
-[[ $port =~ ^[0-9]+$ ]] && ((port <= 65535)) || die "PORT must be a number from 0 to 65535"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+parse_service_args "$@"
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # The pid of the server started in DATA_DIR, when it still runs.
@@ -113,10 +106,6 @@ if pid=$(running_pid); then
   exit 0
 fi
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
-    2>/dev/null || die "cannot find a free port (python3 missing?); pass PORT"
-}
 
 ready() { curl -fs -o /dev/null --max-time 2 "$(endpoint "$1")/minio/health/ready"; }
 

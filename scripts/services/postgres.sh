@@ -25,15 +25,8 @@
 # stdout carries only the URL.
 set -euo pipefail
 
-die() { echo "postgres.sh: error: $*" >&2; exit 1; }
-usage() { die "usage: $0 start DATA_DIR [PORT] | stop DATA_DIR"; }
-
-[[ $# -ge 2 ]] || usage
-mode=$1
-data=$2
-port=${3:-0}
-[[ $mode == start || $mode == stop ]] || usage
-[[ $port =~ ^[0-9]+$ ]] && ((port <= 65535)) || die "PORT must be a number from 0 to 65535"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+parse_service_args "$@"
 relocation_base=/tmp/pangolin-postgres
 
 find_bin() {
@@ -74,10 +67,6 @@ configured_port() {
   sed -n "s/^port = \([0-9]*\).*/\1/p" "$cluster/pangolin.conf" | tail -n 1
 }
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
-    2>/dev/null || die "cannot find a free port (python3 missing?); pass PORT"
-}
 
 url() { echo "postgresql://postgres@127.0.0.1:$1/postgres"; }
 

@@ -9,6 +9,7 @@
 #include "serde/table_requests.h"
 #include "storage/local/local_file_io.h"
 #include "store/memory/memory_store.h"
+#include "testing/fixed_warehouse_storage.h"
 #include "testing/matchers.h"
 #include "testing/temp_dir.h"
 
@@ -45,34 +46,6 @@ class FaultInjectingFileIO final : public storage::FileIO {
   std::unique_ptr<storage::FileIO> real_;
 };
 
-// Every warehouse stores through the one fault-injecting FileIO.
-class FaultInjectingStorage final : public storage::WarehouseStorage {
- public:
-  explicit FaultInjectingStorage(FaultInjectingFileIO& io) : io_(io) {}
-  Result<storage::StorageConfig> Canonicalize(const storage::StorageConfig& config) override {
-    return config;
-  }
-  Result<std::shared_ptr<storage::FileIO>> FileIOFor(const storage::StorageConfig&) override {
-    return std::shared_ptr<storage::FileIO>(std::shared_ptr<void>(), &io_);  // not owned
-  }
-  std::map<std::string, std::string> ClientProperties(const storage::StorageConfig&) override {
-    return {};
-  }
-  Result<storage::VendedCredentials> Vend(const storage::StorageConfig&, std::string_view,
-                                          storage::Access) override {
-    return Err(ErrorCode::kBadRequest, "no vending in these tests");
-  }
-  bool CanSign(const storage::StorageConfig&) override { return false; }
-  Result<storage::RemoteSignResult> SignForPrefix(const storage::StorageConfig&, std::string_view,
-                                                  storage::Access,
-                                                  const storage::RemoteSignRequest&) override {
-    return Err(ErrorCode::kBadRequest, "no signing in these tests");
-  }
-
- private:
-  FaultInjectingFileIO& io_;
-};
-
 constexpr char kSchema[] =
     R"({"type":"struct","schema-id":0,"fields":[{"id":1,"name":"id","required":false,"type":"long"}]})";
 
@@ -82,7 +55,7 @@ class IcebergServiceTest : public ::testing::Test {
     store_ = std::move(*store::MakeMemoryStore());
     file_io_ = std::make_unique<FaultInjectingFileIO>(std::move(*storage::MakeLocalFileIO()));
     files_ = std::make_unique<TableFiles>();
-    warehouse_storage_ = std::make_unique<FaultInjectingStorage>(*file_io_);
+    warehouse_storage_ = std::make_unique<testing::FixedWarehouseStorage>(*file_io_);
     catalog_storage_ = std::make_unique<CatalogStorage>(
         [this](const TenantId& tenant, std::string_view name) {
           return store_->GetWarehouse(tenant, name);
@@ -162,7 +135,7 @@ class IcebergServiceTest : public ::testing::Test {
   std::unique_ptr<store::MetadataStore> store_;
   std::unique_ptr<FaultInjectingFileIO> file_io_;
   std::unique_ptr<TableFiles> files_;
-  std::unique_ptr<FaultInjectingStorage> warehouse_storage_;
+  std::unique_ptr<testing::FixedWarehouseStorage> warehouse_storage_;
   std::unique_ptr<CatalogStorage> catalog_storage_;
   std::unique_ptr<IcebergService> service_;
   CatalogHandle handle_;

@@ -9,6 +9,7 @@
 #include "service/tenancy_service.h"
 #include "storage/local/local_file_io.h"
 #include "store/memory/memory_store.h"
+#include "testing/fixed_warehouse_storage.h"
 #include "testing/matchers.h"
 #include "testing/temp_dir.h"
 
@@ -22,40 +23,12 @@ using ::pangolin::testing::IsOk;
 constexpr char kSecret[] = "wJalrXUtnFEMI-K7MDENG";
 constexpr char kVendingSecret[] = "vending-secret-key-value";
 
-// Warehouses on the local disk, whatever their configuration says: these tests are about how
-// secrets are kept, not about which keys a storage type takes.
-class AnyConfigLocalStorage final : public storage::WarehouseStorage {
- public:
-  explicit AnyConfigLocalStorage(std::shared_ptr<storage::FileIO> io) : io_(std::move(io)) {}
-  Result<storage::StorageConfig> Canonicalize(const storage::StorageConfig& config) override {
-    return config;
-  }
-  Result<std::shared_ptr<storage::FileIO>> FileIOFor(const storage::StorageConfig&) override {
-    return io_;
-  }
-  std::map<std::string, std::string> ClientProperties(const storage::StorageConfig&) override {
-    return {};
-  }
-  Result<storage::VendedCredentials> Vend(const storage::StorageConfig&, std::string_view,
-                                          storage::Access) override {
-    return Err(ErrorCode::kBadRequest, "no vending in these tests");
-  }
-  bool CanSign(const storage::StorageConfig&) override { return false; }
-  Result<storage::RemoteSignResult> SignForPrefix(const storage::StorageConfig&, std::string_view,
-                                                  storage::Access,
-                                                  const storage::RemoteSignRequest&) override {
-    return Err(ErrorCode::kBadRequest, "no signing in these tests");
-  }
-
- private:
-  std::shared_ptr<storage::FileIO> io_;
-};
-
 class WarehouseSecretsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = std::move(*store::MakeMemoryStore());
-    storage_ = std::make_unique<AnyConfigLocalStorage>(std::move(*storage::MakeLocalFileIO()));
+    file_io_ = std::move(*storage::MakeLocalFileIO());
+    storage_ = std::make_unique<testing::FixedWarehouseStorage>(*file_io_);
     key_a_ = RandomBytes(32);
     key_b_ = RandomBytes(32);
     cipher_a_ = *auth::SecretCipher::Make(key_a_);
@@ -83,7 +56,8 @@ class WarehouseSecretsTest : public ::testing::Test {
   catalog::Warehouse Stored() { return *store_->GetWarehouse(kDefaultTenant, "wh"); }
 
   std::unique_ptr<store::MetadataStore> store_;
-  std::unique_ptr<AnyConfigLocalStorage> storage_;
+  std::unique_ptr<storage::FileIO> file_io_;
+  std::unique_ptr<testing::FixedWarehouseStorage> storage_;
   testing::TempDir dir_;
   std::string key_a_, key_b_;
   std::optional<auth::SecretCipher> cipher_a_;

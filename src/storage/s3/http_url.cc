@@ -7,11 +7,6 @@
 namespace pangolin::storage::s3 {
 namespace {
 
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
 // Drops ":443" from https and ":80" from http authorities, as a Host header omits them.
 std::string NormalizeAuthority(std::string_view scheme, std::string_view authority) {
   std::string host = ToLower(authority);
@@ -55,19 +50,15 @@ Result<HttpUrl> ParseHttpUrl(std::string_view url) {
 }
 
 std::string UriEncode(std::string_view text, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
+  if (!keep_slash) return PercentEncode(text);
   std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (IsUnreserved(c) || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
-    }
+  for (size_t start = 0;;) {
+    size_t slash = text.find('/', start);
+    out += PercentEncode(text.substr(start, slash == std::string_view::npos ? slash : slash - start));
+    if (slash == std::string_view::npos) return out;
+    out += '/';
+    start = slash + 1;
   }
-  return out;
 }
 
 }  // namespace pangolin::storage::s3
