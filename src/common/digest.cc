@@ -26,7 +26,8 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &size) == nullptr) {
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
+           &size) == nullptr) {
     std::abort();  // only on allocation failure inside OpenSSL
   }
   return std::string(reinterpret_cast<const char*>(mac), size);

@@ -13,7 +13,7 @@ Result<RemoteSignBody> ParseRemoteSignRequest(std::string_view text) {
   ASSIGN_OR_RETURN(out.region, GetString(object, "region"));
   ASSIGN_OR_RETURN(out.uri, GetString(object, "uri"));
   ASSIGN_OR_RETURN(out.method, GetString(object, "method"));
-  static constexpr std::string_view kMethods[] = {"PUT",  "GET",   "HEAD",   "POST",
+  static constexpr std::string_view kMethods[] = {"PUT",    "GET",   "HEAD",   "POST",
                                                   "DELETE", "PATCH", "OPTIONS"};
   if (std::find(std::begin(kMethods), std::end(kMethods), out.method) == std::end(kMethods)) {
     return Err(ErrorCode::kBadRequest, "Invalid remote sign request: unknown method '{}'",

@@ -114,7 +114,8 @@ namespace {
 json::array CredentialsJson(const std::vector<StorageCredential>& credentials) {
   json::array out;
   for (const auto& credential : credentials) {
-    out.push_back(json::object{{"prefix", credential.prefix}, {"config", ToJson(credential.config)}});
+    out.push_back(
+        json::object{{"prefix", credential.prefix}, {"config", ToJson(credential.config)}});
   }
   return out;
 }

@@ -5,7 +5,8 @@ namespace pangolin::service {
 Result<StorageBinding> CatalogStorage::Bind(const catalog::Catalog& catalog) {
   storage::StorageConfig config{{"type", "local"}, {"root", "/"}};
   if (catalog.warehouse_name) {
-    ASSIGN_OR_RETURN(catalog::Warehouse warehouse, load_(catalog.tenant_id, *catalog.warehouse_name));
+    ASSIGN_OR_RETURN(catalog::Warehouse warehouse,
+                     load_(catalog.tenant_id, *catalog.warehouse_name));
     config = warehouse.storage_config;
   }
   // Stored configurations are canonical (TenancyService writes them so); FileIOFor checks a

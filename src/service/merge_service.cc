@@ -96,8 +96,8 @@ Result<catalog::Content> MergeNamespaces(const MergeConflict& conflict) {
 
 }  // namespace
 
-MergeService::MergeService(store::MetadataStore& store, TableFiles& files,
-                           CatalogStorage& storage, const Clock& clock)
+MergeService::MergeService(store::MetadataStore& store, TableFiles& files, CatalogStorage& storage,
+                           const Clock& clock)
     : store_(store), files_(files), storage_(storage), clock_(clock) {}
 
 Result<std::shared_ptr<storage::FileIO>> MergeService::Io(const catalog::Catalog& cat) {
@@ -190,7 +190,8 @@ Result<MergeChange> MergeService::ThreeWay(storage::FileIO& io, const MergeConfl
                    iceberg::MergeTables(base->metadata, source->metadata, target->metadata,
                                         conflict.target->metadata_location, clock_.NowMs()));
   std::string location;
-  RETURN_IF_ERROR(files_.Write(io, std::move(merged), conflict.target->metadata_location, &location));
+  RETURN_IF_ERROR(
+      files_.Write(io, std::move(merged), conflict.target->metadata_location, &location));
   catalog::Content result = *conflict.target;
   result.metadata_location = location;
   return MergeChange{conflict.key, conflict.target, std::move(result)};

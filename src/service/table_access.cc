@@ -31,8 +31,8 @@ Result<bool> IcebergService::CanSignRequests(const CatalogHandle& cat) {
 }
 
 Result<storage::RemoteSignResult> IcebergService::SignRequest(
-    const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id,
-    storage::Access access, const storage::RemoteSignRequest& request) {
+    const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id, storage::Access access,
+    const storage::RemoteSignRequest& request) {
   ASSIGN_OR_RETURN(LoadedTable table, LoadTable(ctx, cat, id, SnapshotMode::kRefs));
   ASSIGN_OR_RETURN(auto binding, Storage(cat));
   return storage_.warehouses().SignForPrefix(binding->config, table.metadata->metadata.location,

@@ -52,8 +52,8 @@ Result<std::shared_ptr<const CachedMetadata>> TableFiles::Read(storage::FileIO& 
 }
 
 Result<std::shared_ptr<const CachedMetadata>> TableFiles::Write(
-    storage::FileIO& io, iceberg::TableMetadata metadata, const std::optional<std::string>& previous_location,
-    std::string* location) {
+    storage::FileIO& io, iceberg::TableMetadata metadata,
+    const std::optional<std::string>& previous_location, std::string* location) {
   *location = iceberg::NewMetadataFileLocation(metadata, previous_location, NewUuid());
   auto entry = std::make_shared<CachedMetadata>();
   entry->json = serde::SerializeTableMetadata(metadata);
@@ -75,8 +75,8 @@ Result<std::shared_ptr<const CachedView>> TableFiles::ReadView(storage::FileIO& 
 }
 
 Result<std::shared_ptr<const CachedView>> TableFiles::WriteView(
-    storage::FileIO& io, iceberg::ViewMetadata metadata, const std::optional<std::string>& previous_location,
-    std::string* location) {
+    storage::FileIO& io, iceberg::ViewMetadata metadata,
+    const std::optional<std::string>& previous_location, std::string* location) {
   *location = iceberg::NewMetadataFileLocation(metadata, previous_location, NewUuid());
   auto entry = std::make_shared<CachedView>();
   entry->json = serde::SerializeViewMetadata(metadata);

@@ -30,18 +30,18 @@ class TableFiles {
   // cached file is still checked to exist, so a table whose current file was removed from storage
   // reads as broken (kNotFound, "Failed to open input stream for file: …") instead of stale.
   Result<std::shared_ptr<const CachedMetadata>> Read(storage::FileIO& io,
-                                                    const std::string& location);
+                                                     const std::string& location);
   // Writes `metadata` as a new file next to `previous_location` (or under the table location),
   // never overwriting; sets `*location`. Errors: FileIO's.
   Result<std::shared_ptr<const CachedMetadata>> Write(
-      storage::FileIO& io, iceberg::TableMetadata metadata, const std::optional<std::string>& previous_location,
-      std::string* location);
+      storage::FileIO& io, iceberg::TableMetadata metadata,
+      const std::optional<std::string>& previous_location, std::string* location);
   // View metadata files, the same way (not cached: views are small and read rarely).
   Result<std::shared_ptr<const CachedView>> ReadView(storage::FileIO& io,
-                                                    const std::string& location);
+                                                     const std::string& location);
   Result<std::shared_ptr<const CachedView>> WriteView(
-      storage::FileIO& io, iceberg::ViewMetadata metadata, const std::optional<std::string>& previous_location,
-      std::string* location);
+      storage::FileIO& io, iceberg::ViewMetadata metadata,
+      const std::optional<std::string>& previous_location, std::string* location);
   // Deletes a file nobody references any more; a failure is only logged.
   void DeleteQuietly(storage::FileIO& io, const std::string& location);
 

@@ -66,8 +66,7 @@ class TenancyService {
   // INTERNAL USE ONLY (the storage layer, credential vending); never call it from an API route:
   // the warehouse with its secrets decrypted. Errors: those of GetWarehouse; kInternal naming
   // the secret and the key id when a stored secret cannot be decrypted.
-  Result<catalog::Warehouse> GetWarehouseWithSecrets(const TenantId& tenant,
-                                                     std::string_view name);
+  Result<catalog::Warehouse> GetWarehouseWithSecrets(const TenantId& tenant, std::string_view name);
   // Every tenant's warehouse secrets: counted (kCheck), or re-encrypted with the current key
   // (kReencrypt: values stored unencrypted or under a previous key; a warehouse changed while the
   // sweep runs is left as its writer stored it). Unreadable values are counted, never rewritten.

@@ -98,7 +98,8 @@ TEST_F(WarehouseSecretsTest, UpdatesKeepSecretsTheyLeaveOutOrRedact) {
   update.storage_config["s3.region"] = "us-east-1";
   update.vending_strategy_json = R"({"AwsStatic":{}})";  // what reads show
   ASSERT_THAT(tenancy.UpdateWarehouse(ctx_, "wh", update), IsOk());
-  ASSERT_OK_AND_ASSIGN(catalog::Warehouse plain, tenancy.GetWarehouseWithSecrets(ctx_.tenant, "wh"));
+  ASSERT_OK_AND_ASSIGN(catalog::Warehouse plain,
+                       tenancy.GetWarehouseWithSecrets(ctx_.tenant, "wh"));
   EXPECT_EQ(plain.storage_config["s3.secret-access-key"], kSecret);
   EXPECT_EQ(plain.storage_config["s3.region"], "us-east-1");
   EXPECT_NE(plain.vending_strategy_json.find(kVendingSecret), std::string::npos);

@@ -19,8 +19,8 @@ std::chrono::milliseconds Backoff(const RetryPolicy& policy, int attempt,
       }
     }
   }
-  auto ceiling = std::min<int64_t>(policy.max_delay.count(),
-                                   policy.base_delay.count() << std::min(attempt, 20));
+  auto ceiling = std::min<int64_t>(policy.max_delay.count(), policy.base_delay.count()
+                                                                 << std::min(attempt, 20));
   thread_local std::mt19937_64 random{std::random_device{}()};
   return std::chrono::milliseconds(
       std::uniform_int_distribution<int64_t>(0, std::max<int64_t>(ceiling, 0))(random));
@@ -38,8 +38,8 @@ Result<net::HttpResponse> SendWithRetry(net::HttpClient& client,
                                         const RetryPolicy& policy) {
   for (int attempt = 1;; ++attempt) {
     auto answer = client.Send(make_request());
-    bool retry = answer ? IsRetryableStatus(answer->status)
-                        : answer.error().code == ErrorCode::kUnavailable;
+    bool retry =
+        answer ? IsRetryableStatus(answer->status) : answer.error().code == ErrorCode::kUnavailable;
     if (!retry || attempt >= policy.max_attempts) return answer;
     std::this_thread::sleep_for(Backoff(policy, attempt, answer ? &*answer : nullptr));
   }

@@ -28,7 +28,13 @@ TEST(HttpRetryTest, RetriesThrottlingServerErrorsAndLostConnections) {
   ScriptedClient client;
   client.answers = {Answer(503), Err(ErrorCode::kUnavailable, "refused"), Answer(429), Answer(200)};
   int built = 0;
-  auto answer = SendWithRetry(client, [&] { ++built; return net::HttpRequest{}; }, kFast);
+  auto answer = SendWithRetry(
+      client,
+      [&] {
+        ++built;
+        return net::HttpRequest{};
+      },
+      kFast);
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200);
   EXPECT_EQ(client.sent, 4);
@@ -39,21 +45,24 @@ TEST(HttpRetryTest, ClientErrorsAreAnsweredAtOnce) {
   for (int status : {400, 403, 404, 409, 412}) {
     ScriptedClient client;
     client.answers = {Answer(status)};
-    auto answer = SendWithRetry(client, [] { return net::HttpRequest{}; }, kFast);
+    auto answer = SendWithRetry(
+        client, [] { return net::HttpRequest{}; }, kFast);
     ASSERT_TRUE(answer);
     EXPECT_EQ(answer->status, status);
     EXPECT_EQ(client.sent, 1);
   }
   ScriptedClient client;
   client.answers = {Err(ErrorCode::kBadRequest, "not a URL")};
-  EXPECT_FALSE(SendWithRetry(client, [] { return net::HttpRequest{}; }, kFast));
+  EXPECT_FALSE(SendWithRetry(
+      client, [] { return net::HttpRequest{}; }, kFast));
   EXPECT_EQ(client.sent, 1);
 }
 
 TEST(HttpRetryTest, GivesTheLastAnswerWhenAttemptsRunOut) {
   ScriptedClient client;
   client.answers = {Answer(500), Answer(502), Answer(504), Answer(503)};
-  auto answer = SendWithRetry(client, [] { return net::HttpRequest{}; }, kFast);
+  auto answer = SendWithRetry(
+      client, [] { return net::HttpRequest{}; }, kFast);
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 503);
   EXPECT_EQ(client.sent, 4);

@@ -58,7 +58,8 @@ TYPED_TEST_P(FileIOContract, WriteThenReadRoundTrips) {
   auto& io = *this->io_;
   std::string binary("a\0b\xff\n", 5);
   std::string big(1 << 20, 'x');
-  ASSERT_THAT(io.WriteNew(this->root_ + "/t/metadata/00000.json", binary), ::pangolin::testing::IsOk());
+  ASSERT_THAT(io.WriteNew(this->root_ + "/t/metadata/00000.json", binary),
+              ::pangolin::testing::IsOk());
   ASSERT_THAT(io.WriteNew(this->root_ + "/t/empty", ""), ::pangolin::testing::IsOk());
   ASSERT_THAT(io.WriteNew(this->root_ + "/t/big", big), ::pangolin::testing::IsOk());
   EXPECT_THAT(io.Read(this->root_ + "/t/metadata/00000.json"), ::testing::Optional(binary));
@@ -72,14 +73,16 @@ TYPED_TEST_P(FileIOContract, WriteNewNeverReplaces) {
   auto& io = *this->io_;
   std::string location = this->root_ + "/t/v1.json";
   ASSERT_THAT(io.WriteNew(location, "first"), ::pangolin::testing::IsOk());
-  EXPECT_THAT(io.WriteNew(location, "second"), ::pangolin::testing::IsError(ErrorCode::kAlreadyExists));
+  EXPECT_THAT(io.WriteNew(location, "second"),
+              ::pangolin::testing::IsError(ErrorCode::kAlreadyExists));
   EXPECT_THAT(io.Read(location), ::testing::Optional(std::string("first")));
   EXPECT_EQ(this->ListSet(this->root_ + "/t/"), std::set<std::string>{location});
 }
 
 TYPED_TEST_P(FileIOContract, MissingObjectsAreNotFound) {
   auto& io = *this->io_;
-  EXPECT_THAT(io.Read(this->root_ + "/nothing/here"), ::pangolin::testing::IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(io.Read(this->root_ + "/nothing/here"),
+              ::pangolin::testing::IsError(ErrorCode::kNotFound));
   EXPECT_THAT(io.Exists(this->root_ + "/nothing/here"), ::testing::Optional(false));
   EXPECT_THAT(io.Exists(this->root_), ::testing::Optional(false));  // a directory is no object
   EXPECT_THAT(io.Delete(this->root_ + "/nothing/here"), ::pangolin::testing::IsOk());
@@ -96,7 +99,8 @@ TYPED_TEST_P(FileIOContract, DeleteRemovesOneObject) {
   EXPECT_THAT(io.Read(this->root_ + "/t/a"), ::pangolin::testing::IsError(ErrorCode::kNotFound));
   EXPECT_THAT(io.Exists(this->root_ + "/t/a"), ::testing::Optional(false));
   EXPECT_THAT(io.Read(this->root_ + "/t/b"), ::testing::Optional(std::string("b")));
-  ASSERT_THAT(io.WriteNew(this->root_ + "/t/a", "again"), ::pangolin::testing::IsOk());  // the name is free again
+  ASSERT_THAT(io.WriteNew(this->root_ + "/t/a", "again"),
+              ::pangolin::testing::IsOk());  // the name is free again
 }
 
 TYPED_TEST_P(FileIOContract, ListIsRecursiveAndByPrefix) {
@@ -161,7 +165,8 @@ TYPED_TEST_P(FileIOContract, ConcurrentWriteNewHasOneWinner) {
 TYPED_TEST_P(FileIOContract, BadLocationsAreRefused) {
   auto& io = *this->io_;
   for (const auto& bad : this->factory_.BadLocations(this->root_)) {
-    EXPECT_THAT(io.WriteNew(bad, "x"), ::pangolin::testing::IsError(ErrorCode::kInvalidArgument)) << bad;
+    EXPECT_THAT(io.WriteNew(bad, "x"), ::pangolin::testing::IsError(ErrorCode::kInvalidArgument))
+        << bad;
     EXPECT_THAT(io.Read(bad), ::pangolin::testing::IsError(ErrorCode::kInvalidArgument)) << bad;
     EXPECT_THAT(io.Exists(bad), ::pangolin::testing::IsError(ErrorCode::kInvalidArgument)) << bad;
     EXPECT_THAT(io.Delete(bad), ::pangolin::testing::IsError(ErrorCode::kInvalidArgument)) << bad;
@@ -169,14 +174,9 @@ TYPED_TEST_P(FileIOContract, BadLocationsAreRefused) {
   EXPECT_TRUE(this->ListSet(this->root_ + "/").empty());
 }
 
-REGISTER_TYPED_TEST_SUITE_P(FileIOContract,
-                            WriteThenReadRoundTrips,
-                            WriteNewNeverReplaces,
-                            MissingObjectsAreNotFound,
-                            DeleteRemovesOneObject,
-                            ListIsRecursiveAndByPrefix,
-                            DeletePrefixRemovesOneTree,
-                            ConcurrentWriteNewHasOneWinner,
-                            BadLocationsAreRefused);
+REGISTER_TYPED_TEST_SUITE_P(FileIOContract, WriteThenReadRoundTrips, WriteNewNeverReplaces,
+                            MissingObjectsAreNotFound, DeleteRemovesOneObject,
+                            ListIsRecursiveAndByPrefix, DeletePrefixRemovesOneTree,
+                            ConcurrentWriteNewHasOneWinner, BadLocationsAreRefused);
 
 }  // namespace pangolin::storage

@@ -21,8 +21,8 @@ std::string SignerEndpoint(const CatalogHandle& cat, const catalog::TableIdentif
   if (cat.ref != catalog::kMainBranch) prefix += "@" + cat.ref;
   std::string ns;
   for (const auto& level : id.ns) ns += (ns.empty() ? "" : "%1F") + PercentEncode(level);
-  return "v1/" + PercentEncode(prefix) + "/namespaces/" + ns + "/tables/" +
-         PercentEncode(id.name) + "/sign";
+  return "v1/" + PercentEncode(prefix) + "/namespaces/" + ns + "/tables/" + PercentEncode(id.name) +
+         "/sign";
 }
 
 }  // namespace
@@ -37,8 +37,7 @@ bool WantsDelegation(const Request& req, std::string_view mode) {
 }
 
 Result<service::TableAccess> AccessFor(Registrar& r, const Request& req, const Context& ctx,
-                                       const CatalogHandle& cat,
-                                       const catalog::TableIdentifier& id,
+                                       const CatalogHandle& cat, const catalog::TableIdentifier& id,
                                        const service::LoadedTable& table) {
   std::optional<storage::Access> vend;
   if (WantsDelegation(req, kVendedCredentials)) {
@@ -89,8 +88,8 @@ void AddStorageAccessRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(storage::Access access, AccessOf(r, ctx, cat, id));
           storage::RemoteSignRequest request{body.method, body.uri, body.headers, body.body};
           ASSIGN_OR_RETURN(auto signed_request, s.SignRequest(ctx, cat, id, access, request));
-          Response response = Json(serde::RemoteSignResultJson(signed_request.uri,
-                                                                signed_request.headers));
+          Response response =
+              Json(serde::RemoteSignResultJson(signed_request.uri, signed_request.headers));
           response.headers.emplace_back("Cache-Control", "no-cache");  // signatures carry a time
           return response;
         });

@@ -22,8 +22,7 @@ bool WantsDelegation(const Request& req, std::string_view mode);
 // others); otherwise, when it accepts remote signing and the warehouse can sign, the signer's
 // configuration; and always the warehouse's client properties.
 Result<service::TableAccess> AccessFor(Registrar& r, const Request& req, const Context& ctx,
-                                       const CatalogHandle& cat,
-                                       const catalog::TableIdentifier& id,
+                                       const CatalogHandle& cat, const catalog::TableIdentifier& id,
                                        const service::LoadedTable& table);
 
 // `storage-credentials` of a LoadTableResult.

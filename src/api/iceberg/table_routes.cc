@@ -33,9 +33,8 @@ Result<Response> LoadTableResponse(Registrar& r, const Request& req, const Conte
                                    const CatalogHandle& cat, const catalog::TableIdentifier& id,
                                    const LoadedTable& table) {
   ASSIGN_OR_RETURN(auto access, AccessFor(r, req, ctx, cat, id, table));
-  Response response = Json(serde::LoadTableResultJson(table.metadata_location,
-                                                      table.metadata->json, access.config,
-                                                      Credentials(access)));
+  Response response = Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json,
+                                                      access.config, Credentials(access)));
   if (table.metadata_location) response.headers.emplace_back("ETag", ETagOf(table));
   return response;
 }

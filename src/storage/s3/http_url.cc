@@ -54,7 +54,8 @@ std::string UriEncode(std::string_view text, bool keep_slash) {
   std::string out;
   for (size_t start = 0;;) {
     size_t slash = text.find('/', start);
-    out += PercentEncode(text.substr(start, slash == std::string_view::npos ? slash : slash - start));
+    out +=
+        PercentEncode(text.substr(start, slash == std::string_view::npos ? slash : slash - start));
     if (slash == std::string_view::npos) return out;
     out += '/';
     start = slash + 1;

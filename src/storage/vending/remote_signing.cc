@@ -1,9 +1,8 @@
 // Remote signing of S3 requests for engines: which requests stay inside a table's prefix, and
 // their SigV4 signature with the warehouse's keys.
-#include <pugixml.hpp>
-
 #include <cctype>
 #include <chrono>
+#include <pugixml.hpp>
 
 #include "common/strings.h"
 #include "storage/s3/sigv4.h"
@@ -15,8 +14,8 @@ namespace {
 
 struct Url {
   std::string scheme;
-  std::string authority;  // host[:port], lower-cased
-  std::string path;       // percent-encoded, starting with '/'
+  std::string authority;                                   // host[:port], lower-cased
+  std::string path;                                        // percent-encoded, starting with '/'
   std::vector<std::pair<std::string, std::string>> query;  // decoded
 };
 
@@ -87,8 +86,7 @@ Result<std::vector<std::string>> DeletedKeys(std::string_view body) {
 }
 
 tl::unexpected<Error> Refuse(const RemoteSignRequest& request, std::string_view why) {
-  return Err(ErrorCode::kForbidden, "Refusing to sign {} {}: {}", request.method, request.uri,
-             why);
+  return Err(ErrorCode::kForbidden, "Refusing to sign {} {}: {}", request.method, request.uri, why);
 }
 
 }  // namespace
@@ -156,8 +154,9 @@ Result<RemoteSignResult> SignS3ForPrefix(const StorageConfig& config, std::strin
   s3::DescribedRequest described{request.method, request.uri, request.headers, ""};
   auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(clock.NowMs()));
   ASSIGN_OR_RETURN(s3::SignedRequest signed_request,
-                   s3::SignDescribedRequest(described, params, now)
-                       .map_error([](Error e) { return Error{ErrorCode::kBadRequest, e.message}; }));
+                   s3::SignDescribedRequest(described, params, now).map_error([](Error e) {
+                     return Error{ErrorCode::kBadRequest, e.message};
+                   }));
   return RemoteSignResult{signed_request.url, std::move(signed_request.headers)};
 }
 

@@ -217,9 +217,8 @@ Result<StorageConfig> Canonicalize(const StorageConfig& input) {
     for (const auto* list : {&CommonKeys(), keys}) {
       for (const Key& key : *list) {
         if (name == key.canonical ||
-            std::find_if(key.aliases.begin(), key.aliases.end(), [&](const char* alias) {
-              return name == alias;
-            }) != key.aliases.end()) {
+            std::find_if(key.aliases.begin(), key.aliases.end(),
+                         [&](const char* alias) { return name == alias; }) != key.aliases.end()) {
           match = &key;
         }
       }
@@ -227,7 +226,8 @@ Result<StorageConfig> Canonicalize(const StorageConfig& input) {
     if (match == nullptr) {
       std::string known;
       for (const auto* list : {&CommonKeys(), keys}) {
-        for (const Key& key : *list) known += (known.empty() ? "" : ", ") + std::string(key.canonical);
+        for (const Key& key : *list)
+          known += (known.empty() ? "" : ", ") + std::string(key.canonical);
       }
       return Err(ErrorCode::kBadRequest,
                  "Unknown storage_config key '{}' for a {} warehouse (known: {})", name, type,

@@ -12,9 +12,10 @@
 namespace pangolin::storage::vending {
 
 // Canonical keys.
-inline constexpr char kType[] = "type";          // local | s3 | azure | gcs
-inline constexpr char kRoot[] = "root";          // where the warehouse's data lives
-inline constexpr char kVending[] = "vending";    // none | aws-sts | aws-static | azure-sas | gcs-downscoped
+inline constexpr char kType[] = "type";  // local | s3 | azure | gcs
+inline constexpr char kRoot[] = "root";  // where the warehouse's data lives
+inline constexpr char kVending[] =
+    "vending";  // none | aws-sts | aws-static | azure-sas | gcs-downscoped
 inline constexpr char kVendingDuration[] = "vending.duration-seconds";  // 900..43200, default 3600
 
 inline constexpr char kS3Bucket[] = "s3.bucket";

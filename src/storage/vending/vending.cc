@@ -77,12 +77,12 @@ Result<VendedCredentials> VendAzure(const StorageConfig& config, std::string_vie
   auto [authority, directory] = SplitLocation(prefix);
   std::string account = Get(config, kAdlsAccountName);
   auto expiry = Now(clock) + VendingDuration(config);
-  ASSIGN_OR_RETURN(std::string sas,
-                   azure::DirectoryScopedSas(account, Get(config, kAdlsAccountKey),
-                                             Get(config, kAdlsContainer), directory,
-                                             access == Access::kReadWrite, expiry,
-                                             GetBool(config, kAdlsHierarchical),
-                                             Get(config, kAdlsEndpoint).starts_with("http://")));
+  ASSIGN_OR_RETURN(
+      std::string sas,
+      azure::DirectoryScopedSas(account, Get(config, kAdlsAccountKey), Get(config, kAdlsContainer),
+                                directory, access == Access::kReadWrite, expiry,
+                                GetBool(config, kAdlsHierarchical),
+                                Get(config, kAdlsEndpoint).starts_with("http://")));
   out.expires_at_ms = ToMs(expiry);
   // Iceberg's ADLSFileIO reads the token per account host; PyIceberg reads the plain keys.
   for (const char* host : {".dfs.core.windows.net", ".blob.core.windows.net"}) {

@@ -69,8 +69,7 @@ class CloudWarehouseStorage : public WarehouseStorage {
   }
 
   Result<RemoteSignResult> SignForPrefix(const StorageConfig& config, std::string_view prefix,
-                                         Access access,
-                                         const RemoteSignRequest& request) override {
+                                         Access access, const RemoteSignRequest& request) override {
     if (!CanSign(config)) {
       return Err(ErrorCode::kBadRequest,
                  "This warehouse cannot sign requests (only S3 warehouses with keys can)");

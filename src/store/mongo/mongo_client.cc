@@ -26,8 +26,8 @@ BsonPtr Copy(const bson_t* doc) { return BsonPtr(bson_copy(doc)); }
 // worth a warning.
 void ForwardDriverLog(mongoc_log_level_t level, const char* domain, const char* message, void*) {
   std::string_view text(message);
-  bool serious = level <= MONGOC_LOG_LEVEL_WARNING &&
-                 text.find("endSessions") == std::string_view::npos;
+  bool serious =
+      level <= MONGOC_LOG_LEVEL_WARNING && text.find("endSessions") == std::string_view::npos;
   (serious ? log::Warn("MongoDB driver") : log::Debug("MongoDB driver"))
       .With("domain", domain)
       .With("message", text);

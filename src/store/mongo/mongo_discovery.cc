@@ -54,8 +54,8 @@ std::optional<BusinessMetadata> Live(const bson_t* version) {
 
 Result<std::optional<BusinessMetadata>> Newest(Client& client, const std::string& key) {
   Doc sort = Sort("version", -1);
-  ASSIGN_OR_RETURN(auto doc, client.FindOne(kBusinessMetadata, Doc().Str("record", key),
-                                            {sort.get()}));
+  ASSIGN_OR_RETURN(auto doc,
+                   client.FindOne(kBusinessMetadata, Doc().Str("record", key), {sort.get()}));
   return Live(doc ? doc->get() : nullptr);
 }
 
@@ -123,25 +123,24 @@ Status MongoStore::DeleteBusinessMetadata(const TenantId& tenant, std::string_vi
   Client client = Acquire();
   std::string key = RecordKey(tenant, asset_id);
   std::vector<std::string> tags_before;
-  ASSIGN_OR_RETURN(
-      int64_t version,
-      AppendNext(client, kBusinessMetadata, Doc().Str("record", key), "version",
-                 [&](int64_t n, const bson_t* last) -> Result<Doc> {
-                   std::optional<BusinessMetadata> before = Live(last);
-                   if (!before) {
-                     return Err(ErrorCode::kNotFound, "No business metadata for asset {}",
-                                asset_id);
-                   }
-                   tags_before = before->tags;
-                   RETURN_IF_ERROR(CheckExpectedTags(expected, tags_before, asset_id));
-                   Doc doc;
-                   doc.Str("record", key)
-                       .Int("version", n)
-                       .Bool("deleted", true)
-                       .Str("tenant_id", tenant.value)
-                       .Str("catalog_id", View(last).Str("catalog_id"));
-                   return doc;
-                 }));
+  ASSIGN_OR_RETURN(int64_t version,
+                   AppendNext(client, kBusinessMetadata, Doc().Str("record", key), "version",
+                              [&](int64_t n, const bson_t* last) -> Result<Doc> {
+                                std::optional<BusinessMetadata> before = Live(last);
+                                if (!before) {
+                                  return Err(ErrorCode::kNotFound,
+                                             "No business metadata for asset {}", asset_id);
+                                }
+                                tags_before = before->tags;
+                                RETURN_IF_ERROR(CheckExpectedTags(expected, tags_before, asset_id));
+                                Doc doc;
+                                doc.Str("record", key)
+                                    .Int("version", n)
+                                    .Bool("deleted", true)
+                                    .Str("tenant_id", tenant.value)
+                                    .Str("catalog_id", View(last).Str("catalog_id"));
+                                return doc;
+                              }));
   RETURN_IF_ERROR(DropOlderVersions(client, key, version));
   if (!tags_before.empty()) RETURN_IF_ERROR(BumpAccessVersion(client, tenant));
   return {};
