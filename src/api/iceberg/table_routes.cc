@@ -28,14 +28,16 @@ std::string ETagOf(const LoadedTable& table, SnapshotMode mode = SnapshotMode::k
   return MetadataETag(*table.metadata_location, mode == SnapshotMode::kAll ? "all" : "refs");
 }
 
-// LoadTableResult, with the ETag of the version it shows when it has one.
+// LoadTableResult with the storage access the caller asked for, and the ETag of the version it
+// shows when it has one.
 Result<Response> LoadTableResponse(Registrar& r, const Request& req, const Context& ctx,
                                    const CatalogHandle& cat, const catalog::TableIdentifier& id,
-                                   const LoadedTable& table) {
+                                   const LoadedTable& table,
+                                   SnapshotMode mode = SnapshotMode::kAll) {
   ASSIGN_OR_RETURN(auto access, AccessFor(r, req, ctx, cat, id, table));
   Response response = Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json,
                                                       access.config, Credentials(access)));
-  if (table.metadata_location) response.headers.emplace_back("ETag", ETagOf(table));
+  if (table.metadata_location) response.headers.emplace_back("ETag", ETagOf(table, mode));
   return response;
 }
 
@@ -72,11 +74,7 @@ void AddTableRoutes(Registrar& r) {
           if (!WantsDelegation(req, kVendedCredentials) && IfNoneMatchHits(req, etag)) {
             return NotModified(std::move(etag));
           }
-          ASSIGN_OR_RETURN(auto access, AccessFor(r, req, ctx, cat, id, table));
-          Response response = Json(serde::LoadTableResultJson(
-              table.metadata_location, table.metadata->json, access.config, Credentials(access)));
-          response.headers.emplace_back("ETag", std::move(etag));
-          return response;
+          return LoadTableResponse(r, req, ctx, cat, id, table, mode);
         });
   r.Add("POST", "/namespaces/{namespace}/tables/{table}", rules::kWriteOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
