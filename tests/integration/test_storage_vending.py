@@ -234,3 +234,25 @@ def test_the_references_vending_strategies_are_understood(env: dict,
         "storage_config": s3_service.storage_config(unique_name("st"), vending="aws-sts")}), 201)
     assert expect_status(admin.get("/api/v1/warehouses/none-by-strategy"),
                          200)["storage_config"]["vending"] == "none"
+
+
+def test_a_table_created_while_vending_fails_is_answered_without_credentials(
+        env: dict, s3_service: S3Service) -> None:
+    """The token service is down: the create succeeds (the table exists) without credentials,
+    and loads say what failed until it is back."""
+    admin = env["admin"]
+    config = s3_service.storage_config(unique_name("down"), vending="aws-sts")
+    config["s3.sts-endpoint"] = "http://127.0.0.1:9"  # nothing listens there
+    expect_status(admin.post("/api/v1/warehouses", json={"name": "sts-down",
+                                                         "storage_config": config}), 201)
+    expect_status(admin.post("/api/v1/catalogs", json={"name": "sts-down",
+                                                       "warehouse_name": "sts-down"}), 201)
+    expect_status(admin.post("/v1/sts-down/namespaces", json={"namespace": ["n"]}), 200)
+    created = expect_status(admin.post("/v1/sts-down/namespaces/n/tables", json={
+        "name": "t", "schema": {"type": "struct", "fields": []}}, headers=DELEGATION), 200)
+    assert "storage-credentials" not in created
+    assert "s3.access-key-id" not in created["config"]
+    loaded = admin.get("/v1/sts-down/namespaces/n/tables/t", headers=DELEGATION)
+    assert loaded.status_code >= 500, loaded.text
+    assert s3_service.secret_access_key not in loaded.text
+    expect_status(admin.get("/v1/sts-down/namespaces/n/tables/t"), 200)  # no credentials asked

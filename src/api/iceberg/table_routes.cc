@@ -4,6 +4,7 @@
 #include "api/iceberg/registrar.h"
 #include "api/iceberg/request_parsing.h"
 #include "api/iceberg/storage_access.h"
+#include "common/log.h"
 #include "common/strings.h"
 #include "serde/metrics_report.h"
 #include "serde/rest_catalog.h"
@@ -28,15 +29,26 @@ std::string ETagOf(const LoadedTable& table, SnapshotMode mode = SnapshotMode::k
   return MetadataETag(*table.metadata_location, mode == SnapshotMode::kAll ? "all" : "refs");
 }
 
+// Whether a response is for a table the request has just created (or registered).
+enum class Outcome { kLoaded, kCreated };
+
 // LoadTableResult with the storage access the caller asked for, and the ETag of the version it
-// shows when it has one.
+// shows when it has one. A table just created is answered even when its credentials could not be
+// had (the cloud refused or failed): the table exists, and a load gets them once that passes.
 Result<Response> LoadTableResponse(Registrar& r, const Request& req, const Context& ctx,
                                    const CatalogHandle& cat, const catalog::TableIdentifier& id,
-                                   const LoadedTable& table,
+                                   const LoadedTable& table, Outcome outcome,
                                    SnapshotMode mode = SnapshotMode::kAll) {
-  ASSIGN_OR_RETURN(auto access, AccessFor(r, req, ctx, cat, id, table));
+  auto access = AccessFor(r, req, ctx, cat, id, table);
+  if (!access && outcome == Outcome::kCreated) {
+    log::Warn("created a table without the storage access asked for")
+        .With("table", catalog::ToString(id))
+        .With("error", access.error().message);
+    access = service::TableAccess{};
+  }
+  if (!access) return tl::unexpected(access.error());
   Response response = Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json,
-                                                      access.config, Credentials(access)));
+                                                      access->config, Credentials(*access)));
   if (table.metadata_location) response.headers.emplace_back("ETag", ETagOf(table, mode));
   return response;
 }
@@ -61,7 +73,7 @@ void AddTableRoutes(Registrar& r) {
           CatalogHandle target = cat;
           RETURN_IF_ERROR(TakeRef(&body.name, &target));
           ASSIGN_OR_RETURN(auto table, s.CreateTable(ctx, target, ns, body));
-          return LoadTableResponse(r, req, ctx, target, {ns, body.name}, table);
+          return LoadTableResponse(r, req, ctx, target, {ns, body.name}, table, Outcome::kCreated);
         });
   r.Add("GET", "/namespaces/{namespace}/tables/{table}", rules::kReadOnAsset,
         [&s, &r](const Request& req, const Context& ctx, const CatalogHandle& cat,
@@ -74,7 +86,7 @@ void AddTableRoutes(Registrar& r) {
           if (!WantsDelegation(req, kVendedCredentials) && IfNoneMatchHits(req, etag)) {
             return NotModified(std::move(etag));
           }
-          return LoadTableResponse(r, req, ctx, cat, id, table, mode);
+          return LoadTableResponse(r, req, ctx, cat, id, table, Outcome::kLoaded, mode);
         });
   r.Add("POST", "/namespaces/{namespace}/tables/{table}", rules::kWriteOnAsset,
         [&s](const Request& req, const Context& ctx, const CatalogHandle& cat,
@@ -116,7 +128,7 @@ void AddTableRoutes(Registrar& r) {
           RETURN_IF_ERROR(TakeRef(&body.name, &target));
           ASSIGN_OR_RETURN(auto table, s.RegisterTable(ctx, target, {ns, body.name},
                                                        body.metadata_location, body.overwrite));
-          return LoadTableResponse(r, req, ctx, target, {ns, body.name}, table);
+          return LoadTableResponse(r, req, ctx, target, {ns, body.name}, table, Outcome::kCreated);
         });
   r.Add(
       "POST", "/namespaces/{namespace}/tables/{table}/unregister", rules::kDeleteOnAsset,
