@@ -133,13 +133,19 @@ int64_t NowMs() {
 // After a principal document of `tenant` was inserted: whether the tenant still stands. While a
 // DeleteTenant holds the tenant's deletion mark, wait for it to end: it either finds the new
 // document and gives up, or deletes the tenant, and then the caller removes its document again.
+// The mark is read before the tenant: a deleter that missed the new document marked before it
+// was inserted, so a reader that finds no mark comes after that deleter's end, and then finds
+// the tenant gone (reading the tenant first could see it just before its deletion and the mark
+// just after its removal).
 Result<bool> TenantStands(Client& client, const TenantId& tenant) {
   for (int attempt = 0; attempt < 500; ++attempt) {
-    ASSIGN_OR_RETURN(auto doc, client.FindOne(kTenants, Doc().Str("_id", tenant.value)));
-    if (!doc) return false;
     ASSIGN_OR_RETURN(auto mark, client.FindOne(kTenantDeletions, Doc().Str("_id", tenant.value)));
-    if (!mark || View(mark->get()).Int("marked_ms") + kStaleDeletionMs < NowMs()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (mark && View(mark->get()).Int("marked_ms") + kStaleDeletionMs >= NowMs()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      continue;
+    }
+    ASSIGN_OR_RETURN(auto doc, client.FindOne(kTenants, Doc().Str("_id", tenant.value)));
+    return doc.has_value();
   }
   return MakeError(ErrorCode::kUnavailable, "tenant " + tenant.value + " is being deleted");
 }
