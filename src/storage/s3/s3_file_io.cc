@@ -1,5 +1,6 @@
 // S3FileIO: each FileIO call is one or a few S3 REST requests (GetObject, HeadObject, conditional
-// PutObject, DeleteObject, ListObjectsV2, DeleteObjects), each signed afresh per attempt.
+// PutObject, DeleteObject, ListObjectsV2, DeleteObjects), each signed afresh per attempt. The
+// GCS XML flavor differs in its scheme, signature dialect, write precondition and deletes.
 #include "storage/s3/s3_file_io.h"
 
 #include <chrono>
@@ -39,51 +40,59 @@ Call Bare(std::string method, std::string url) {
   return Call{std::move(method), std::move(url), {}, {}, kCallTimeout, 4u << 20};
 }
 
-// The error for an answer S3 refused: kForbidden for 403, kNotFound for 404, kIo otherwise, with
-// S3's own code and message.
-Error AnswerError(const net::HttpResponse& answer, std::string_view what,
+std::string_view ServiceName(S3Flavor flavor) { return flavor == S3Flavor::kGcsXml ? "GCS" : "S3"; }
+
+// The error for an answer the service refused: kForbidden for 403, kNotFound for 404, kIo
+// otherwise, with the service's own code and message.
+Error AnswerError(const net::HttpResponse& answer, S3Flavor flavor, std::string_view what,
                   std::string_view location) {
   S3ErrorBody body = ParseErrorBody(answer.body);
   std::string detail = body.code.empty() ? "" : fmt::format(": {} {}", body.code, body.message);
   ErrorCode code = answer.status == 403   ? ErrorCode::kForbidden
                    : answer.status == 404 ? ErrorCode::kNotFound
                                           : ErrorCode::kIo;
-  return Error{code,
-               fmt::format("S3 {} {} failed: HTTP {}{}", what, location, answer.status, detail)};
+  return Error{code, fmt::format("{} {} {} failed: HTTP {}{}", ServiceName(flavor), what, location,
+                                 answer.status, detail)};
 }
 
 class S3FileIO final : public FileIO {
  public:
-  S3FileIO(S3Endpoint endpoint, SigV4Params params, std::shared_ptr<net::HttpClient> client)
-      : endpoint_(std::move(endpoint)), params_(std::move(params)), client_(std::move(client)) {}
+  S3FileIO(S3Flavor flavor, S3Endpoint endpoint, SigV4Params params,
+           std::shared_ptr<net::HttpClient> client)
+      : flavor_(flavor),
+        endpoint_(std::move(endpoint)),
+        params_(std::move(params)),
+        client_(std::move(client)) {}
 
   Result<std::string> Read(std::string_view location) override {
-    ASSIGN_OR_RETURN(S3Location loc, ParseS3Location(location, true));
+    ASSIGN_OR_RETURN(S3Location loc, Parse(location, true));
     Call call{"GET",          ObjectUrl(endpoint_, loc.bucket, loc.key), {}, {}, kTransferTimeout,
               kMaxObjectBytes};
     auto answer = Send(call);
     if (!answer && answer.error().code == ErrorCode::kPayloadTooLarge) {
-      return Err(ErrorCode::kIo, "S3 object {} is larger than {} bytes", location, kMaxObjectBytes);
+      return Err(ErrorCode::kIo, "{} object {} is larger than {} bytes", ServiceName(flavor_),
+                 location, kMaxObjectBytes);
     }
     RETURN_IF_ERROR(answer);
-    if (answer->status != 200) return tl::unexpected(AnswerError(*answer, "read", location));
+    if (answer->status != 200)
+      return tl::unexpected(AnswerError(*answer, flavor_, "read", location));
     return std::move(answer->body);
   }
 
   Result<bool> Exists(std::string_view location) override {
-    ASSIGN_OR_RETURN(S3Location loc, ParseS3Location(location, true));
+    ASSIGN_OR_RETURN(S3Location loc, Parse(location, true));
     ASSIGN_OR_RETURN(net::HttpResponse answer,
                      Send(Bare("HEAD", ObjectUrl(endpoint_, loc.bucket, loc.key))));
     if (answer.status == 200) return true;
     if (answer.status == 404) return false;
-    return tl::unexpected(AnswerError(answer, "exists", location));
+    return tl::unexpected(AnswerError(answer, flavor_, "exists", location));
   }
 
   Status WriteNew(std::string_view location, std::string_view data) override {
-    ASSIGN_OR_RETURN(S3Location loc, ParseS3Location(location, true));
+    ASSIGN_OR_RETURN(S3Location loc, Parse(location, true));
     Call call{"PUT",
               ObjectUrl(endpoint_, loc.bucket, loc.key),
-              {{"Content-Type", "application/octet-stream"}, {"If-None-Match", "*"}},
+              {{"Content-Type", "application/octet-stream"}, CreateOnlyHeader()},
               std::string(data),
               kTransferTimeout,
               4u << 20};
@@ -95,19 +104,19 @@ class S3FileIO final : public FileIO {
       if (attempts > 1 && Read(location) == std::string(data)) return Ok();
       return Err(ErrorCode::kAlreadyExists, "Location already exists: {}", location);
     }
-    return tl::unexpected(AnswerError(answer, "write", location));
+    return tl::unexpected(AnswerError(answer, flavor_, "write", location));
   }
 
   Status Delete(std::string_view location) override {
-    ASSIGN_OR_RETURN(S3Location loc, ParseS3Location(location, true));
+    ASSIGN_OR_RETURN(S3Location loc, Parse(location, true));
     ASSIGN_OR_RETURN(net::HttpResponse answer,
                      Send(Bare("DELETE", ObjectUrl(endpoint_, loc.bucket, loc.key))));
     if (answer.status == 200 || answer.status == 204 || answer.status == 404) return Ok();
-    return tl::unexpected(AnswerError(answer, "delete", location));
+    return tl::unexpected(AnswerError(answer, flavor_, "delete", location));
   }
 
   Result<std::vector<FileInfo>> List(std::string_view prefix) override {
-    ASSIGN_OR_RETURN(S3Location loc, ParseS3Location(prefix, false));
+    ASSIGN_OR_RETURN(S3Location loc, Parse(prefix, false));
     std::vector<FileInfo> files;
     RETURN_IF_ERROR(ForEachPage(loc, loc.key, prefix, [&](const ListPage& page) -> Status {
       for (const auto& object : page.objects) {
@@ -119,12 +128,16 @@ class S3FileIO final : public FileIO {
   }
 
   Status DeletePrefix(std::string_view prefix) override {
-    ASSIGN_OR_RETURN(S3Location loc, ParseS3Location(prefix, false));
+    ASSIGN_OR_RETURN(S3Location loc, Parse(prefix, false));
     if (loc.key.empty()) {
       return Err(ErrorCode::kInvalidArgument, "Refusing to delete a whole bucket: {}", prefix);
     }
     const std::string directory = EndsWith(loc.key, "/") ? loc.key : loc.key + "/";
     return ForEachPage(loc, directory, prefix, [&](const ListPage& page) -> Status {
+      if (flavor_ == S3Flavor::kGcsXml) {
+        for (const auto& object : page.objects) RETURN_IF_ERROR(Delete(loc.WithKey(object.key)));
+        return Ok();
+      }
       std::vector<std::string> keys;
       for (const auto& object : page.objects) {
         keys.push_back(object.key);
@@ -134,9 +147,19 @@ class S3FileIO final : public FileIO {
     });
   }
 
-  bool Handles(std::string_view location) const override { return IsS3Location(location); }
+  bool Handles(std::string_view location) const override { return IsS3Location(location, flavor_); }
 
  private:
+  Result<S3Location> Parse(std::string_view location, bool key_required) const {
+    return ParseS3Location(location, key_required, flavor_);
+  }
+
+  // The precondition that makes a PUT create-only.
+  std::pair<std::string, std::string> CreateOnlyHeader() const {
+    if (flavor_ == S3Flavor::kGcsXml) return {"x-goog-if-generation-match", "0"};
+    return {"If-None-Match", "*"};
+  }
+
   // Sends `call` signed, retrying as the storage policy says; counts attempts when asked.
   Result<net::HttpResponse> Send(const Call& call, int* attempts = nullptr) {
     std::string payload_hash = Sha256Hex(call.body);
@@ -170,7 +193,7 @@ class S3FileIO final : public FileIO {
       call.max_response_bytes = kMaxListBytes;
       ASSIGN_OR_RETURN(net::HttpResponse answer, Send(call));
       if (answer.status != 200) {
-        Error error = AnswerError(answer, "list", location);
+        Error error = AnswerError(answer, flavor_, "list", location);
         if (error.code == ErrorCode::kNotFound) error.code = ErrorCode::kIo;  // no such bucket
         return tl::unexpected(std::move(error));
       }
@@ -194,7 +217,8 @@ class S3FileIO final : public FileIO {
               kCallTimeout,
               4u << 20};
     ASSIGN_OR_RETURN(net::HttpResponse answer, Send(call));
-    if (answer.status != 200) return tl::unexpected(AnswerError(answer, "delete prefix", location));
+    if (answer.status != 200)
+      return tl::unexpected(AnswerError(answer, flavor_, "delete prefix", location));
     ASSIGN_OR_RETURN(std::vector<std::string> failures, ParseDeleteObjectsErrors(answer.body));
     if (!failures.empty()) {
       return Err(ErrorCode::kIo, "S3 delete prefix {}: {} object(s) not deleted, first: {}",
@@ -203,6 +227,7 @@ class S3FileIO final : public FileIO {
     return Ok();
   }
 
+  const S3Flavor flavor_;
   const S3Endpoint endpoint_;
   const SigV4Params params_;
   const std::shared_ptr<net::HttpClient> client_;
@@ -212,20 +237,26 @@ class S3FileIO final : public FileIO {
 
 Result<std::unique_ptr<FileIO>> MakeS3FileIO(S3Config config,
                                              std::shared_ptr<net::HttpClient> client) {
-  if (!client) return Err(ErrorCode::kInvalidArgument, "S3 FileIO needs an HTTP client");
+  const std::string_view name = ServiceName(config.flavor);
+  if (!client) return Err(ErrorCode::kInvalidArgument, "{} FileIO needs an HTTP client", name);
   if (config.access_key_id.empty() || config.secret_access_key.empty()) {
-    return Err(ErrorCode::kInvalidArgument, "S3 FileIO needs an access key id and a secret key");
+    return Err(ErrorCode::kInvalidArgument, "{} FileIO needs an access key id and a secret key",
+               name);
   }
-  if (config.region.empty()) return Err(ErrorCode::kInvalidArgument, "S3 region is empty");
-  ASSIGN_OR_RETURN(S3Endpoint endpoint,
-                   ParseS3Endpoint(config.endpoint, config.region, config.path_style));
+  if (config.region.empty()) return Err(ErrorCode::kInvalidArgument, "{} region is empty", name);
+  ASSIGN_OR_RETURN(S3Endpoint endpoint, ParseS3Endpoint(config.endpoint, config.region,
+                                                        config.path_style, config.flavor));
   SigV4Params params;
   params.credentials = {std::move(config.access_key_id), std::move(config.secret_access_key),
                         std::move(config.session_token)};
   params.region = std::move(config.region);
   params.service = "s3";
-  return std::unique_ptr<FileIO>(
-      std::make_unique<S3FileIO>(std::move(endpoint), std::move(params), std::move(client)));
+  if (config.flavor == S3Flavor::kGcsXml) {
+    params.dialect = GoogDialect();
+    params.service = "storage";
+  }
+  return std::unique_ptr<FileIO>(std::make_unique<S3FileIO>(config.flavor, std::move(endpoint),
+                                                            std::move(params), std::move(client)));
 }
 
 }  // namespace pangolin::storage

@@ -8,9 +8,11 @@ namespace pangolin::storage::s3 {
 namespace {
 
 // S3's rules (3-63 characters of lower-case letters, digits, '.' and '-', starting and ending
-// with a letter or digit), relaxed to accept the '_' and capitals of legacy buckets.
-bool ValidBucket(std::string_view bucket) {
-  if (bucket.size() < 3 || bucket.size() > 63) return false;
+// with a letter or digit), relaxed to accept the '_' and capitals of legacy buckets; GCS allows
+// dotted names up to 222 characters.
+bool ValidBucket(std::string_view bucket, S3Flavor flavor) {
+  const bool long_dotted = flavor == S3Flavor::kGcsXml && bucket.find('.') != bucket.npos;
+  if (bucket.size() < 3 || bucket.size() > (long_dotted ? 222u : 63u)) return false;
   auto allowed = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
   };
@@ -45,21 +47,24 @@ std::string S3Location::WithKey(std::string_view other_key) const {
   return scheme + "://" + bucket + "/" + std::string(other_key);
 }
 
-bool IsS3Location(std::string_view location) {
+bool IsS3Location(std::string_view location, S3Flavor flavor) {
   std::string scheme = ToLower(SchemeOf(location));
+  if (flavor == S3Flavor::kGcsXml) return scheme == "gs";
   return scheme == "s3" || scheme == "s3a" || scheme == "s3n";
 }
 
-Result<S3Location> ParseS3Location(std::string_view location, bool key_required) {
-  if (!IsS3Location(location)) {
-    return Err(ErrorCode::kInvalidArgument, "Not an S3 location (s3://bucket/key): '{}'", location);
+Result<S3Location> ParseS3Location(std::string_view location, bool key_required, S3Flavor flavor) {
+  if (!IsS3Location(location, flavor)) {
+    return Err(ErrorCode::kInvalidArgument, "Not an {} location ({}://bucket/key): '{}'",
+               flavor == S3Flavor::kGcsXml ? "GCS" : "S3",
+               flavor == S3Flavor::kGcsXml ? "gs" : "s3", location);
   }
   S3Location out;
   out.scheme = std::string(SchemeOf(location));
   std::string_view rest = location.substr(out.scheme.size() + 3);
   size_t slash = rest.find('/');
   out.bucket = std::string(rest.substr(0, slash));
-  if (!ValidBucket(out.bucket)) {
+  if (!ValidBucket(out.bucket, flavor)) {
     return Err(ErrorCode::kInvalidArgument, "Invalid or missing bucket in '{}'", location);
   }
   if (slash != std::string_view::npos) out.key = std::string(rest.substr(slash + 1));
@@ -73,9 +78,11 @@ Result<S3Location> ParseS3Location(std::string_view location, bool key_required)
 }
 
 Result<S3Endpoint> ParseS3Endpoint(std::string_view endpoint, std::string_view region,
-                                   bool path_style) {
-  std::string text =
-      endpoint.empty() ? fmt::format("https://s3.{}.amazonaws.com", region) : std::string(endpoint);
+                                   bool path_style, S3Flavor flavor) {
+  std::string text = !endpoint.empty() ? std::string(endpoint)
+                     : flavor == S3Flavor::kGcsXml
+                         ? "https://storage.googleapis.com"
+                         : fmt::format("https://s3.{}.amazonaws.com", region);
   ASSIGN_OR_RETURN(HttpUrl base, ParseHttpUrl(text));
   if (!base.query.empty()) {
     return Err(ErrorCode::kInvalidArgument, "An S3 endpoint has no query: '{}'", endpoint);

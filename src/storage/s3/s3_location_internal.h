@@ -7,11 +7,12 @@
 
 #include "common/result.h"
 #include "storage/s3/http_url_internal.h"
+#include "storage/s3/s3_file_io.h"
 
 namespace pangolin::storage::s3 {
 
 struct S3Location {
-  std::string scheme;  // "s3", "s3a" or "s3n", as written
+  std::string scheme;  // "s3", "s3a" or "s3n" as written, or "gs"
   std::string bucket;
   std::string key;  // without the leading '/'; may be empty for a prefix
 
@@ -19,13 +20,14 @@ struct S3Location {
   std::string WithKey(std::string_view other_key) const;
 };
 
-// True for the s3, s3a and s3n schemes (case-insensitive).
-bool IsS3Location(std::string_view location);
+// True for the s3, s3a and s3n schemes (case-insensitive); for kGcsXml, gs.
+bool IsS3Location(std::string_view location, S3Flavor flavor = S3Flavor::kS3);
 
 // Errors: kInvalidArgument: another scheme; a bucket that is missing or not a valid bucket
 // name; with `key_required`, an empty key or one ending in '/'; "." or ".." segments, empty
 // segments inside the key, control characters.
-Result<S3Location> ParseS3Location(std::string_view location, bool key_required);
+Result<S3Location> ParseS3Location(std::string_view location, bool key_required,
+                                   S3Flavor flavor = S3Flavor::kS3);
 
 // Where requests for one bucket go.
 struct S3Endpoint {
@@ -33,9 +35,10 @@ struct S3Endpoint {
   bool path_style = false;
 };
 
-// `endpoint` empty = https://s3.<region>.amazonaws.com. Errors: kInvalidArgument.
+// `endpoint` empty = https://s3.<region>.amazonaws.com (kGcsXml: https://storage.googleapis.com).
+// Errors: kInvalidArgument.
 Result<S3Endpoint> ParseS3Endpoint(std::string_view endpoint, std::string_view region,
-                                   bool path_style);
+                                   bool path_style, S3Flavor flavor = S3Flavor::kS3);
 
 // The URL of `key` in `bucket` (key empty: the bucket itself), with `query` (already encoded)
 // appended when not empty. Buckets with dots go path style over https (their virtual host would

@@ -44,8 +44,10 @@ Result<ListPage> ParseListObjectsV2(std::string_view xml) {
   ListPage page;
   page.truncated = root.child("IsTruncated").text().as_bool();
   page.next_continuation_token = Text(root, "NextContinuationToken");
+  const bool url_encoded = Text(root, "EncodingType") == "url";
   for (pugi::xml_node item : root.children("Contents")) {
-    auto key = UrlDecodeKey(Text(item, "Key"));
+    auto key = url_encoded ? UrlDecodeKey(Text(item, "Key"))
+                           : std::optional<std::string>(Text(item, "Key"));
     if (!key) return Err(ErrorCode::kIo, "S3 listed a key that does not decode");
     page.objects.push_back({std::move(*key), item.child("Size").text().as_llong()});
   }

@@ -28,7 +28,8 @@ struct ListPage {
   bool truncated = false;
   std::string next_continuation_token;
 };
-// A ListObjectsV2 answer requested with encoding-type=url (keys are decoded here).
+// A ListObjectsV2 answer. Keys are decoded when it says <EncodingType>url</EncodingType> (as S3
+// does when asked with encoding-type=url), taken as they are otherwise.
 // Errors: kIo (not a ListBucketResult, or a key that does not decode).
 Result<ListPage> ParseListObjectsV2(std::string_view xml);
 

@@ -43,6 +43,16 @@ TEST(S3XmlTest, ReadsListPagesWithUrlEncodedKeys) {
               IsError(ErrorCode::kIo));
 }
 
+// A server that ignores encoding-type=url (GCS's XML API may) lists keys as they are.
+TEST(S3XmlTest, TakesKeysAsTheyAreWithoutUrlEncoding) {
+  auto page = ParseListObjectsV2(
+      "<ListBucketResult><Contents><Key>t/a+b%2Bc</Key><Size>5</Size></Contents>"
+      "</ListBucketResult>");
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->objects[0].key, "t/a+b%2Bc");
+}
+
 TEST(S3XmlTest, WritesQuietDeleteRequestsWithEscapedKeys) {
   EXPECT_EQ(DeleteObjectsBody({"a/1", "b&<\"c"}),
             R"(<?xml version="1.0" encoding="UTF-8"?><Delete><Quiet>true</Quiet>)"

@@ -106,19 +106,24 @@ struct Signature {
   std::string hex;
 };
 
-Signature Compute(const SigV4Params& params, const std::string& amz_date,
-                  std::string canonical_request) {
+Result<Signature> Compute(const SigV4Params& params, const std::string& amz_date,
+                          std::string canonical_request, const StringSigner& sign = {}) {
   Signature out;
   out.string_to_sign = fmt::format("{}\n{}\n{}\n{}", params.dialect.algorithm, amz_date,
                                    Scope(params, amz_date), Sha256Hex(canonical_request));
-  out.hex = HexEncode(HmacSha256(SigningKey(params, amz_date), out.string_to_sign));
+  if (sign) {
+    ASSIGN_OR_RETURN(out.hex, sign(out.string_to_sign));
+  } else {
+    out.hex = HexEncode(HmacSha256(SigningKey(params, amz_date), out.string_to_sign));
+  }
   out.canonical_request = std::move(canonical_request);
   return out;
 }
 
-Status CheckParams(std::string_view method, const SigV4Params& params) {
+Status CheckParams(std::string_view method, const SigV4Params& params, bool needs_secret = true) {
   if (method.empty()) return Err(ErrorCode::kInvalidArgument, "No HTTP method to sign");
-  if (params.credentials.access_key_id.empty() || params.credentials.secret_access_key.empty()) {
+  if (params.credentials.access_key_id.empty() ||
+      (needs_secret && params.credentials.secret_access_key.empty())) {
     return Err(ErrorCode::kInvalidArgument, "Signing credentials are missing");
   }
   if (params.region.empty() || params.service.empty()) {
@@ -197,7 +202,7 @@ Result<SignedRequest> SignDescribedRequest(const DescribedRequest& request,
   std::string canonical =
       fmt::format("{}\n{}\n{}\n{}\n{}\n{}", request.method, uri, JoinQuery(std::move(query)),
                   header_lines, signed_names, payload_hash);
-  Signature signature = Compute(params, amz_date, std::move(canonical));
+  ASSIGN_OR_RETURN(Signature signature, Compute(params, amz_date, std::move(canonical)));
   headers["authorization"] = {fmt::format(
       "{} Credential={}/{}, SignedHeaders={}, Signature={}", params.dialect.algorithm,
       params.credentials.access_key_id, Scope(params, amz_date), signed_names, signature.hex)};
@@ -218,16 +223,27 @@ Status SignHttpRequest(net::HttpRequest& request, const SigV4Params& params, Clo
   return Ok();
 }
 
-Result<std::string> PresignUrl(std::string_view method, std::string_view url_text,
-                               const SigV4Params& params, Clock::time_point now,
-                               std::chrono::seconds expires) {
-  RETURN_IF_ERROR(CheckParams(method, params));
+Result<std::string> PresignUrl(const DescribedRequest& request, const SigV4Params& params,
+                               Clock::time_point now, std::chrono::seconds expires,
+                               const StringSigner& sign) {
+  RETURN_IF_ERROR(CheckParams(request.method, params, !sign));
   if (expires.count() < 1 || expires.count() > 7 * 24 * 3600) {
     return Err(ErrorCode::kInvalidArgument, "A presigned URL lives from 1 second to 7 days");
   }
-  ASSIGN_OR_RETURN(HttpUrl url, ParseHttpUrl(url_text));
+  ASSIGN_OR_RETURN(HttpUrl url, ParseHttpUrl(request.url));
   ASSIGN_OR_RETURN(std::string uri, CanonicalUri(url.path, params.double_encode_path));
   ASSIGN_OR_RETURN(QueryPairs query, CanonicalQueryPairs(url.query));
+
+  HeaderValues headers = LowerCaseNames(request.headers);
+  headers.erase("authorization");
+  if (headers.find("host") == headers.end()) headers["host"] = {url.host};
+  std::string payload_hash = request.payload_hash;
+  if (auto given = headers.find(params.dialect.header_prefix + "-content-sha256");
+      payload_hash.empty() && given != headers.end() && !given->second.empty()) {
+    payload_hash = CanonicalHeaderValue(given->second.front());
+  }
+  if (payload_hash.empty()) payload_hash = kUnsignedPayload;
+  auto [header_lines, signed_names] = CanonicalHeaders(headers);
 
   const std::string amz_date = AmzDate(now);
   const std::string& prefix = params.dialect.query_prefix;
@@ -238,14 +254,14 @@ Result<std::string> PresignUrl(std::string_view method, std::string_view url_tex
   add(prefix + "-Credential", params.credentials.access_key_id + "/" + Scope(params, amz_date));
   add(prefix + "-Date", amz_date);
   add(prefix + "-Expires", std::to_string(expires.count()));
-  add(prefix + "-SignedHeaders", "host");
+  add(prefix + "-SignedHeaders", signed_names);
   if (!params.credentials.session_token.empty()) {
     add(prefix + "-Security-Token", params.credentials.session_token);
   }
   std::string canonical_query = JoinQuery(std::move(query));
-  std::string canonical = fmt::format("{}\n{}\n{}\nhost:{}\n\nhost\n{}", method, uri,
-                                      canonical_query, url.host, kUnsignedPayload);
-  Signature signature = Compute(params, amz_date, std::move(canonical));
+  std::string canonical = fmt::format("{}\n{}\n{}\n{}\n{}\n{}", request.method, uri,
+                                      canonical_query, header_lines, signed_names, payload_hash);
+  ASSIGN_OR_RETURN(Signature signature, Compute(params, amz_date, std::move(canonical), sign));
   return fmt::format("{}://{}{}?{}&{}-Signature={}", url.scheme, url.host, url.path,
                      canonical_query, prefix, signature.hex);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -91,13 +92,20 @@ Status SignHttpRequest(net::HttpRequest& request, const SigV4Params& params,
                        std::chrono::system_clock::time_point now,
                        std::string_view payload_hash = {});
 
-// A presigned URL for `method` on `url`, valid `expires` from `now` (1 s to 7 days): `url` with
-// <Prefix>-Algorithm, -Credential, -Date, -Expires, -SignedHeaders (host), -Security-Token (with a
-// session token) and -Signature appended; the payload is UNSIGNED-PAYLOAD.
-// Errors: kInvalidArgument.
-Result<std::string> PresignUrl(std::string_view method, std::string_view url,
-                               const SigV4Params& params, std::chrono::system_clock::time_point now,
-                               std::chrono::seconds expires);
+// Turns a string to sign into the hex signature, for signers whose key is no HMAC secret (a
+// service account's RSA key: GOOG4-RSA-SHA256).
+using StringSigner = std::function<Result<std::string>(std::string_view string_to_sign)>;
+
+// A presigned URL for `request` (its method, its URL with any query of its own, and the headers
+// the request will carry, all signed besides host), valid `expires` from `now` (1 s to 7 days):
+// the URL with <Prefix>-Algorithm, -Credential, -Date, -Expires, -SignedHeaders, -Security-Token
+// (with a session token) and the other parameters in canonical order, then -Signature. The
+// payload is request.payload_hash, else the request's `<prefix>-content-sha256` header, else
+// UNSIGNED-PAYLOAD. `sign` replaces the HMAC of the params' secret, which may then be empty.
+// Errors: kInvalidArgument, or what `sign` returns.
+Result<std::string> PresignUrl(const DescribedRequest& request, const SigV4Params& params,
+                               std::chrono::system_clock::time_point now,
+                               std::chrono::seconds expires, const StringSigner& sign = {});
 
 // "20150830T123600Z" for `now` (UTC).
 std::string AmzDate(std::chrono::system_clock::time_point now);

@@ -310,8 +310,8 @@ TEST(SigV4Test, S3BucketQueryExamples) {
 
 // S3 API reference, "Authenticating Requests: Using Query Parameters": the presigned GET.
 TEST(SigV4Test, S3PresignedUrlExample) {
-  auto url = PresignUrl("GET", "https://examplebucket.s3.amazonaws.com/test.txt", S3DocParams(),
-                        kS3DocTime, seconds(86400));
+  auto url = PresignUrl({"GET", "https://examplebucket.s3.amazonaws.com/test.txt", {}, ""},
+                        S3DocParams(), kS3DocTime, seconds(86400));
   ASSERT_TRUE(url) << url.error().message;
   EXPECT_EQ(*url,
             "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"
@@ -323,13 +323,15 @@ TEST(SigV4Test, S3PresignedUrlExample) {
 TEST(SigV4Test, PresignedUrlCarriesTheSessionTokenAndRefusesBadLifetimes) {
   SigV4Params params = S3DocParams();
   params.credentials.session_token = "token/with+chars";
-  auto url = PresignUrl("GET", "https://b.s3.amazonaws.com/k", params, kS3DocTime, seconds(60));
+  auto url =
+      PresignUrl({"GET", "https://b.s3.amazonaws.com/k", {}, ""}, params, kS3DocTime, seconds(60));
   ASSERT_TRUE(url);
   EXPECT_NE(url->find("&X-Amz-Security-Token=token%2Fwith%2Bchars&"), std::string::npos) << *url;
-  EXPECT_THAT(PresignUrl("GET", "https://b/k", params, kS3DocTime, seconds(0)),
+  EXPECT_THAT(PresignUrl({"GET", "https://b/k", {}, ""}, params, kS3DocTime, seconds(0)),
               IsError(ErrorCode::kInvalidArgument));
-  EXPECT_THAT(PresignUrl("GET", "https://b/k", params, kS3DocTime, seconds(8 * 24 * 3600)),
-              IsError(ErrorCode::kInvalidArgument));
+  EXPECT_THAT(
+      PresignUrl({"GET", "https://b/k", {}, ""}, params, kS3DocTime, seconds(8 * 24 * 3600)),
+      IsError(ErrorCode::kInvalidArgument));
 }
 
 TEST(SigV4Test, S3SignsThePathOnceOtherServicesTwice) {

@@ -33,6 +33,16 @@ Result<std::unique_ptr<FileIO>> MakeFileIO(const StorageConfig& config,
     azure.endpoint = Get(config, kAdlsEndpoint);
     return MakeAzureFileIO(std::move(azure), std::move(client));
   }
+  if (!Get(config, kGcsHmacSecret).empty()) {  // the XML API, which speaks S3's protocol
+    S3Config xml;
+    xml.flavor = S3Flavor::kGcsXml;
+    xml.endpoint = Get(config, kGcsEndpoint);
+    xml.region = "auto";
+    xml.path_style = true;
+    xml.access_key_id = Get(config, kGcsHmacAccessKeyId);
+    xml.secret_access_key = Get(config, kGcsHmacSecret);
+    return MakeS3FileIO(std::move(xml), std::move(client));
+  }
   GcsConfig gcs;
   gcs.endpoint = Get(config, kGcsEndpoint);
   gcs.project_id = Get(config, kGcsProjectId);

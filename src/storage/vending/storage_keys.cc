@@ -48,6 +48,8 @@ const std::vector<Key>* KeysOf(std::string_view type) {
        {"service_account_json", "gcs.service-account-key", "service_account_key",
         "gcp.service-account"}},
       {kGcsToken, {}},
+      {kGcsHmacAccessKeyId, {}},
+      {kGcsHmacSecret, {}},
       {kGcsEndpoint, {"endpoint"}},
       {kGcsStsEndpoint, {}},
       {kGcsNoAuth, {}},
@@ -183,12 +185,18 @@ Status CheckType(StorageConfig& config, const std::string& type) {
   RETURN_IF_ERROR(CheckEndpoint(config, kGcsEndpoint));
   RETURN_IF_ERROR(CheckEndpoint(config, kGcsStsEndpoint));
   RETURN_IF_ERROR(CheckBool(config, kGcsNoAuth));
+  if (Get(config, kGcsHmacAccessKeyId).empty() != Get(config, kGcsHmacSecret).empty()) {
+    return Err(ErrorCode::kBadRequest,
+               "storage_config.{} and storage_config.{} go together: give both or neither",
+               kGcsHmacAccessKeyId, kGcsHmacSecret);
+  }
   int sources = !Get(config, kGcsServiceAccount).empty() + !Get(config, kGcsToken).empty() +
-                GetBool(config, kGcsNoAuth);
+                !Get(config, kGcsHmacSecret).empty() + GetBool(config, kGcsNoAuth);
   if (sources != 1) {
     return Err(ErrorCode::kBadRequest,
-               "A gcs warehouse needs exactly one of storage_config.{}, {} and {}=true",
-               kGcsServiceAccount, kGcsToken, kGcsNoAuth);
+               "A gcs warehouse needs exactly one of storage_config.{}, {}, {} (with {}) and "
+               "{}=true",
+               kGcsServiceAccount, kGcsToken, kGcsHmacSecret, kGcsHmacAccessKeyId, kGcsNoAuth);
   }
   return SetRoot(config, "gs://" + Get(config, kGcsBucket));
 }

@@ -69,6 +69,20 @@ TEST(StorageKeysTest, MistakesAreRefusedNamingTheKey) {
               IsErrorWithMessage(ErrorCode::kBadRequest, "absolute path"));
   EXPECT_THAT(Canonicalize({{"type", "gcs"}, {"gcs.bucket", "b"}}),
               IsErrorWithMessage(ErrorCode::kBadRequest, "exactly one of"));
+  EXPECT_THAT(Canonicalize({{"type", "gcs"}, {"gcs.bucket", "b"}, {"gcs.hmac-secret", "s"}}),
+              IsErrorWithMessage(ErrorCode::kBadRequest, "go together"));
+  EXPECT_THAT(Canonicalize({{"type", "gcs"},
+                            {"gcs.bucket", "b"},
+                            {"gcs.hmac-access-key-id", "GOOG1E"},
+                            {"gcs.hmac-secret", "s"},
+                            {"gcs.oauth2.token", "t"}}),
+              IsErrorWithMessage(ErrorCode::kBadRequest, "exactly one of"));
+  EXPECT_THAT(Canonicalize({{"type", "gcs"},
+                            {"gcs.bucket", "b"},
+                            {"gcs.hmac-access-key-id", "GOOG1E"},
+                            {"gcs.hmac-secret", "s"},
+                            {"vending", "gcs-downscoped"}}),
+              IsErrorWithMessage(ErrorCode::kBadRequest, "gcs.service-account-json"));
   EXPECT_THAT(Canonicalize({{"type", "local"}, {"root", "/w"}, {"vending.duration-seconds", "60"}}),
               IsErrorWithMessage(ErrorCode::kBadRequest, "900 to 43200"));
 }
