@@ -108,7 +108,7 @@ class Pipeline {
     auto started = std::chrono::steady_clock::now();
     auto incoming = request.Header("x-request-id");
     request.request_id =
-        incoming && IsSafeRequestId(*incoming) ? std::string(*incoming) : NewUuid();
+        incoming && IsSafeRequestId(*incoming) ? std::string(*incoming) : NewFastUuid();
     http::RouteMatch match = router_.Match(request.method, request.path);
     Response response = Dispatch(request, match);
     response.headers.emplace_back("X-Request-Id", request.request_id);

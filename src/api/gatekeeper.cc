@@ -82,7 +82,7 @@ std::string ResourceName(const RouteInfo& route, const http::PathParams& params)
 }  // namespace
 
 std::string ErrorMessageOf(const http::Response& response) {
-  return serde::ErrorMessageOfBody(response.body)
+  return serde::ErrorMessageOfBody(response.JoinedBody())
       .value_or("HTTP " + std::to_string(response.status));
 }
 

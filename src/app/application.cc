@@ -240,7 +240,7 @@ int RunServer(const Config& config) {
   http::ServerOptions server_options;
   server_options.bind_address = config.bind_address;
   server_options.port = config.port;
-  server_options.worker_threads = config.worker_threads;
+  server_options.threads = config.worker_threads;
   server_options.max_body_bytes = config.max_body_bytes;
   server_options.read_timeout = config.request_timeout;
   server_options.write_timeout = config.request_timeout;

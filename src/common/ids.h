@@ -10,6 +10,9 @@ namespace pangolin {
 
 // A random RFC 9562 version-4 UUID in canonical lowercase form.
 std::string NewUuid();
+// A random UUID (version 4) from a per-thread generator seeded from the CSPRNG: unique in practice
+// but predictable to whoever saw earlier ones, so only for ids that are no secret (request ids).
+std::string NewFastUuid();
 // A version-7 UUID (time-ordered) for `unix_ms`.
 std::string NewUuidV7(int64_t unix_ms);
 // True when `text` is a canonical UUID (any version, case-insensitive).

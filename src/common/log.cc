@@ -96,30 +96,41 @@ std::string JsonEscape(std::string_view text) {
   return out;
 }
 
-Event::Event(Level level, std::string_view message) : level_(level), message_(message) {}
+Event::Event(Level level, std::string_view message)
+    : level_(level), enabled_(spdlog::should_log(ToSpd(level))) {
+  if (enabled_) message_ = message;
+}
 
 Event& Event::With(std::string_view key, std::string_view value) {
-  fields_json_ += fmt::format(",\"{}\":\"{}\"", JsonEscape(key), JsonEscape(value));
-  fields_text_ += fmt::format(" {}={}", key, value);
+  if (!enabled_) return *this;
+  if (g_format == Format::kJson) {
+    fields_ += fmt::format(",\"{}\":\"{}\"", JsonEscape(key), JsonEscape(value));
+  } else {
+    fields_ += fmt::format(" {}={}", key, value);
+  }
   return *this;
 }
 
 Event& Event::With(std::string_view key, long long value) {
-  fields_json_ += fmt::format(",\"{}\":{}", JsonEscape(key), value);
-  fields_text_ += fmt::format(" {}={}", key, value);
+  if (!enabled_) return *this;
+  if (g_format == Format::kJson) {
+    fields_ += fmt::format(",\"{}\":{}", JsonEscape(key), value);
+  } else {
+    fields_ += fmt::format(" {}={}", key, value);
+  }
   return *this;
 }
 
 Event::~Event() {
+  if (!enabled_) return;
   auto level = ToSpd(level_);
-  if (!spdlog::should_log(level)) return;
   if (g_format == Format::kJson) {
     auto now = std::chrono::system_clock::now();
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
     spdlog::log(level, "{{\"ts_ms\":{},\"level\":\"{}\",\"msg\":\"{}\"{}}}", ms, LevelName(level_),
-                JsonEscape(message_), fields_json_);
+                JsonEscape(message_), fields_);
   } else {
-    spdlog::log(level, "{}{}", message_, fields_text_);
+    spdlog::log(level, "{}{}", message_, fields_);
   }
 }
 

@@ -10,7 +10,8 @@ namespace pangolin::log {
 enum class Format { kPretty, kJson };
 enum class Level { kDebug, kInfo, kWarn, kError };
 
-// Configures the process-wide logger. Call once at start-up, before threads start.
+// Configures the process-wide logger. Call once at start-up, before threads start (an event
+// formats its fields in the format configured when they are added).
 void Configure(Format format, Level level);
 std::optional<Level> ParseLevel(std::string_view text);
 
@@ -26,9 +27,9 @@ class Event {
 
  private:
   Level level_;
+  bool enabled_;  // the logger writes this level: otherwise nothing is formatted
   std::string message_;
-  std::string fields_json_;
-  std::string fields_text_;
+  std::string fields_;  // in the configured format
 };
 
 inline Event Info(std::string_view message) { return Event(Level::kInfo, message); }

@@ -26,6 +26,28 @@ Response Response::Json(int status, std::string body) {
   return response;
 }
 
+Response Response::Json(int status, std::string head, std::shared_ptr<const std::string> shared,
+                        std::string tail) {
+  Response response = Json(status, std::move(head));
+  response.shared_body = std::move(shared);
+  response.body_tail = std::move(tail);
+  return response;
+}
+
+size_t Response::BodySize() const {
+  return body.size() + (shared_body ? shared_body->size() : 0) + body_tail.size();
+}
+
+std::string Response::JoinedBody() const {
+  if (!shared_body && body_tail.empty()) return body;
+  std::string out;
+  out.reserve(BodySize());
+  out += body;
+  if (shared_body) out += *shared_body;
+  out += body_tail;
+  return out;
+}
+
 Response Response::NoContent() {
   Response response;
   response.status = 204;

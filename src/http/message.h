@@ -1,6 +1,7 @@
 // Plain HTTP request and response values: what handlers see instead of Beast types.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,9 +29,20 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // The body is `body`, then the bytes of `shared_body` (immutable text shared with a cache, such
+  // as a table's serialized metadata, sent without being copied), then `body_tail`.
   std::string body;
+  std::shared_ptr<const std::string> shared_body;
+  std::string body_tail;
+
+  size_t BodySize() const;
+  // The whole body as one string (a copy when part of it is shared).
+  std::string JoinedBody() const;
 
   static Response Json(int status, std::string body);
+  // `head` + `*shared` + `tail` as a JSON answer, the shared part sent without a copy.
+  static Response Json(int status, std::string head, std::shared_ptr<const std::string> shared,
+                       std::string tail);
   static Response NoContent();
 };
 

@@ -2,6 +2,7 @@
 // Beast and Asio (compile cost, ARCHITECTURE §4).
 #include "http/server.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
@@ -22,8 +23,7 @@ using tcp = net::ip::tcp;
 struct Server::Impl {
   ServerOptions options;
   Handler handler;
-  net::io_context io{options.network_threads};
-  net::thread_pool workers{static_cast<size_t>(options.worker_threads)};
+  net::io_context io{options.threads};
   tcp::acceptor acceptor{io};
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
@@ -41,6 +41,44 @@ struct Server::Impl {
 };
 
 namespace {
+
+// A Beast body made of a Response's three pieces, written as one gather list: the shared piece
+// goes to the socket straight from the cache that holds it.
+struct PiecesBody {
+  struct value_type {
+    std::string head;
+    std::shared_ptr<const std::string> shared;
+    std::string tail;
+  };
+
+  static std::uint64_t size(const value_type& v) {
+    return v.head.size() + (v.shared ? v.shared->size() : 0) + v.tail.size();
+  }
+
+  class writer {
+   public:
+    using const_buffers_type = std::array<net::const_buffer, 3>;
+
+    template <bool isRequest, class Fields>
+    writer(const bhttp::header<isRequest, Fields>&, const value_type& value) : value_(value) {}
+
+    void init(boost::system::error_code& ec) { ec = {}; }
+
+    boost::optional<std::pair<const_buffers_type, bool>> get(boost::system::error_code& ec) {
+      ec = {};
+      if (done_) return boost::none;
+      done_ = true;
+      const_buffers_type buffers{net::buffer(value_.head),
+                                 value_.shared ? net::buffer(*value_.shared) : net::const_buffer(),
+                                 net::buffer(value_.tail)};
+      return std::make_pair(buffers, false);
+    }
+
+   private:
+    const value_type& value_;
+    bool done_ = false;
+  };
+};
 
 Request ToRequest(bhttp::request<bhttp::string_body>&& message, const std::string& remote) {
   Request request;
@@ -65,12 +103,6 @@ Request ToRequest(bhttp::request<bhttp::string_body>&& message, const std::strin
   return request;
 }
 
-// A coroutine's parameters are copied into its frame, unlike a lambda's captures (the closure may
-// be gone before a lazily started coroutine runs), so the request travels as a parameter.
-net::awaitable<Response> RunHandler(const Handler* handler, Request request) {
-  co_return (*handler)(std::move(request));
-}
-
 Response ErrorResponse(int status, std::string_view type, std::string_view message) {
   return Response::Json(
       status, fmt::format(R"({{"error":{{"message":"{}","type":"{}","code":{}}}}})", message, type,
@@ -81,19 +113,20 @@ Response ErrorResponse(int status, std::string_view type, std::string_view messa
 
 net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response response,
                                          bool keep_alive, unsigned version, bool head) {
-  bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status), version};
+  bhttp::response<PiecesBody> message{static_cast<bhttp::status>(response.status), version};
   message.set(bhttp::field::server, "pangolin");
   if (!response.content_type.empty())
     message.set(bhttp::field::content_type, response.content_type);
   for (auto& [name, value] : response.headers) message.set(name, value);
-  message.body() = std::move(response.body);
+  message.body() = {std::move(response.body), std::move(response.shared_body),
+                    std::move(response.body_tail)};
   message.keep_alive(keep_alive && !draining);
   message.prepare_payload();
   stream.expires_after(options.write_timeout);
   if (head) {
     // A HEAD answer has the headers a GET would have, Content-Length included, and never a body:
     // bytes after the headers would be read as the start of the next response.
-    bhttp::response_serializer<bhttp::string_body> serializer{message};
+    bhttp::response_serializer<PiecesBody> serializer{message};
     auto [ec, bytes] =
         co_await bhttp::async_write_header(stream, serializer, net::as_tuple(net::use_awaitable));
     co_return !ec && message.keep_alive();
@@ -149,8 +182,9 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     unsigned version = message.version();
     bool head = message.method() == bhttp::verb::head;
     ++busy;
-    Response response = co_await net::co_spawn(
-        workers, RunHandler(&handler, ToRequest(std::move(message), remote)), net::use_awaitable);
+    // The handler runs here, on this io thread: it may block on the store or storage, and the
+    // other threads serve the other connections meanwhile.
+    Response response = handler(ToRequest(std::move(message), remote));
     bool again = co_await Write(stream, std::move(response), keep_alive, version, head);
     --busy;
     if (!again) break;
@@ -200,7 +234,7 @@ Status Server::Start() {
     return Err(ErrorCode::kUnavailable, "cannot listen: {}", ec.message());
   }
   net::co_spawn(impl_->io, impl_->Accept(), net::detached);
-  for (int i = 0; i < impl_->options.network_threads; ++i) {
+  for (int i = 0; i < impl_->options.threads; ++i) {
     impl_->threads.emplace_back([this] { impl_->io.run(); });
   }
   return Ok();
@@ -235,7 +269,6 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   impl_->io.stop();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
-  impl_->workers.join();
 }
 
 }  // namespace pangolin::http

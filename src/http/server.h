@@ -1,6 +1,7 @@
-// The HTTP/1.1 server: Beast coroutines on a few network threads, handlers on a bounded worker
-// pool (they may block on the store or storage), keep-alive, body and header limits, read and
-// write timeouts, and graceful shutdown. Beast and Asio stay inside server.cc (pimpl).
+// The HTTP/1.1 server: Beast coroutines on a pool of threads that also run the handlers (which
+// may block on the store or storage: a blocked thread leaves the others serving), keep-alive,
+// body and header limits, read and write timeouts, and graceful shutdown. Beast and Asio stay
+// inside server.cc (pimpl).
 #pragma once
 
 #include <chrono>
@@ -17,15 +18,14 @@ namespace pangolin::http {
 struct ServerOptions {
   std::string bind_address = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (see Server::port())
-  int network_threads = 1;
-  int worker_threads = 8;
+  int threads = 8;       // serve connections and run handlers; the most requests handled at once
   size_t max_body_bytes = 16 * 1024 * 1024;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds write_timeout{30};
   std::chrono::seconds idle_timeout{60};
 };
 
-// Called on a worker thread for every complete request; must not throw.
+// Called on one of the server's threads for every complete request; must not throw.
 using Handler = std::function<Response(Request)>;
 
 class Server {

@@ -121,33 +121,31 @@ json::array CredentialsJson(const std::vector<StorageCredential>& credentials) {
 }
 }  // namespace
 
-std::string LoadTableResultJson(const std::optional<std::string>& metadata_location,
-                                std::string_view metadata_json, const catalog::Properties& config,
-                                const std::vector<StorageCredential>& credentials) {
-  std::string out = "{";
+JsonFrame LoadTableResultFrame(const std::optional<std::string>& metadata_location,
+                               const catalog::Properties& config,
+                               const std::vector<StorageCredential>& credentials) {
+  JsonFrame frame;
+  frame.head = "{";
   if (metadata_location) {
-    out += "\"metadata-location\":" + json::serialize(json::value(*metadata_location)) + ",";
+    frame.head += "\"metadata-location\":" + json::serialize(json::value(*metadata_location)) + ",";
   }
-  out += "\"metadata\":";
-  out += metadata_json;
-  out += ",\"config\":" + json::serialize(ToJson(config));
+  frame.head += "\"metadata\":";
+  frame.tail = ",\"config\":" + json::serialize(ToJson(config));
   if (!credentials.empty()) {
-    out += ",\"storage-credentials\":" + json::serialize(CredentialsJson(credentials));
+    frame.tail += ",\"storage-credentials\":" + json::serialize(CredentialsJson(credentials));
   }
-  return out + "}";
+  frame.tail += "}";
+  return frame;
 }
 
 std::string LoadCredentialsResponseJson(const std::vector<StorageCredential>& credentials) {
   return json::serialize(json::object{{"storage-credentials", CredentialsJson(credentials)}});
 }
 
-std::string CommitTableResponseJson(const std::string& metadata_location,
-                                    std::string_view metadata_json) {
-  std::string out = "{\"metadata-location\":" + json::serialize(json::value(metadata_location));
-  out += ",\"metadata\":";
-  out += metadata_json;
-  out += "}";
-  return out;
+JsonFrame CommitTableResponseFrame(const std::string& metadata_location) {
+  return {"{\"metadata-location\":" + json::serialize(json::value(metadata_location)) +
+              ",\"metadata\":",
+          "}"};
 }
 
 std::string IcebergErrorJson(int code, std::string_view type, std::string_view message) {

@@ -58,16 +58,22 @@ struct StorageCredential {
   catalog::Properties config;
 };
 
-// `metadata_json` is spliced in as is: it must be a serialized TableMetadata.
+// The JSON text around a value spliced in as is: `head`, the value, `tail`. Answers that embed a
+// table's metadata are framed so that the metadata, serialized once and cached, is sent from the
+// cache rather than copied into every answer.
+struct JsonFrame {
+  std::string head;
+  std::string tail;
+};
+// LoadTableResult around its "metadata", which must be a serialized TableMetadata.
 // `storage-credentials` is written only when `credentials` is not empty.
-std::string LoadTableResultJson(const std::optional<std::string>& metadata_location,
-                                std::string_view metadata_json, const catalog::Properties& config,
-                                const std::vector<StorageCredential>& credentials = {});
+JsonFrame LoadTableResultFrame(const std::optional<std::string>& metadata_location,
+                               const catalog::Properties& config,
+                               const std::vector<StorageCredential>& credentials = {});
 // LoadCredentialsResponse: {"storage-credentials": [{prefix, config}]}.
 std::string LoadCredentialsResponseJson(const std::vector<StorageCredential>& credentials);
-// CommitTableResponse: {metadata-location, metadata}.
-std::string CommitTableResponseJson(const std::string& metadata_location,
-                                    std::string_view metadata_json);
+// CommitTableResponse, {metadata-location, metadata}, around its "metadata".
+JsonFrame CommitTableResponseFrame(const std::string& metadata_location);
 std::string IcebergErrorJson(int code, std::string_view type, std::string_view message);
 std::string ManagementErrorJson(std::string_view message);
 

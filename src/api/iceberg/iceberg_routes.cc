@@ -130,7 +130,8 @@ Response Registrar::RunIdempotent(const Request& request, const Context& ctx, st
   const auto& claim = std::get<service::IdempotencyService::Claim>(*begun);
   Response response = handle();
   options_.idempotency->Finish(
-      ctx, claim, {response.status, response.content_type, response.headers, response.body});
+      ctx, claim,
+      {response.status, response.content_type, response.headers, response.JoinedBody()});
   return response;
 }
 

@@ -29,6 +29,12 @@ std::string ETagOf(const LoadedTable& table, SnapshotMode mode = SnapshotMode::k
   return MetadataETag(*table.metadata_location, mode == SnapshotMode::kAll ? "all" : "refs");
 }
 
+// `frame` around the table's metadata, which goes out from the metadata cache without a copy.
+Response Framed(serde::JsonFrame frame, const LoadedTable& table) {
+  std::shared_ptr<const std::string> json(table.metadata, &table.metadata->json);
+  return Response::Json(200, std::move(frame.head), std::move(json), std::move(frame.tail));
+}
+
 // Whether a response is for a table the request has just created (or registered).
 enum class Outcome { kLoaded, kCreated };
 
@@ -47,8 +53,9 @@ Result<Response> LoadTableResponse(Registrar& r, const Request& req, const Conte
     access = service::TableAccess{};
   }
   if (!access) return tl::unexpected(access.error());
-  Response response = Json(serde::LoadTableResultJson(table.metadata_location, table.metadata->json,
-                                                      access->config, Credentials(*access)));
+  Response response = Framed(
+      serde::LoadTableResultFrame(table.metadata_location, access->config, Credentials(*access)),
+      table);
   if (table.metadata_location) response.headers.emplace_back("ETag", ETagOf(table, mode));
   return response;
 }
@@ -95,7 +102,7 @@ void AddTableRoutes(Registrar& r) {
           ASSIGN_OR_RETURN(auto body, serde::ParseCommitTableRequest(req.body));
           ASSIGN_OR_RETURN(auto table, s.CommitTable(ctx, cat, id, body));
           Response response =
-              Json(serde::CommitTableResponseJson(*table.metadata_location, table.metadata->json));
+              Framed(serde::CommitTableResponseFrame(*table.metadata_location), table);
           response.headers.emplace_back("ETag", ETagOf(table));
           return response;
         });
@@ -130,15 +137,14 @@ void AddTableRoutes(Registrar& r) {
                                                        body.metadata_location, body.overwrite));
           return LoadTableResponse(r, req, ctx, target, {ns, body.name}, table, Outcome::kCreated);
         });
-  r.Add(
-      "POST", "/namespaces/{namespace}/tables/{table}/unregister", rules::kDeleteOnAsset,
-      [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
-           const PathParams& params) -> Result<Response> {
-        ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
-        ASSIGN_OR_RETURN(auto table, s.UnregisterTable(ctx, cat, id));
-        // UnregisterTableResult has CommitTableResponse's shape: {metadata-location, metadata}.
-        return Json(serde::CommitTableResponseJson(*table.metadata_location, table.metadata->json));
-      });
+  r.Add("POST", "/namespaces/{namespace}/tables/{table}/unregister", rules::kDeleteOnAsset,
+        [&s](const Request&, const Context& ctx, const CatalogHandle& cat,
+             const PathParams& params) -> Result<Response> {
+          ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
+          ASSIGN_OR_RETURN(auto table, s.UnregisterTable(ctx, cat, id));
+          // UnregisterTableResult has CommitTableResponse's shape: {metadata-location, metadata}.
+          return Framed(serde::CommitTableResponseFrame(*table.metadata_location), table);
+        });
   r.Add("POST", "/tables/rename", rules::kWriteOnAsset,
         [&s, &r](const Request& req, const Context& ctx, const CatalogHandle& cat,
                  const PathParams&) -> Result<Response> {

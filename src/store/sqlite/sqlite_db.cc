@@ -130,6 +130,11 @@ Result<Statement> Connection::Prepare(const std::string& sql) {
   return Statement(it->second.get());
 }
 
+Status Connection::Run(const std::string& sql) {
+  ASSIGN_OR_RETURN(Statement statement, Prepare(sql));
+  return statement.Run();
+}
+
 Status Connection::Exec(const char* sql) {
   int rc = sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return tl::unexpected(MapError(db_.get(), rc, sql));
@@ -140,7 +145,7 @@ Status BeginImmediate(Connection& conn) {
   constexpr int kAttempts = 4;
   Status status;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    status = conn.Exec("BEGIN IMMEDIATE");
+    status = conn.Run("BEGIN IMMEDIATE");
     if (status || status.error().code != ErrorCode::kUnavailable) return status;
     std::this_thread::sleep_for(std::chrono::milliseconds(10 * attempt));
   }
@@ -149,11 +154,11 @@ Status BeginImmediate(Connection& conn) {
 
 Status Finish(Connection& conn, Status status) {
   if (!status) {
-    if (sqlite3_get_autocommit(conn.db()) == 0) (void)conn.Exec("ROLLBACK");
+    if (sqlite3_get_autocommit(conn.db()) == 0) (void)conn.Run("ROLLBACK");
     return status;
   }
-  Status committed = conn.Exec("COMMIT");
-  if (!committed && sqlite3_get_autocommit(conn.db()) == 0) (void)conn.Exec("ROLLBACK");
+  Status committed = conn.Run("COMMIT");
+  if (!committed && sqlite3_get_autocommit(conn.db()) == 0) (void)conn.Run("ROLLBACK");
   return committed;
 }
 

@@ -84,8 +84,11 @@ class Connection {
 
   // The cached statement for `sql` (prepared on first use on this connection).
   Result<Statement> Prepare(const std::string& sql);
-  // Runs constant SQL without parameters (pragmas, transaction control, migrations).
+  // Runs constant SQL without parameters (pragmas, migrations); parsed on every call.
   Status Exec(const char* sql);
+  // Runs one constant statement without parameters, prepared once: transaction control, which
+  // every store call runs.
+  Status Run(const std::string& sql);
   sqlite3* db() const { return db_.get(); }
   int64_t LastInsertRowId() const { return sqlite3_last_insert_rowid(db_.get()); }
   int Changes() const { return sqlite3_changes(db_.get()); }
@@ -121,13 +124,13 @@ auto InWriteTxn(Connection& conn, Body&& body) -> decltype(body(conn)) {
 // what it wrote is rolled back and the enclosing transaction goes on.
 template <typename Body>
 auto InSavepoint(Connection& conn, Body&& body) -> decltype(body(conn)) {
-  RETURN_IF_ERROR(conn.Exec("SAVEPOINT nested"));
+  RETURN_IF_ERROR(conn.Run("SAVEPOINT nested"));
   auto result = body(conn);
   if (result) {
-    RETURN_IF_ERROR(conn.Exec("RELEASE nested"));
+    RETURN_IF_ERROR(conn.Run("RELEASE nested"));
   } else {
-    (void)conn.Exec("ROLLBACK TO nested");
-    (void)conn.Exec("RELEASE nested");
+    (void)conn.Run("ROLLBACK TO nested");
+    (void)conn.Run("RELEASE nested");
   }
   return result;
 }
@@ -135,7 +138,7 @@ auto InSavepoint(Connection& conn, Body&& body) -> decltype(body(conn)) {
 // Runs `body(conn)` in a read transaction (one consistent snapshot).
 template <typename Body>
 auto InReadTxn(Connection& conn, Body&& body) -> decltype(body(conn)) {
-  RETURN_IF_ERROR(conn.Exec("BEGIN"));
+  RETURN_IF_ERROR(conn.Run("BEGIN"));
   try {
     auto result = body(conn);
     (void)Finish(conn, Ok());
