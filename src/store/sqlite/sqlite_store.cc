@@ -41,7 +41,7 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return InsertWarehouse(c, warehouse); });
   }
   Result<Warehouse> GetWarehouse(const TenantId& tenant, std::string_view name) override {
-    return Read([&](Connection& c) { return SelectWarehouse(c, tenant, name); });
+    return ReadOne([&](Connection& c) { return SelectWarehouse(c, tenant, name); });
   }
   Result<Page<Warehouse>> ListWarehouses(const TenantId& tenant, const PageRequest& page) override {
     return Read([&](Connection& c) { return SelectWarehouses(c, tenant, page); });
@@ -58,7 +58,7 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return InsertCatalog(c, catalog); });
   }
   Result<Catalog> GetCatalog(const TenantId& tenant, std::string_view name) override {
-    return Read([&](Connection& c) { return SelectCatalog(c, tenant, name); });
+    return ReadOne([&](Connection& c) { return SelectCatalog(c, tenant, name); });
   }
   Result<Page<Catalog>> ListCatalogs(const TenantId& tenant, const PageRequest& page) override {
     return Read([&](Connection& c) { return SelectCatalogs(c, tenant, page); });
@@ -251,7 +251,7 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return InsertTenant(c, tenant); });
   }
   Result<Tenant> GetTenant(const TenantId& id) override {
-    return Read([&](Connection& c) { return SelectTenant(c, id); });
+    return ReadOne([&](Connection& c) { return SelectTenant(c, id); });
   }
   Result<Page<Tenant>> ListTenants(const PageRequest& page) override {
     return Read([&](Connection& c) { return SelectTenants(c, page); });
@@ -267,14 +267,14 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return InsertUser(c, user); });
   }
   Result<User> GetUser(const std::optional<TenantId>& tenant, std::string_view id) override {
-    return Read([&](Connection& c) { return SelectUser(c, tenant, id); });
+    return ReadOne([&](Connection& c) { return SelectUser(c, tenant, id); });
   }
   Result<User> FindUserByName(const std::optional<TenantId>& tenant,
                               std::string_view username) override {
-    return Read([&](Connection& c) { return SelectUserByName(c, tenant, username); });
+    return ReadOne([&](Connection& c) { return SelectUserByName(c, tenant, username); });
   }
   Result<User> FindUserByOidc(std::string_view issuer, std::string_view subject) override {
-    return Read([&](Connection& c) { return SelectUserByOidc(c, issuer, subject); });
+    return ReadOne([&](Connection& c) { return SelectUserByOidc(c, issuer, subject); });
   }
   Result<Page<User>> ListUsers(const std::optional<TenantId>& tenant,
                                const PageRequest& page) override {
@@ -291,10 +291,10 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return InsertServiceUser(c, user); });
   }
   Result<ServiceUser> GetServiceUser(const TenantId& tenant, std::string_view id) override {
-    return Read([&](Connection& c) { return SelectServiceUser(c, tenant, id); });
+    return ReadOne([&](Connection& c) { return SelectServiceUser(c, tenant, id); });
   }
   Result<ServiceUser> FindServiceUserByKeyId(std::string_view key_id) override {
-    return Read([&](Connection& c) { return SelectServiceUserByKeyId(c, key_id); });
+    return ReadOne([&](Connection& c) { return SelectServiceUserByKeyId(c, key_id); });
   }
   Result<Page<ServiceUser>> ListServiceUsers(const TenantId& tenant,
                                              const PageRequest& page) override {
@@ -314,7 +314,7 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return InsertToken(c, token); });
   }
   Result<std::optional<TokenRecord>> GetToken(std::string_view jti) override {
-    return Read([&](Connection& c) { return SelectToken(c, jti); });
+    return ReadOne([&](Connection& c) { return SelectToken(c, jti); });
   }
   Result<Page<TokenRecord>> ListTokens(std::string_view principal_id,
                                        const PageRequest& page) override {
@@ -396,7 +396,7 @@ class SqliteStore final : public MetadataStore {
     return Read([&](Connection& c) { return SelectPermissions(c, tenant, principal_id); });
   }
   Result<int64_t> AccessVersion(const TenantId& tenant) override {
-    return Read([&](Connection& c) { return SelectAccessVersion(c, tenant); });
+    return ReadOne([&](Connection& c) { return SelectAccessVersion(c, tenant); });
   }
 
   Result<int64_t> AddHit(std::string_view key, int64_t window_start_ms,
@@ -507,6 +507,14 @@ class SqliteStore final : public MetadataStore {
     if (InAuditedChange()) return body(*writer_);
     auto lease = readers_.Acquire();
     return InReadTxn(*lease, body);
+  }
+
+  // A read of one statement, which is its own consistent snapshot: no BEGIN and COMMIT around it.
+  template <typename Body>
+  auto ReadOne(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    if (InAuditedChange()) return body(*writer_);
+    auto lease = readers_.Acquire();
+    return body(*lease);
   }
 
   template <typename Body>
