@@ -1,12 +1,15 @@
 """Catalogs on Azure Blob (Azurite) and Google Cloud Storage (fake-gcs-server): tables are
 created, committed, loaded and purged through each store; on Azure the SAS the catalog vends
 works against the emulator with the permissions of the caller (a reader's cannot write), and
-PyIceberg creates, appends to and reads back a table holding nothing but the vended SAS.
+PyIceberg creates, appends to and reads back a table holding nothing but the vended SAS; on GCS
+it does the same holding nothing but the vended downscoped token.
 
 Azurite accepts no directory SAS (it has no hierarchical namespace), so the vended SAS is for the
 container; the directory scope is tested on values in src/storage/azure/sas_test.cc.
-fake-gcs-server enforces no authentication and Google's token service does not run here, so GCS
-downscoping is tested on values and recorded exchanges (src/storage/gcs/downscope_test.cc)."""
+Google's token services do not run here: a stand-in (google_token_services.py) verifies the
+service account's assertions and records the token exchanges, so the tests check the Credential
+Access Boundary the catalog asks for; fake-gcs-server checks no token, so the boundary itself is
+not enforced (src/storage/gcs/downscope_test.cc tests it on values)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import pytest
 import requests
 from pyiceberg.catalog import load_catalog
 
+from google_token_services import GoogleTokenServices
 from pangolin_harness import (AZURITE_ACCOUNT, AZURITE_KEY, DEFAULT_BINARY, PangolinServer,
                               TEST_SECRETS_KEY, create_azure_container, create_tenant,
                               expect_status, login, unique_name)
@@ -131,3 +135,44 @@ def test_pyiceberg_writes_and_reads_on_azure_with_a_vended_sas_only(env: dict) -
     table.append(data)
     reloaded = catalog.load_table(table.name())
     assert reloaded.scan().to_arrow().sort_by("id").to_pylist() == data.to_pylist()
+
+
+def test_pyiceberg_writes_and_reads_on_gcs_with_a_vended_token_only(env: dict) -> None:
+    """The catalog signs in as its service account, downscopes the token to the table's prefix
+    through the token exchange, and PyIceberg (PyArrow's GCS filesystem) works with that token and
+    the endpoint from the catalog alone."""
+    google = GoogleTokenServices()
+    try:
+        admin, name = env["admin"], unique_name("gsa")
+        root = f"gs://warehouse/{unique_name('vend')}"
+        expect_status(admin.post("/api/v1/warehouses", json={"name": name, "storage_config": {
+            "type": "gcs", "gcs.bucket": "warehouse", "gcs.endpoint": env["gcs"],
+            "gcs.service-account-json": google.service_account_json(),
+            "gcs.sts-endpoint": google.base_url + "/v1/token", "root": root}}), 201)
+        expect_status(admin.post("/api/v1/catalogs", json={"name": name, "warehouse_name": name}),
+                      201)
+        expect_status(admin.post(f"/v1/{name}/namespaces", json={"namespace": ["n"]}), 200)
+
+        token = admin.session.headers["Authorization"].removeprefix("Bearer ")
+        catalog = load_catalog(name, type="rest", uri=env["server"].base_url + "/",
+                               warehouse=name, token=token,
+                               **{"header.X-Iceberg-Access-Delegation": "vended-credentials"})
+        data = pa.table({"id": pa.array([1, 2, 3], pa.int64())})
+        table = catalog.create_table(("n", unique_name("py")), schema=data.schema)
+        assert table.io.properties["gcs.oauth2.token"].startswith("downscoped-")
+        assert "private_key" not in str(table.io.properties)
+        table.append(data)
+        reloaded = catalog.load_table(table.name())
+        assert reloaded.scan().to_arrow().sort_by("id").to_pylist() == data.to_pylist()
+
+        # Every exchange narrowed the catalog's own token to this table's objects, read-write.
+        prefix = table.location().removeprefix("gs://warehouse/")
+        assert google.exchanges
+        for exchange in google.exchanges:
+            assert exchange["subject_token"].startswith("sa-token-")
+            [rule] = exchange["options"]["accessBoundary"]["accessBoundaryRules"]
+            assert rule["availableResource"].endswith("/buckets/warehouse")
+            assert rule["availablePermissions"] == ["inRole:roles/storage.objectAdmin"]
+            assert f"objects/{prefix}/'" in rule["availabilityCondition"]["expression"]
+    finally:
+        google.stop()
