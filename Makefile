@@ -9,15 +9,19 @@ PYTEST_ARGS ?=
 PORT ?= 8080
 
 SERVER_BIN := $(BUILD_DIR)/src/pangolin_api
-BENCH_BIN := $(BUILD_DIR)/bench/branching_bench
-# Arguments for the branching benchmark, e.g. BENCH_ARGS=--quick or BENCH_ARGS="--sizes 1k,100k".
+# The Release build `make bench` measures, in a build directory of its own.
+RELEASE_DIR ?= build-release
+# Arguments for the performance benchmark, e.g. BENCH_ARGS=--quick or BENCH_ARGS="--sizes 1k,100k".
 BENCH_ARGS ?=
+# Arguments for the branching benchmark, e.g. BENCH_BRANCHING_ARGS=--quick.
+BENCH_BRANCHING_ARGS ?=
 # The server binary the Python suites start (override to test another build).
 PANGOLIN_BIN ?= $(abspath $(SERVER_BIN))
 PY_SUITES := tests/conformance tests/integration
 FORMAT_FILES = $(shell find src tests bench -type f \( -name '*.h' -o -name '*.cc' \) 2>/dev/null | sort)
 
-.PHONY: all deps configure build run test test-unit test-py spark rck bench bench-backends fmt lint tidy clean
+.PHONY: all deps configure build run test test-unit test-py spark rck bench bench-branching \
+	bench-backends fmt lint tidy clean
 
 all: build
 
@@ -70,11 +74,22 @@ rck: configure
 	ninja -C $(BUILD_DIR) -j $(NINJA_JOBS) pangolin_api
 	PANGOLIN_BIN=$(PANGOLIN_BIN) scripts/run_rck.sh $(RCK_ARGS)
 
+# Performance benchmark (bench/README.md, docs/performance.md): a Release server with
+# authentication on, loaded by wrk; reads beside nginx serving the same bytes, commits beside a raw
+# file+fsync+transaction loop, reads at 1k, 100k and 1M tables. A measurement, not a test: not run
+# by `make test`. Installs wrk and nginx when missing (scripts/deps.sh --bench).
+bench:
+	scripts/deps.sh --bench
+	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	ninja -C $(RELEASE_DIR) -j $(NINJA_JOBS) pangolin_api seed_tables raw_commit
+	$(PYTHON) bench/perf_bench.py --pangolin-bin $(RELEASE_DIR)/src/pangolin_api \
+	  --tools-dir $(RELEASE_DIR)/bench $(BENCH_ARGS)
+
 # Branching benchmark (bench/README.md): branch creation and table@branch reads at 1k, 100k and
 # 1M tables, beside raw SQLite and HTTP baselines. A measurement, not a test: not run by `make test`.
-bench: configure
+bench-branching: configure
 	ninja -C $(BUILD_DIR) -j $(NINJA_JOBS) branching_bench pangolin_api
-	$(BENCH_BIN) --server $(SERVER_BIN) $(BENCH_ARGS)
+	$(BUILD_DIR)/bench/branching_bench --server $(SERVER_BIN) $(BENCH_BRANCHING_ARGS)
 
 # Per-backend benchmark (bench/README.md): loadTable and commits on the memory, SQLite and
 # PostgreSQL stores beside same-run baselines. BENCH_BACKENDS_ARGS, e.g. "--seconds 3".

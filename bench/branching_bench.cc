@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "common/ids.h"
+#include "seed.h"
 #include "store/sqlite/sqlite_store.h"
 
 extern char** environ;
@@ -62,7 +63,6 @@ using catalog::ContentKey;
 using catalog::ContentType;
 using store::MetadataStore;
 
-constexpr int kNamespaces = 100;
 constexpr const char* kCatalogName = "bench";
 constexpr size_t kListPage = 100;
 
@@ -148,30 +148,6 @@ Stats MedianOf(const std::vector<Stats>& runs) {
   for (const auto& run : runs) s.count += run.count;
   return s;
 }
-
-// --- the catalog's shape -----------------------------------------------------------------------
-
-// Table i lives in namespace i * 100 / N (contiguous blocks, so inserts arrive in key order).
-struct Shape {
-  size_t tables = 0;
-  int NamespaceOf(size_t i) const { return static_cast<int>(i * kNamespaces / tables); }
-  static std::string NamespaceName(int ns) { return fmt::format("ns_{:03d}", ns); }
-  static std::string TableName(size_t i) { return fmt::format("t_{:07d}", i); }
-  ContentKey Key(size_t i) const {
-    return catalog::ObjectKey({{NamespaceName(NamespaceOf(i))}, TableName(i)});
-  }
-  std::string RawKey(size_t i) const { return NamespaceName(NamespaceOf(i)) + "/" + TableName(i); }
-  // Tables in namespace `ns`.
-  size_t TablesIn(int ns) const {
-    size_t count = 0;
-    // First index i with NamespaceOf(i) >= ns is ceil(ns * N / 100).
-    auto first = [&](int k) {
-      return (static_cast<size_t>(k) * tables + kNamespaces - 1) / kNamespaces;
-    };
-    count = first(ns + 1) - first(ns);
-    return count;
-  }
-};
 
 // --- raw SQLite baseline -----------------------------------------------------------------------
 
@@ -717,49 +693,9 @@ class SizeBench {
   }
 
  private:
-  store::CommitRequest NewCommit(std::string branch, std::string message) {
-    store::CommitRequest request;
-    request.branch = std::move(branch);
-    request.author = "bench";
-    request.message = std::move(message);
-    request.time_ms = 1700000000000;
-    return request;
-  }
-
-  catalog::Content TableContent(const std::string& location) {
-    catalog::Content content;
-    content.type = ContentType::kIcebergTable;
-    content.id = NewUuid();
-    content.metadata_location = location;
-    return content;
-  }
-
   void Populate(const std::string& location) {
-    auto start = Clock::now();
-    auto request = NewCommit("main", "namespaces");
-    for (int ns = 0; ns < kNamespaces; ++ns) {
-      catalog::Content content;
-      content.type = ContentType::kNamespace;
-      content.id = NewUuid();
-      request.operations.push_back({catalog::Operation::Kind::kPut,
-                                    catalog::NamespaceKey({Shape::NamespaceName(ns)}), content});
-    }
-    Check(store_->Commit(kDefaultTenant, catalog_, request), "commit namespaces");
-    for (size_t first = 0; first < shape_.tables; first += options_.batch) {
-      request = NewCommit("main", "tables");
-      size_t end = std::min(shape_.tables, first + options_.batch);
-      request.operations.reserve(end - first);
-      for (size_t i = first; i < end; ++i) {
-        request.operations.push_back(
-            {catalog::Operation::Kind::kPut, shape_.Key(i), TableContent(location)});
-      }
-      Check(store_->Commit(kDefaultTenant, catalog_, request), "commit tables");
-      if (shape_.tables >= 100000 && (end % (shape_.tables / 10) == 0)) {
-        Progress(fmt::format("  {} / {} tables, {:.1f} s", end, shape_.tables,
-                             static_cast<double>(ElapsedNs(start)) / 1e9));
-      }
-    }
-    result_.populate_s = static_cast<double>(ElapsedNs(start)) / 1e9;
+    result_.populate_s =
+        SeedTables(*store_, kDefaultTenant, catalog_, shape_, options_.batch, location, Progress);
     Progress(fmt::format("store populated with {} tables in {:.1f} s ({:.0f} tables/s)",
                          shape_.tables, result_.populate_s,
                          static_cast<double>(shape_.tables) / result_.populate_s));

@@ -2,7 +2,18 @@
 # Installs every system package and Python test dependency Pangolin needs on Debian bookworm.
 # Idempotent and quick when everything is present: apt-get runs (with one update) only when a
 # package is missing, pip only when an installed version differs from tests/conformance/requirements.txt.
+#
+#   scripts/deps.sh            # build and test dependencies
+#   scripts/deps.sh --bench    # also what `make bench` needs (nginx, the read baseline)
 set -euo pipefail
+
+BENCH=0
+for arg in "$@"; do
+  case $arg in
+    --bench) BENCH=1 ;;
+    *) echo "deps.sh: unknown argument $arg (expected --bench)" >&2; exit 2 ;;
+  esac
+done
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -27,9 +38,14 @@ APT_PACKAGES=(
   libpugixml-dev
   # the Iceberg Java library's metadata writer (tests/conformance/java-metadata)
   openjdk-17-jdk-headless maven
-  # HTTP load for bench/backends_bench.py
+  # HTTP load for the benchmarks (bench/perf_bench.py, bench/backends_bench.py)
   wrk
 )
+# The read baseline of bench/perf_bench.py: nginx serving the same bytes from a file. Only the
+# binary is used (started unprivileged with its own configuration); the package's service is not.
+if [[ $BENCH -eq 1 ]]; then
+  APT_PACKAGES+=(nginx-light)
+fi
 PY_REQUIREMENTS=tests/conformance/requirements.txt
 PYTHON=${PYTHON:-python3}
 
