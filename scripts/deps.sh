@@ -36,6 +36,8 @@ APT_PACKAGES=(
   libmongoc-dev libbson-dev
   # XML answers of object stores and STS (src/storage/s3, src/storage/azure)
   libpugixml-dev
+  # the server's allocator
+  libjemalloc-dev
   # the Iceberg Java library's metadata writer (tests/conformance/java-metadata)
   openjdk-17-jdk-headless maven
   # HTTP load for the benchmarks (bench/perf_bench.py, bench/backends_bench.py)

@@ -11,6 +11,7 @@ std::string PropertiesToJson(const catalog::Properties& properties) {
 }
 
 Result<catalog::Properties> PropertiesFromJson(std::string_view text) {
+  if (text == "{}") return catalog::Properties{};  // most stored contents: no parse
   ASSIGN_OR_RETURN(json::value value, ParseJson(text));
   json::object wrapper{{"properties", std::move(value)}};
   return GetStringMap(wrapper, "properties");

@@ -14,12 +14,12 @@ std::shared_ptr<const CachedMetadata> MetadataCache::Get(const std::string& loca
 void MetadataCache::Put(const std::string& location, std::shared_ptr<const CachedMetadata> entry) {
   std::lock_guard lock(mutex_);
   if (slots_.count(location)) return;
-  size_bytes_ += entry->json.size();
+  size_bytes_ += EntryBytes(*entry);
   lru_.push_front(location);
   slots_.emplace(location, Slot{std::move(entry), lru_.begin()});
   while (size_bytes_ > capacity_bytes_ && lru_.size() > 1) {
     auto victim = slots_.find(lru_.back());
-    size_bytes_ -= victim->second.entry->json.size();
+    size_bytes_ -= EntryBytes(*victim->second.entry);
     slots_.erase(victim);
     lru_.pop_back();
   }

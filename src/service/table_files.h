@@ -26,6 +26,7 @@ struct CachedView {
 
 class TableFiles {
  public:
+  // `cache_bytes`: the memory the metadata cache may hold (see MetadataCache).
   explicit TableFiles(size_t cache_bytes = 256u << 20) : cache_(cache_bytes) {}
 
   // Parses (and caches) the metadata file at `location` of `catalog`'s storage `io`; gzip files
