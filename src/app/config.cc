@@ -2,6 +2,8 @@
 #include "app/config.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <thread>
 
 #include "auth/secret_cipher.h"
 #include "common/ids.h"
@@ -9,6 +11,11 @@
 #include "service/idempotency_service.h"
 
 namespace pangolin::app {
+
+int DefaultWorkerThreads() {
+  return std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 namespace {
 
 Status ParseDatabaseUrl(std::string_view url, Config& config, std::string_view setting) {

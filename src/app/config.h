@@ -16,6 +16,11 @@ namespace pangolin::app {
 
 enum class StoreKind { kMemory, kSqlite, kPostgres, kMongo };
 
+// Twice the cores, at least 4: on 2 cores, 4 threads served reads fastest and with the lowest
+// tail latency (docs/performance.md); handlers that block on remote stores or object storage
+// want more (PANGOLIN_WORKER_THREADS).
+int DefaultWorkerThreads();
+
 struct Config {
   std::string bind_address = "127.0.0.1";
   uint16_t port = 8080;
@@ -32,7 +37,7 @@ struct Config {
   size_t max_body_bytes = 16u << 20;
   std::chrono::seconds request_timeout{30};
   std::chrono::seconds shutdown_grace{25};
-  int worker_threads = 8;
+  int worker_threads = DefaultWorkerThreads();
   bool metrics_enabled = true;
   log::Format log_format = log::Format::kPretty;
   log::Level log_level = log::Level::kInfo;
