@@ -287,31 +287,13 @@ TEST_F(IcebergServiceTest, TransactionFailingOnTheSecondTableChangesNothing) {
   EXPECT_EQ(MetadataFiles(t1_dir), 1u);  // the first table's new files were removed again
 }
 
-// Metadata files are immutable: a cached one is served without touching storage (no request to
-// the object store per load). A file removed behind the catalog's back is noticed once it is no
-// longer cached, as the Java client words it.
-TEST_F(IcebergServiceTest, TableWhoseMetadataFileVanishedIsServedWhileCachedThenNotFound) {
+TEST_F(IcebergServiceTest, TableWhoseMetadataFileVanishedIsNotFound) {
   ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"n"}, {}), IsOk());
   LoadedTable table = CreateTable({"n"}, "t");
   ASSERT_TRUE(std::filesystem::remove(table.metadata_location->substr(7)));
-  EXPECT_THAT(service_->LoadTable(ctx_, handle_, {{"n"}, "t"}, SnapshotMode::kAll), IsOk());
-
-  TableFiles uncached;
-  IcebergService restarted(*store_, uncached, *catalog_storage_, clock_);
-  EXPECT_THAT(restarted.LoadTable(ctx_, handle_, {{"n"}, "t"}, SnapshotMode::kAll),
+  EXPECT_THAT(service_->LoadTable(ctx_, handle_, {{"n"}, "t"}, SnapshotMode::kAll),
               IsErrorWithMessage(ErrorCode::kNotFound, "Failed to open input stream for file: " +
                                                            *table.metadata_location));
-}
-
-// The cache is per catalog: another catalog reading the same file reads it through its own
-// storage, whose credentials decide.
-TEST_F(IcebergServiceTest, CachedFilesAreNotSharedAcrossCatalogs) {
-  ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"n"}, {}), IsOk());
-  LoadedTable table = CreateTable({"n"}, "t");
-  ASSERT_TRUE(std::filesystem::remove(table.metadata_location->substr(7)));
-  EXPECT_THAT(files_->Read(*file_io_, handle_.catalog.id, *table.metadata_location), IsOk());
-  EXPECT_THAT(files_->Read(*file_io_, CatalogId{"other"}, *table.metadata_location),
-              IsError(ErrorCode::kNotFound));
 }
 
 TEST_F(IcebergServiceTest, RegisterAdoptsAnExistingMetadataFile) {

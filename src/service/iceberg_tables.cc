@@ -112,7 +112,7 @@ Result<IcebergService::TableState> IcebergService::LoadTableState(const Context&
   ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, ObjectKey(id)));
   if (!entry || entry->type != ContentType::kIcebergTable) return tl::unexpected(NoSuchTable(id));
   ASSIGN_OR_RETURN(auto io, Io(cat));
-  ASSIGN_OR_RETURN(auto metadata, files_.Read(*io, cat.catalog.id, entry->metadata_location));
+  ASSIGN_OR_RETURN(auto metadata, files_.Read(*io, entry->metadata_location));
   return TableState{std::move(*entry), std::move(metadata)};
 }
 
@@ -141,8 +141,8 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
   }
   std::string metadata_location;
   ASSIGN_OR_RETURN(auto io, Io(cat));
-  ASSIGN_OR_RETURN(auto written, files_.Write(*io, cat.catalog.id, std::move(metadata),
-                                              std::nullopt, &metadata_location));
+  ASSIGN_OR_RETURN(auto written,
+                   files_.Write(*io, std::move(metadata), std::nullopt, &metadata_location));
   catalog::Content content{ContentType::kIcebergTable, NewUuid(), metadata_location, {}};
   store::CommitRequest commit;
   commit.preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
@@ -196,7 +196,7 @@ Result<LoadedTable> IcebergService::RegisterTable(const Context& ctx, const Cata
   ASSIGN_OR_RETURN(std::string base, BaseLocation(ctx, cat));
   ASSIGN_OR_RETURN(std::string location, catalog::CheckLocation(metadata_location, base));
   ASSIGN_OR_RETURN(auto io, Io(cat));
-  ASSIGN_OR_RETURN(auto metadata, files_.Read(*io, cat.catalog.id, location));
+  ASSIGN_OR_RETURN(auto metadata, files_.Read(*io, location));
   RETURN_IF_ERROR(CheckTableLocations(metadata->metadata, base));
   ContentKey key = ObjectKey(id);
   ASSIGN_OR_RETURN(auto existing, GetEntry(ctx, cat, key));
@@ -263,7 +263,7 @@ Status IcebergService::DropTable(const Context& ctx, const CatalogHandle& cat,
   std::shared_ptr<storage::FileIO> io;
   if (purge) {
     ASSIGN_OR_RETURN(io, Io(cat));
-    auto read = files_.Read(*io, cat.catalog.id, entry->metadata_location);
+    auto read = files_.Read(*io, entry->metadata_location);
     if (read) {
       metadata = std::move(*read);
     } else {

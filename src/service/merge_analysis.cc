@@ -189,7 +189,7 @@ Result<MergeOperation> MergeService::Analyse(const Context& ctx, const catalog::
   auto table =
       [&](const std::optional<catalog::Content>& content) -> Result<const iceberg::TableMetadata*> {
     if (!content || content->type != catalog::ContentType::kIcebergTable) return nullptr;
-    ASSIGN_OR_RETURN(auto read, files_.Read(*io, cat.id, content->metadata_location));
+    ASSIGN_OR_RETURN(auto read, files_.Read(*io, content->metadata_location));
     return &tables.emplace(content->metadata_location, std::move(read)).first->second->metadata;
   };
   for (const ContentKey& key : walk.changed) {

@@ -161,8 +161,7 @@ Result<MergeOperation> MergeService::Get(const Context& ctx, std::string_view id
   return op;
 }
 
-Result<MergeChange> MergeService::ThreeWay(storage::FileIO& io, const CatalogId& catalog,
-                                           const MergeConflict& conflict) {
+Result<MergeChange> MergeService::ThreeWay(storage::FileIO& io, const MergeConflict& conflict) {
   if (!conflict.source || !conflict.target) {
     return Err(ErrorCode::kConflict,
                "Cannot merge a deletion with a modification three ways; choose TakeSource or "
@@ -184,15 +183,15 @@ Result<MergeChange> MergeService::ThreeWay(storage::FileIO& io, const CatalogId&
                "Cannot merge three ways: the two sides hold different tables (one was created or "
                "replaced separately); choose TakeSource or TakeTarget");
   }
-  ASSIGN_OR_RETURN(auto base, files_.Read(io, catalog, conflict.base->metadata_location));
-  ASSIGN_OR_RETURN(auto source, files_.Read(io, catalog, conflict.source->metadata_location));
-  ASSIGN_OR_RETURN(auto target, files_.Read(io, catalog, conflict.target->metadata_location));
+  ASSIGN_OR_RETURN(auto base, files_.Read(io, conflict.base->metadata_location));
+  ASSIGN_OR_RETURN(auto source, files_.Read(io, conflict.source->metadata_location));
+  ASSIGN_OR_RETURN(auto target, files_.Read(io, conflict.target->metadata_location));
   ASSIGN_OR_RETURN(iceberg::TableMetadata merged,
                    iceberg::MergeTables(base->metadata, source->metadata, target->metadata,
                                         conflict.target->metadata_location, clock_.NowMs()));
   std::string location;
   RETURN_IF_ERROR(
-      files_.Write(io, catalog, std::move(merged), conflict.target->metadata_location, &location));
+      files_.Write(io, std::move(merged), conflict.target->metadata_location, &location));
   catalog::Content result = *conflict.target;
   result.metadata_location = location;
   return MergeChange{conflict.key, conflict.target, std::move(result)};
@@ -224,7 +223,7 @@ Result<MergeOperation> MergeService::Resolve(const Context& ctx, std::string_vie
     case ResolutionStrategy::kThreeWayMerge: {
       ASSIGN_OR_RETURN(catalog::Catalog cat, FindCatalog(ctx, op.catalog_name));
       ASSIGN_OR_RETURN(auto io, Io(cat));
-      ASSIGN_OR_RETURN(resolved.change, ThreeWay(*io, cat.id, *conflict));
+      ASSIGN_OR_RETURN(resolved.change, ThreeWay(*io, *conflict));
       break;
     }
     case ResolutionStrategy::kAutoMerge:

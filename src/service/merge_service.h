@@ -62,7 +62,7 @@ class MergeService {
   Result<catalog::MergeOperation> Analyse(const Context& ctx, const catalog::Catalog& cat,
                                           std::string_view source, std::string_view target);
   Result<catalog::MergeOperation> CommitMerge(const Context& ctx, catalog::MergeOperation op);
-  Result<catalog::MergeChange> ThreeWay(storage::FileIO& io, const CatalogId& catalog,
+  Result<catalog::MergeChange> ThreeWay(storage::FileIO& io,
                                         const catalog::MergeConflict& conflict);
   // The FileIO of the catalog's warehouse.
   Result<std::shared_ptr<storage::FileIO>> Io(const catalog::Catalog& cat);

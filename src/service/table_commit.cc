@@ -69,8 +69,8 @@ Result<IcebergService::PreparedChange> IcebergService::PrepareCreate(const Conte
       iceberg::ApplyUpdates(nullptr, std::nullopt, change.request->updates, clock_.NowMs()));
   RETURN_IF_ERROR(CheckTableLocations(applied.metadata, base));
   std::string location;
-  ASSIGN_OR_RETURN(auto written, files_.Write(*io, cat.catalog.id, std::move(applied.metadata),
-                                              std::nullopt, &location));
+  ASSIGN_OR_RETURN(auto written,
+                   files_.Write(*io, std::move(applied.metadata), std::nullopt, &location));
   catalog::Content content{ContentType::kIcebergTable, NewUuid(), location, {}};
   commit->preconditions.push_back({Precondition::Kind::kEquals, key, std::nullopt});
   commit->preconditions.push_back({Precondition::Kind::kNamespaceExists, NamespaceKey(id.ns), {}});
@@ -102,7 +102,7 @@ Result<IcebergService::PreparedChange> IcebergService::PrepareUpdate(const Conte
   RETURN_IF_ERROR(CheckTableLocations(applied.metadata, base));
   std::vector<std::string> removed = iceberg::RemovedMetadataFiles(current, applied.metadata);
   std::string location;
-  ASSIGN_OR_RETURN(auto written, files_.Write(*io, cat.catalog.id, std::move(applied.metadata),
+  ASSIGN_OR_RETURN(auto written, files_.Write(*io, std::move(applied.metadata),
                                               state.content.metadata_location, &location));
   catalog::Content next = state.content;
   next.metadata_location = location;

@@ -18,11 +18,6 @@ Error MissingFile(const std::string& location) {
   return Error{ErrorCode::kNotFound, "Failed to open input stream for file: " + location};
 }
 
-// Files are cached per catalog: see table_files.h.
-std::string CacheKey(const CatalogId& catalog, const std::string& location) {
-  return catalog.value + '\n' + location;
-}
-
 bool Gzipped(const std::string& location) {
   return EndsWith(location, ".gz.metadata.json") || EndsWith(location, ".metadata.json.gz");
 }
@@ -41,21 +36,23 @@ Result<std::string> ReadText(storage::FileIO& io, const std::string& location) {
 }  // namespace
 
 Result<std::shared_ptr<const CachedMetadata>> TableFiles::Read(storage::FileIO& io,
-                                                               const CatalogId& catalog,
                                                                const std::string& location) {
-  const std::string key = CacheKey(catalog, location);
-  if (auto cached = cache_.Get(key)) return cached;
+  if (auto cached = cache_.Get(location)) {
+    ASSIGN_OR_RETURN(bool exists, io.Exists(location));
+    if (!exists) return tl::unexpected(MissingFile(location));
+    return cached;
+  }
   ASSIGN_OR_RETURN(std::string bytes, ReadText(io, location));
   ASSIGN_OR_RETURN(iceberg::TableMetadata metadata, serde::ParseTableMetadata(bytes));
   auto entry = std::make_shared<CachedMetadata>();
   entry->json = serde::SerializeTableMetadata(metadata);
   entry->metadata = std::move(metadata);
-  cache_.Put(key, entry);
+  cache_.Put(location, entry);
   return std::shared_ptr<const CachedMetadata>(std::move(entry));
 }
 
 Result<std::shared_ptr<const CachedMetadata>> TableFiles::Write(
-    storage::FileIO& io, const CatalogId& catalog, iceberg::TableMetadata metadata,
+    storage::FileIO& io, iceberg::TableMetadata metadata,
     const std::optional<std::string>& previous_location, std::string* location) {
   *location = iceberg::NewMetadataFileLocation(metadata, previous_location, NewUuid());
   auto entry = std::make_shared<CachedMetadata>();
@@ -63,7 +60,7 @@ Result<std::shared_ptr<const CachedMetadata>> TableFiles::Write(
   entry->metadata = std::move(metadata);
   RETURN_IF_ERROR(
       io.WriteNew(*location, Gzipped(*location) ? serde::Gzip(entry->json) : entry->json));
-  cache_.Put(CacheKey(catalog, *location), entry);
+  cache_.Put(*location, entry);
   return std::shared_ptr<const CachedMetadata>(std::move(entry));
 }
 

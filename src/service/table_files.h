@@ -1,16 +1,14 @@
 // TableFiles: reading and writing Iceberg table and view metadata files through the FileIO of the
-// catalog's warehouse (each call names it and its catalog), with the parsed table files cached by
-// catalog and location. A metadata file is never rewritten, so a cached one is served without
-// touching storage; the cache is per catalog, so a file is only ever served to a catalog whose
-// own storage (and credentials) read or wrote it. Shared by the services that read or write
-// metadata. Thread-safe.
+// catalog's warehouse (each call names it), with the parsed table files cached by location (a
+// metadata file is never rewritten; a cached file is still checked to exist through the caller's
+// FileIO, so its credentials decide). Shared by the services that read or write metadata.
+// Thread-safe.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "catalog/model.h"
 #include "common/result.h"
 #include "iceberg/table_metadata.h"
 #include "iceberg/view_metadata.h"
@@ -29,15 +27,15 @@ class TableFiles {
   // `cache_bytes`: the memory the metadata cache may hold (see MetadataCache).
   explicit TableFiles(size_t cache_bytes = 256u << 20) : cache_(cache_bytes) {}
 
-  // Parses (and caches) the metadata file at `location` of `catalog`'s storage `io`; gzip files
-  // are recognised by name. A missing file is kNotFound ("Failed to open input stream for file:
-  // …"); a file removed from storage behind the catalog's back stays readable while cached.
-  Result<std::shared_ptr<const CachedMetadata>> Read(storage::FileIO& io, const CatalogId& catalog,
+  // Parses (and caches) the metadata file at `location`; gzip files are recognised by name. A
+  // cached file is still checked to exist, so a table whose current file was removed from storage
+  // reads as broken (kNotFound, "Failed to open input stream for file: …") instead of stale.
+  Result<std::shared_ptr<const CachedMetadata>> Read(storage::FileIO& io,
                                                      const std::string& location);
   // Writes `metadata` as a new file next to `previous_location` (or under the table location),
   // never overwriting; sets `*location`. Errors: FileIO's.
   Result<std::shared_ptr<const CachedMetadata>> Write(
-      storage::FileIO& io, const CatalogId& catalog, iceberg::TableMetadata metadata,
+      storage::FileIO& io, iceberg::TableMetadata metadata,
       const std::optional<std::string>& previous_location, std::string* location);
   // View metadata files, the same way (not cached: views are small and read rarely).
   Result<std::shared_ptr<const CachedView>> ReadView(storage::FileIO& io,
