@@ -80,35 +80,8 @@ def mib(kib: float) -> float:
 
 
 class Server(PangolinServer):
-    """pangolin_api with authentication on, polled every millisecond while it starts, so that
-    the start-to-ready time is the server's and not the poll interval's."""
-
-    def _wait_for_port(self, port_file: Path, deadline: float) -> int:
-        while time.monotonic() < deadline:
-            self._check_alive()
-            try:
-                text = port_file.read_text().strip()
-                if text.isdigit() and int(text) > 0:
-                    return int(text)
-            except OSError:
-                pass
-            time.sleep(0.001)
-        raise RuntimeError(self._describe("pangolin_api wrote no port"))
-
-    def _wait_until_ready(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            self._check_alive()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/health/ready")
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    return
-                conn.close()
-            except OSError:
-                pass
-            time.sleep(0.001)
-        raise RuntimeError(self._describe("/health/ready was never 200"))
+    """pangolin_api with authentication on; start() polls every millisecond (poll_interval_s), so
+    that the start-to-ready time is the server's and not the poll interval's."""
 
     @property
     def pid(self) -> int:
@@ -129,6 +102,7 @@ class Server(PangolinServer):
 def start_server(binary: Path, root: Path, database: Path) -> tuple[Server, float]:
     """Starts the server on `database`; returns it and the milliseconds from spawn to ready."""
     server = Server(binary=binary, root=root, root_password=ROOT_PASSWORD, database=database,
+                    poll_interval_s=0.001,
                     extra_env={"PANGOLIN_SECRETS_KEY": TEST_SECRETS_KEY,
                                "PANGOLIN_LOG_LEVEL": "warn"})
     started = time.perf_counter()
