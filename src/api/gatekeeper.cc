@@ -118,8 +118,9 @@ Result<service::Context> Gatekeeper::Authenticate(const Request& request, const 
     keys.push_back(service::AccountKey(std::nullopt, credentials->basic->username));
     RETURN_IF_ERROR(limiter_.Check(keys));
   }
-  auto principal = credentials ? auth_.Authenticate(*credentials)
-                               : Result<catalog::Principal>(tl::unexpected(credentials.error()));
+  auto principal = credentials
+                       ? auth_.Authenticate(*credentials)
+                       : Result<service::Authenticated>(tl::unexpected(credentials.error()));
   if (!principal) {
     if (rule.kind == RouteRule::Kind::kPublic) return ctx;
     if (!password) RETURN_IF_ERROR(limiter_.Check(keys));
@@ -129,7 +130,7 @@ Result<service::Context> Gatekeeper::Authenticate(const Request& request, const 
     audit_.Record(audit_.Entry(ctx, action, "token", request.path), &principal.error());
     return tl::unexpected(principal.error());
   }
-  ctx.caller = std::move(*principal);
+  ctx.caller = std::move(principal->principal);
   if (!ctx.caller.authenticated() && no_auth_) ctx.caller = DevelopmentPrincipal();
   if (ctx.caller.authenticated()) {
     ctx.principal = ctx.caller.name;
@@ -138,6 +139,7 @@ Result<service::Context> Gatekeeper::Authenticate(const Request& request, const 
   if (auto selected = request.Header("x-pangolin-tenant"); selected && !selected->empty()) {
     ASSIGN_OR_RETURN(ctx.tenant, SelectTenant(ctx, *selected));
   }
+  if (ctx.caller.home_tenant == ctx.tenant) ctx.access_version = principal->access_version;
   return ctx;
 }
 

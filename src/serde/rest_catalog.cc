@@ -58,16 +58,18 @@ Result<RegisterBody> ParseRegisterRequest(std::string_view text) {
   return body;
 }
 
-std::string ConfigResponseJson(const catalog::Properties& defaults,
-                               const catalog::Properties& overrides,
-                               const std::vector<std::string>& endpoints,
+std::string ConfigResponseHead(const catalog::Properties& overrides) {
+  return R"({"defaults":{},"overrides":)" + json::serialize(ToJson(overrides)) + ",";
+}
+
+std::string ConfigResponseTail(const std::vector<std::string>& endpoints,
                                const std::optional<std::string>& idempotency_key_lifetime) {
-  json::object object;
-  object["defaults"] = ToJson(defaults);
-  object["overrides"] = ToJson(overrides);
-  object["endpoints"] = ToJson(endpoints);
-  if (idempotency_key_lifetime) object["idempotency-key-lifetime"] = *idempotency_key_lifetime;
-  return json::serialize(object);
+  std::string tail = R"("endpoints":)" + json::serialize(ToJson(endpoints));
+  if (idempotency_key_lifetime) {
+    tail += R"(,"idempotency-key-lifetime":)" +
+            json::serialize(json::string_view(*idempotency_key_lifetime));
+  }
+  return tail + "}";
 }
 
 std::string NamespacesResponseJson(const std::vector<catalog::Namespace>& namespaces,

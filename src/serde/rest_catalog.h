@@ -38,10 +38,11 @@ struct RegisterBody {
 };
 Result<RegisterBody> ParseRegisterRequest(std::string_view json);
 
+// GET /v1/config in two parts (its defaults are empty): ConfigResponseHead, which carries the
+// overrides, then ConfigResponseTail, which does not change once the routes are registered.
 // `idempotency_key_lifetime` (ISO-8601) is written when the server honours Idempotency-Key.
-std::string ConfigResponseJson(const catalog::Properties& defaults,
-                               const catalog::Properties& overrides,
-                               const std::vector<std::string>& endpoints,
+std::string ConfigResponseHead(const catalog::Properties& overrides);
+std::string ConfigResponseTail(const std::vector<std::string>& endpoints,
                                const std::optional<std::string>& idempotency_key_lifetime);
 std::string NamespacesResponseJson(const std::vector<catalog::Namespace>& namespaces,
                                    const std::optional<std::string>& next_page_token, bool paged);

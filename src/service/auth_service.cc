@@ -7,6 +7,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "store/access_store.h"
 
 namespace pangolin::service {
 namespace {
@@ -152,15 +153,33 @@ Result<SecretCensus> AuthService::SweepSigningKeys(SecretSweep mode) {
   return census;
 }
 
-Result<Principal> AuthService::Authenticate(const Credentials& credentials) {
+Result<Authenticated> AuthService::Authenticate(const Credentials& credentials) {
   if (credentials.bearer) {
     // PyIceberg's `token=` may carry an API key as well as a JWT.
     if (StartsWith(*credentials.bearer, "pgl_")) return FromApiKey(*credentials.bearer);
     return FromBearer(*credentials.bearer);
   }
-  if (credentials.basic) return FromBasic(*credentials.basic);
+  if (credentials.basic) {
+    ASSIGN_OR_RETURN(Principal principal, FromBasic(*credentials.basic));
+    return Authenticated{std::move(principal), std::nullopt};
+  }
   if (credentials.api_key) return FromApiKey(*credentials.api_key);
-  return Principal{};
+  return Authenticated{};
+}
+
+std::optional<AuthService::Known> AuthService::FindKnown(
+    const std::unordered_map<std::string, Known>& known, const std::string& id, int64_t version) {
+  std::lock_guard lock(verified_mu_);
+  auto it = known.find(id);
+  if (it == known.end() || it->second.version != version) return std::nullopt;
+  return it->second;
+}
+
+void AuthService::Remember(std::unordered_map<std::string, Known>& known, const std::string& id,
+                           Known entry) {
+  std::lock_guard lock(verified_mu_);
+  if (known.size() >= kMaxVerifiedTokens) known.clear();
+  known.insert_or_assign(id, std::move(entry));
 }
 
 Result<Principal> AuthService::FromBasic(const BasicCredentials& basic) {
@@ -217,51 +236,98 @@ Result<TokenClaims> AuthService::VerifiedClaims(const std::string& token) {
   return claims;
 }
 
-Result<Principal> AuthService::FromBearer(const std::string& token) {
-  auto claims = VerifiedClaims(token);
-  if (!claims) return tl::unexpected(claims.error());
-  ASSIGN_OR_RETURN(auto record, store_.GetToken(claims->jti));
-  if (!record || record->principal_id != claims->subject) {
+Result<Authenticated> AuthService::FromBearer(const std::string& token) {
+  ASSIGN_OR_RETURN(TokenClaims claims, VerifiedClaims(token));
+  // The version first: a change after it moves it, so what is read next is never taken as
+  // current past that change.
+  TenantId scope = store::AccessScope(claims.tenant_id);
+  ASSIGN_OR_RETURN(int64_t version, store_.AccessVersion(scope));
+  int64_t now = clock_.NowMs();
+  std::optional<Known> known = FindKnown(known_tokens_, claims.jti, version);
+  if (!known || (known->service_user && !ServiceUserUsable(*known->service_user, now))) {
+    ASSIGN_OR_RETURN(known, TokenPrincipal(claims, now));
+    known->version = version;
+    // A root token naming a tenant counts in that tenant's scope, not root's: not remembered.
+    if (store::AccessScope(known->principal.home_tenant) != scope) {
+      return Authenticated{std::move(known->principal), std::nullopt};
+    }
+    Remember(known_tokens_, claims.jti, *known);
+  }
+  return Authenticated{std::move(known->principal), version};
+}
+
+Result<AuthService::Known> AuthService::TokenPrincipal(const TokenClaims& claims, int64_t now) {
+  ASSIGN_OR_RETURN(auto record, store_.GetToken(claims.jti));
+  if (!record || record->principal_id != claims.subject) {
     return tl::unexpected(Unauthorized("Token is not recognized"));
   }
   if (record->revoked_ms) return tl::unexpected(Unauthorized("Token has been revoked"));
-  Principal principal;
-  if (claims->principal_kind == PrincipalKind::kServiceUser) {
-    if (!claims->tenant_id) return tl::unexpected(Unauthorized("Token is not recognized"));
-    auto user = store_.GetServiceUser(*claims->tenant_id, claims->subject);
-    if (!user || !ServiceUserUsable(*user, clock_.NowMs())) {
+  Known known;
+  if (claims.principal_kind == PrincipalKind::kServiceUser) {
+    if (!claims.tenant_id) return tl::unexpected(Unauthorized("Token is not recognized"));
+    auto user = store_.GetServiceUser(*claims.tenant_id, claims.subject);
+    if (!user || !ServiceUserUsable(*user, now)) {
       return tl::unexpected(Unauthorized("Service user is inactive or gone"));
     }
-    principal = FromServiceUser(*user);
+    known.principal = FromServiceUser(*user);
+    known.service_user = std::move(*user);
   } else {
-    auto user = store_.GetUser(std::nullopt, claims->subject);
+    auto user = store_.GetUser(std::nullopt, claims.subject);
     if (!user || !user->active) return tl::unexpected(Unauthorized("User is inactive or gone"));
-    if (user->tenant_id && user->tenant_id != claims->tenant_id) {
+    if (user->tenant_id && user->tenant_id != claims.tenant_id) {
       return tl::unexpected(Unauthorized("Token is not recognized"));
     }
-    principal = FromUser(*user);
+    known.principal = FromUser(*user);
   }
-  principal.token_id = claims->jti;
-  return principal;
+  known.principal.token_id = claims.jti;
+  return known;
 }
 
-Result<Principal> AuthService::FromApiKey(const std::string& key) {
+// The key id does not name the tenant whose version covers it: a key met for the first time is
+// read, then its tenant's version, then the key again.
+Result<Authenticated> AuthService::FromApiKey(const std::string& key) {
   auto parsed = auth::ParseApiKey(key);
   if (!parsed) return tl::unexpected(Unauthorized("Malformed API key"));
-  auto user = store_.FindServiceUserByKeyId(parsed->key_id);
-  if (!user || !auth::SecretMatches(user->key_hash, parsed->secret)) {
+  std::optional<Known> known;
+  std::optional<TenantId> tenant;
+  {
+    std::lock_guard lock(verified_mu_);
+    auto it = known_keys_.find(parsed->key_id);
+    if (it != known_keys_.end()) tenant = it->second.service_user->tenant_id;
+  }
+  int64_t version = 0;
+  if (tenant) {
+    ASSIGN_OR_RETURN(version, store_.AccessVersion(*tenant));
+    known = FindKnown(known_keys_, parsed->key_id, version);
+  }
+  if (!known) {
+    auto user = store_.FindServiceUserByKeyId(parsed->key_id);
+    if (user && user->tenant_id != tenant) {
+      tenant = user->tenant_id;
+      ASSIGN_OR_RETURN(version, store_.AccessVersion(*tenant));
+      user = store_.FindServiceUserByKeyId(parsed->key_id);
+    }
+    if (!user) return tl::unexpected(Unauthorized("Invalid API key"));
+    known = Known{version, FromServiceUser(*user), *user};
+    if (user->tenant_id == tenant) Remember(known_keys_, parsed->key_id, *known);
+  }
+  catalog::ServiceUser& user = *known->service_user;
+  if (!auth::SecretMatches(user.key_hash, parsed->secret)) {
     return tl::unexpected(Unauthorized("Invalid API key"));
   }
   int64_t now = clock_.NowMs();
-  if (!ServiceUserUsable(*user, now)) {
+  if (!ServiceUserUsable(user, now)) {
     return tl::unexpected(Unauthorized("Service user is inactive or expired"));
   }
-  if (!user->last_used_ms || now - *user->last_used_ms > kTouchIntervalMs) {
-    if (auto touched = store_.TouchServiceUser(user->id, now); !touched) {
+  if (!user.last_used_ms || now - *user.last_used_ms > kTouchIntervalMs) {
+    if (auto touched = store_.TouchServiceUser(user.id, now); !touched) {
       log::Warn("cannot record API key use").With("error", touched.error().message);
+    } else {
+      user.last_used_ms = now;
+      Remember(known_keys_, parsed->key_id, *known);
     }
   }
-  return FromServiceUser(*user);
+  return Authenticated{std::move(known->principal), version};
 }
 
 Result<LoginResult> AuthService::Login(std::string_view username, std::string_view password,

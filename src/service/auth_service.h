@@ -2,8 +2,12 @@
 // store), API keys and passwords; issues, rotates, lists and revokes tokens; bootstraps the
 // signing keys and the root account on first start. Every token issued is recorded by its id,
 // and a token without a live record is refused, so revocation and logout take effect at once on
-// every server sharing the store. The signing keys' private halves are encrypted at rest when a
-// secrets key is configured (slot "signing-key:<kid>"); keys stored in the clear still load.
+// every server sharing the store. The principal found behind a token or an API key is
+// remembered with the access version of its tenant (AccessStore::AccessVersion), which every
+// change to a principal, its tokens or its keys moves in the store: a request reads that version
+// once, and reads the records again only when it moved. The signing keys' private halves are
+// encrypted at rest when a secrets key is configured (slot "signing-key:<kid>"); keys stored in
+// the clear still load.
 #pragma once
 
 #include <chrono>
@@ -46,6 +50,14 @@ struct Credentials {
   std::optional<std::string> api_key;
 };
 
+// Who presented the credentials, and the access version of the principal's own scope
+// (store::AccessScope(principal.home_tenant)) when it was read to establish that: the request
+// reuses it for whatever else is cached under that version.
+struct Authenticated {
+  catalog::Principal principal;
+  std::optional<int64_t> access_version;
+};
+
 struct IssuedToken {
   std::string token;
   catalog::TokenClaims claims;
@@ -77,7 +89,7 @@ class AuthService {
 
   // The principal behind `credentials`; anonymous when none were presented.
   // Errors: kNotAuthorized (bad, expired, revoked or unknown token or key; inactive principal).
-  Result<catalog::Principal> Authenticate(const Credentials& credentials);
+  Result<Authenticated> Authenticate(const Credentials& credentials);
 
   // Password login. Tenant users name their tenant; root users name none.
   // Errors: kNotAuthorized (one message for every failure).
@@ -130,11 +142,13 @@ class AuthService {
   // IssueToken without the request's audit entry (RotateToken stores it with the revocation).
   Result<IssuedToken> IssueFor(const Context& ctx, const TokenRequest& request);
   // The claims of a token whose signature, issuer and audience check out and which has not
-  // expired; signatures verified once are remembered (the record and the principal are still
-  // read on every request, which is what revocation relies on).
+  // expired; signatures verified once are remembered.
   Result<catalog::TokenClaims> VerifiedClaims(const std::string& token);
-  Result<catalog::Principal> FromBearer(const std::string& token);
-  Result<catalog::Principal> FromApiKey(const std::string& key);
+  // A token's record and principal, and an API key's service user, are read again whenever
+  // the access version of their scope moved since they were last read, which is what
+  // revocation relies on.
+  Result<Authenticated> FromBearer(const std::string& token);
+  Result<Authenticated> FromApiKey(const std::string& key);
   // Root accounts by password. A verified password is remembered (by its SHA-256 with the user
   // name) for a minute, so that Basic clients do not pay for argon2id on every request.
   Result<catalog::Principal> FromBasic(const BasicCredentials& basic);
@@ -149,6 +163,19 @@ class AuthService {
   static constexpr size_t kMaxVerifiedTokens = 10'000;
   std::mutex verified_mu_;
   std::unordered_map<std::string, catalog::TokenClaims> verified_;
+  // A principal found behind a token (by jti) or an API key (by key id), with the access version
+  // of its scope read before its records were.
+  struct Known {
+    int64_t version = 0;
+    catalog::Principal principal;
+    std::optional<catalog::ServiceUser> service_user;  // rechecked for expiry, the key's secret
+  };
+  std::unordered_map<std::string, Known> known_tokens_;  // under verified_mu_
+  std::unordered_map<std::string, Known> known_keys_;    // under verified_mu_
+  Result<Known> TokenPrincipal(const catalog::TokenClaims& claims, int64_t now_ms);
+  std::optional<Known> FindKnown(const std::unordered_map<std::string, Known>& known,
+                                 const std::string& id, int64_t version);
+  void Remember(std::unordered_map<std::string, Known>& known, const std::string& id, Known entry);
   struct VerifiedPassword {
     std::string user_id;
     int64_t until_ms = 0;

@@ -1,6 +1,8 @@
 // Authorizer; see authorizer.h.
 #include "service/authorizer.h"
 
+#include "service/access_version.h"
+
 namespace pangolin::service {
 
 Result<const catalog::PermissionSet*> Authorizer::PermissionsOf(const Context& ctx) const {
@@ -9,7 +11,7 @@ Result<const catalog::PermissionSet*> Authorizer::PermissionsOf(const Context& c
     ctx.permissions = std::make_shared<const catalog::PermissionSet>();
     return ctx.permissions.get();
   }
-  ASSIGN_OR_RETURN(int64_t version, store_.AccessVersion(ctx.tenant));
+  ASSIGN_OR_RETURN(int64_t version, RequestAccessVersion(ctx, store_));
   std::string key = ctx.tenant.value + "/" + ctx.caller.id;
   {
     std::lock_guard lock(mu_);

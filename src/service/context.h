@@ -23,6 +23,10 @@ struct Context {
   std::string remote_address;
   std::string user_agent;
 
+  // The access version of `tenant` (store::AccessStore::AccessVersion), read once per request:
+  // by authentication, or by the first lookup that needs it (RequestAccessVersion).
+  mutable std::optional<int64_t> access_version;
+
   // Set by the Authorizer: a permission route whose handler never checked is refused.
   mutable bool access_checked = false;
   // The caller's grants, read once per request by the Authorizer.

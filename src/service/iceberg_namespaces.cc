@@ -3,6 +3,7 @@
 
 #include "common/ids.h"
 #include "common/strings.h"
+#include "service/access_version.h"
 #include "service/iceberg_service.h"
 
 namespace pangolin::service {
@@ -22,6 +23,8 @@ Result<std::shared_ptr<const StorageBinding>> IcebergService::Storage(const Cata
   if (!cat.storage) {
     ASSIGN_OR_RETURN(StorageBinding binding, storage_.Bind(cat.catalog));
     cat.storage = std::make_shared<const StorageBinding>(std::move(binding));
+    directory_.Remember(cat.catalog.tenant_id, cat.catalog.name, cat.access_version,
+                        {cat.catalog, cat.storage});
   }
   return cat.storage;
 }
@@ -39,6 +42,13 @@ Result<CatalogHandle> IcebergService::ResolveCatalog(const Context& ctx, std::st
     name.resize(at);
     if (ref.empty()) return Err(ErrorCode::kBadRequest, "Empty branch name in '{}'", prefix);
   }
+  // The version first: a change after it moves it, so the catalog read next is never taken as
+  // current past that change.
+  ASSIGN_OR_RETURN(int64_t version, RequestAccessVersion(ctx, store_));
+  if (auto known = directory_.Find(ctx.tenant, name, version)) {
+    return CatalogHandle{std::move(known->catalog), std::move(ref), std::move(known->storage),
+                         version};
+  }
   auto found = store_.GetCatalog(ctx.tenant, name);
   if (!found) {
     if (found.error().code == ErrorCode::kNotFound) {
@@ -46,7 +56,8 @@ Result<CatalogHandle> IcebergService::ResolveCatalog(const Context& ctx, std::st
     }
     return tl::unexpected(found.error());
   }
-  return CatalogHandle{std::move(*found), std::move(ref)};
+  directory_.Remember(ctx.tenant, name, version, {*found, nullptr});
+  return CatalogHandle{std::move(*found), std::move(ref), nullptr, version};
 }
 
 Status IcebergService::RequireBranch(const Context& ctx, const CatalogHandle& cat,

@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "serde/scan_planning.h"
 #include "serde/table_requests.h"
 #include "service/authorizer.h"
+#include "service/catalog_directory.h"
 #include "service/catalog_storage.h"
 #include "service/context.h"
 #include "service/table_files.h"
@@ -42,8 +44,10 @@ struct CatalogHandle {
   catalog::Catalog catalog;
   std::string ref{catalog::kMainBranch};
   // The catalog's storage, bound on first use by the request holding the handle (and shared by
-  // its copies): a request reads its warehouse at most once.
+  // its copies): a request reads its warehouse at most once, and none while the tenant's access
+  // version stays where it was when the catalog was found (`access_version`).
   mutable std::shared_ptr<const StorageBinding> storage;
+  int64_t access_version = 0;
 };
 
 struct PropertiesUpdateResult {
@@ -137,8 +141,11 @@ class IcebergService {
                                                   const store::PageRequest& page);
   Result<LoadedTable> CreateTable(const Context& ctx, const CatalogHandle& cat, const Namespace& ns,
                                   const iceberg::CreateTableRequest& request);
-  Result<LoadedTable> LoadTable(const Context& ctx, const CatalogHandle& cat,
-                                const TableIdentifier& id, SnapshotMode mode);
+  // A table whose current metadata location `client_has` accepts is answered without reading
+  // its metadata (`metadata` null): the client's copy is current (a 304).
+  Result<LoadedTable> LoadTable(
+      const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id, SnapshotMode mode,
+      const std::function<bool(const std::string& location)>& client_has = nullptr);
   Result<LoadedTable> CommitTable(const Context& ctx, const CatalogHandle& cat,
                                   const TableIdentifier& id,
                                   const serde::CommitTableRequest& request);
@@ -263,6 +270,9 @@ class IcebergService {
   Status RequireNamespace(const Context& ctx, const CatalogHandle& cat, const Namespace& ns);
   Result<TableState> LoadTableState(const Context& ctx, const CatalogHandle& cat,
                                     const TableIdentifier& id);
+  // The table's entry. Errors: kNoSuchTable (none, or not a table); kBadRequest (the name).
+  Result<catalog::Content> TableEntry(const Context& ctx, const CatalogHandle& cat,
+                                      const TableIdentifier& id);
   Result<std::string> BaseLocation(const Context& ctx, const CatalogHandle& cat);
   Status CheckTableLocations(const iceberg::TableMetadata& metadata, const std::string& base);
   Result<std::string> Commit(const Context& ctx, const CatalogHandle& cat,
@@ -301,6 +311,7 @@ class IcebergService {
   store::MetadataStore& store_;
   TableFiles& files_;
   CatalogStorage& storage_;
+  CatalogDirectory directory_;
   const Clock& clock_;
   IcebergServiceOptions options_;
   std::atomic<int64_t> last_metrics_purge_ms_{0};

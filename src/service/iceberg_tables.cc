@@ -107,13 +107,19 @@ Result<store::Page<TableIdentifier>> IcebergService::ListObjects(const Context& 
 Result<IcebergService::TableState> IcebergService::LoadTableState(const Context& ctx,
                                                                   const CatalogHandle& cat,
                                                                   const TableIdentifier& id) {
+  ASSIGN_OR_RETURN(catalog::Content entry, TableEntry(ctx, cat, id));
+  ASSIGN_OR_RETURN(auto io, Io(cat));
+  ASSIGN_OR_RETURN(auto metadata, files_.Read(*io, entry.metadata_location));
+  return TableState{std::move(entry), std::move(metadata)};
+}
+
+Result<catalog::Content> IcebergService::TableEntry(const Context& ctx, const CatalogHandle& cat,
+                                                    const TableIdentifier& id) {
   RETURN_IF_ERROR(catalog::ValidateNamespace(id.ns));
   RETURN_IF_ERROR(catalog::ValidateName("table name", id.name));
   ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, ObjectKey(id)));
   if (!entry || entry->type != ContentType::kIcebergTable) return tl::unexpected(NoSuchTable(id));
-  ASSIGN_OR_RETURN(auto io, Io(cat));
-  ASSIGN_OR_RETURN(auto metadata, files_.Read(*io, entry->metadata_location));
-  return TableState{std::move(*entry), std::move(metadata)};
+  return std::move(*entry);
 }
 
 Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const CatalogHandle& cat,
@@ -217,10 +223,16 @@ Result<LoadedTable> IcebergService::RegisterTable(const Context& ctx, const Cata
   return LoadedTable{location, std::move(metadata), content.id};
 }
 
-Result<LoadedTable> IcebergService::LoadTable(const Context& ctx, const CatalogHandle& cat,
-                                              const TableIdentifier& id, SnapshotMode mode) {
-  ASSIGN_OR_RETURN(TableState state, LoadTableState(ctx, cat, id));
-  LoadedTable loaded{state.content.metadata_location, std::move(state.metadata), state.content.id};
+Result<LoadedTable> IcebergService::LoadTable(
+    const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id, SnapshotMode mode,
+    const std::function<bool(const std::string& location)>& client_has) {
+  ASSIGN_OR_RETURN(catalog::Content entry, TableEntry(ctx, cat, id));
+  if (client_has && client_has(entry.metadata_location)) {
+    return LoadedTable{entry.metadata_location, nullptr, entry.id};
+  }
+  ASSIGN_OR_RETURN(auto io, Io(cat));
+  ASSIGN_OR_RETURN(auto metadata, files_.Read(*io, entry.metadata_location));
+  LoadedTable loaded{entry.metadata_location, std::move(metadata), entry.id};
   if (mode == SnapshotMode::kRefs) {
     auto filtered = std::make_shared<CachedMetadata>();
     filtered->metadata = iceberg::WithReferencedSnapshotsOnly(loaded.metadata->metadata);

@@ -16,6 +16,12 @@
 
 namespace pangolin::store {
 
+// The access version a principal's changes move: its tenant's, or for root (no tenant) the one
+// kept under the empty id.
+inline TenantId AccessScope(const std::optional<TenantId>& tenant) {
+  return tenant.value_or(TenantId{});
+}
+
 using catalog::DirectGrant;
 using catalog::PermissionGrant;
 using catalog::Role;
@@ -67,10 +73,14 @@ class AccessStore {
   virtual Result<std::vector<PermissionGrant>> LoadPermissions(const TenantId& tenant,
                                                                std::string_view principal_id) = 0;
 
-  // A counter of `tenant` that grows with every change to its roles, role assignments and
-  // direct grants (and with the deletion of a principal holding any), in the same transaction
-  // as the change: permissions compiled at one version are current while it stays the same.
-  // 0 for a tenant that never changed. One indexed read.
+  // A counter of `tenant` that grows, in the same transaction, with every change to who may do
+  // what in it: its roles, role assignments, direct grants and asset tags; the update,
+  // deactivation or deletion of its users and service users and the revocation of their tokens;
+  // the update or deletion of its catalogs and warehouses (and the deletion of a principal
+  // holding grants in it). Whatever was read at one version (compiled permissions, a token's
+  // principal, a catalog) is current while the version stays the same. Root principals, who
+  // have no tenant, count under AccessScope(std::nullopt). 0 for a tenant that never changed.
+  // One indexed read.
   virtual Result<int64_t> AccessVersion(const TenantId& tenant) = 0;
 };
 

@@ -404,6 +404,56 @@ TYPED_TEST(AccessContract, EveryChangeBumpsItsTenantsAccessVersionOnly) {
   EXPECT_EQ(this->Version(kTenantB), b);
 }
 
+// What authentication and catalog lookups cache moves the version too: principals, their
+// tokens, catalogs and warehouses. Root's principals count under AccessScope(nullopt).
+TYPED_TEST(AccessContract, IdentityCatalogAndWarehouseChangesMoveTheAccessVersion) {
+  auto& store = *this->store_;
+  const TenantId root = AccessScope(std::nullopt);
+  User ann = MakeUser(kTenantA, "ann");
+  User admin = MakeUser(std::nullopt, "admin");
+  ServiceUser robot = MakeServiceUser(kTenantA, "robot");
+  ASSERT_THAT(store.CreateUser(ann), IsOk());
+  ASSERT_THAT(store.CreateUser(admin), IsOk());
+  ASSERT_THAT(store.CreateServiceUser(robot), IsOk());
+  TokenRecord ann_token = MakeToken("t-ann", ann.id, 1700000000000, 1900000000000);
+  TokenRecord ann_token2 = MakeToken("t-ann-2", ann.id, 1700000000000, 1900000000000);
+  TokenRecord admin_token = MakeToken("t-admin", admin.id, 1700000000000, 1900000000000);
+  admin_token.tenant_id.reset();
+  for (const auto& token : {ann_token, ann_token2, admin_token}) {
+    ASSERT_THAT(store.RecordToken(token), IsOk());
+  }
+  Warehouse warehouse = MakeWarehouse(kTenantA, "wh");
+  ASSERT_THAT(store.CreateWarehouse(warehouse), IsOk());
+  Catalog catalog = MakeCatalog(kTenantA, "cat", "wh");
+  ASSERT_THAT(store.CreateCatalog(catalog), IsOk());
+
+  ann.active = false;
+  this->ExpectBumps(kTenantA, root, [&] { return store.UpdateUser(ann); });
+  admin.email = "root@example.com";
+  this->ExpectBumps(root, kTenantA, [&] { return store.UpdateUser(admin); });
+  robot.active = false;
+  this->ExpectBumps(kTenantA, root, [&] { return store.UpdateServiceUser(robot); });
+  this->ExpectBumps(kTenantA, root,
+                    [&] { return store.RevokeToken(ann_token.jti, 1700000005000, "test"); });
+  this->ExpectBumps(root, kTenantA,
+                    [&] { return store.RevokeToken(admin_token.jti, 1700000005000, "test"); });
+  this->ExpectBumps(kTenantA, root, [&] {
+    return store.RevokePrincipalTokens(ann.id, 1700000005000, "test").map([](size_t n) {
+      EXPECT_EQ(n, 1u);
+    });
+  });
+  catalog.properties["owner"] = "someone else";
+  this->ExpectBumps(kTenantA, root, [&] { return store.UpdateCatalog(kTenantA, "cat", catalog); });
+  this->ExpectBumps(kTenantA, root, [&] { return store.DeleteCatalog(kTenantA, "cat"); });
+  warehouse.storage_config["bucket"] = "c";
+  this->ExpectBumps(kTenantA, root,
+                    [&] { return store.UpdateWarehouse(kTenantA, "wh", warehouse); });
+  this->ExpectBumps(kTenantA, root, [&] { return store.DeleteWarehouse(kTenantA, "wh"); });
+  this->ExpectBumps(kTenantA, root, [&] { return store.DeleteServiceUser(kTenantA, robot.id); });
+  this->ExpectBumps(kTenantA, root, [&] { return store.DeleteUser(kTenantA, ann.id); });
+  this->ExpectBumps(root, kTenantA, [&] { return store.DeleteUser(std::nullopt, admin.id); });
+}
+
 TYPED_TEST(AccessContract, AFailedChangeLeavesTheAccessVersionAlone) {
   auto& store = *this->store_;
   Role role = this->AddRole(kTenantA, "analyst", {kReadSales});

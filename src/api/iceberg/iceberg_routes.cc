@@ -169,9 +169,15 @@ void RegisterIcebergRoutes(ApiRouter& router, service::IcebergService& service,
   AddStorageAccessRoutes(*registrar);
   AddViewRoutes(*registrar);
   // The config route lists exactly the endpoints registered above.
+  std::optional<std::string> lifetime;
+  if (auto* idempotency = registrar->options().idempotency) {
+    lifetime = idempotency->LifetimeIso8601();
+  }
+  auto tail = std::make_shared<const std::string>(
+      serde::ConfigResponseTail(registrar->endpoints(), lifetime));
   router.Add(
       "GET", "/v1/config", RouteRule::Authenticated(),
-      [registrar](const Request& req, const Context& ctx, const PathParams&) -> Response {
+      [registrar, tail](const Request& req, const Context& ctx, const PathParams&) -> Response {
         catalog::Properties overrides;
         if (auto warehouse = req.Query("warehouse"); warehouse && !warehouse->empty()) {
           auto cat = registrar->service().ResolveCatalog(ctx, *warehouse);
@@ -182,11 +188,7 @@ void RegisterIcebergRoutes(ApiRouter& router, service::IcebergService& service,
           }
           overrides["prefix"] = std::string(*warehouse);
         }
-        std::optional<std::string> lifetime;
-        if (auto* idempotency = registrar->options().idempotency) {
-          lifetime = idempotency->LifetimeIso8601();
-        }
-        return Json(serde::ConfigResponseJson({}, overrides, registrar->endpoints(), lifetime));
+        return Response::Json(200, serde::ConfigResponseHead(overrides), tail, "");
       });
 }
 

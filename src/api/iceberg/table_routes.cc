@@ -25,8 +25,12 @@ Result<SnapshotMode> ParseSnapshotMode(const Request& req) {
   return Err(ErrorCode::kBadRequest, "Invalid snapshots mode '{}': use all or refs", *snapshots);
 }
 
+std::string_view ETagVariant(SnapshotMode mode) {
+  return mode == SnapshotMode::kAll ? "all" : "refs";
+}
+
 std::string ETagOf(const LoadedTable& table, SnapshotMode mode = SnapshotMode::kAll) {
-  return MetadataETag(*table.metadata_location, mode == SnapshotMode::kAll ? "all" : "refs");
+  return MetadataETag(*table.metadata_location, ETagVariant(mode));
 }
 
 // `frame` around the table's metadata, which goes out from the metadata cache without a copy.
@@ -87,12 +91,15 @@ void AddTableRoutes(Registrar& r) {
                  const PathParams& params) -> Result<Response> {
           ASSIGN_OR_RETURN(auto id, TableId(params, "table"));
           ASSIGN_OR_RETURN(SnapshotMode mode, ParseSnapshotMode(req));
-          ASSIGN_OR_RETURN(auto table, s.LoadTable(ctx, cat, id, mode));
-          std::string etag = ETagOf(table, mode);
           // Vended credentials are new on every load: a 304 would keep the client's old ones.
-          if (!WantsDelegation(req, kVendedCredentials) && IfNoneMatchHits(req, etag)) {
-            return NotModified(std::move(etag));
+          std::function<bool(const std::string&)> client_has;
+          if (req.Header("if-none-match") && !WantsDelegation(req, kVendedCredentials)) {
+            client_has = [&](const std::string& location) {
+              return IfNoneMatchHits(req, MetadataETag(location, ETagVariant(mode)));
+            };
           }
+          ASSIGN_OR_RETURN(auto table, s.LoadTable(ctx, cat, id, mode, client_has));
+          if (!table.metadata) return NotModified(ETagOf(table, mode));
           return LoadTableResponse(r, req, ctx, cat, id, table, Outcome::kLoaded, mode);
         });
   r.Add("POST", "/namespaces/{namespace}/tables/{table}", rules::kWriteOnAsset,

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,10 +49,11 @@ class Identities {
   Status RecordToken(const TokenRecord& token);
   std::optional<TokenRecord> GetToken(std::string_view jti);
   Result<Page<TokenRecord>> ListTokens(std::string_view principal_id, const PageRequest& page);
-  Status RevokeToken(std::string_view jti, int64_t revoked_ms,
-                     const std::optional<std::string>& reason);
+  // Both say which access scopes (AccessScope) the revoked tokens were in.
+  Result<TenantId> RevokeToken(std::string_view jti, int64_t revoked_ms,
+                               const std::optional<std::string>& reason);
   size_t RevokePrincipalTokens(std::string_view principal_id, int64_t revoked_ms,
-                               std::string_view reason);
+                               std::string_view reason, std::set<TenantId>& scopes);
   size_t PurgeExpiredTokens(int64_t now_ms);
 
   Status AddSigningKey(const SigningKey& key);

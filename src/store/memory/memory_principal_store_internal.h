@@ -39,9 +39,18 @@ class PrincipalStore : public MetadataStore {
                                const PageRequest& page) override {
     return identities_.ListUsers(tenant, page);
   }
-  Status UpdateUser(const User& user) override { return identities_.UpdateUser(user); }
+  // Each change that moves an access version does so once it is made (AccessStore).
+  Status UpdateUser(const User& user) override {
+    RETURN_IF_ERROR(identities_.UpdateUser(user));
+    accesses_.BumpAccessVersion(AccessScope(user.tenant_id));
+    return Ok();
+  }
   Status DeleteUser(const std::optional<TenantId>& tenant, std::string_view id) override {
-    return accesses_.DeletePrincipal(id, [&] { return identities_.DeleteUser(tenant, id); });
+    ASSIGN_OR_RETURN(User user, identities_.GetUser(tenant, id));
+    RETURN_IF_ERROR(
+        accesses_.DeletePrincipal(id, [&] { return identities_.DeleteUser(tenant, id); }));
+    accesses_.BumpAccessVersion(AccessScope(user.tenant_id));
+    return Ok();
   }
 
   Status CreateServiceUser(const ServiceUser& user) override {
@@ -58,13 +67,18 @@ class PrincipalStore : public MetadataStore {
     return identities_.ListServiceUsers(tenant, page);
   }
   Status UpdateServiceUser(const ServiceUser& user) override {
-    return identities_.UpdateServiceUser(user);
+    RETURN_IF_ERROR(identities_.UpdateServiceUser(user));
+    accesses_.BumpAccessVersion(user.tenant_id);
+    return Ok();
   }
   Status TouchServiceUser(std::string_view id, int64_t used_ms) override {
     return identities_.TouchServiceUser(id, used_ms);
   }
   Status DeleteServiceUser(const TenantId& tenant, std::string_view id) override {
-    return accesses_.DeletePrincipal(id, [&] { return identities_.DeleteServiceUser(tenant, id); });
+    RETURN_IF_ERROR(
+        accesses_.DeletePrincipal(id, [&] { return identities_.DeleteServiceUser(tenant, id); }));
+    accesses_.BumpAccessVersion(tenant);
+    return Ok();
   }
 
   Status RecordToken(const TokenRecord& token) override { return identities_.RecordToken(token); }
@@ -77,11 +91,16 @@ class PrincipalStore : public MetadataStore {
   }
   Status RevokeToken(std::string_view jti, int64_t revoked_ms,
                      const std::optional<std::string>& reason) override {
-    return identities_.RevokeToken(jti, revoked_ms, reason);
+    ASSIGN_OR_RETURN(TenantId scope, identities_.RevokeToken(jti, revoked_ms, reason));
+    accesses_.BumpAccessVersion(scope);
+    return Ok();
   }
   Result<size_t> RevokePrincipalTokens(std::string_view principal_id, int64_t revoked_ms,
                                        std::string_view reason) override {
-    return identities_.RevokePrincipalTokens(principal_id, revoked_ms, reason);
+    std::set<TenantId> scopes;
+    size_t revoked = identities_.RevokePrincipalTokens(principal_id, revoked_ms, reason, scopes);
+    for (const TenantId& scope : scopes) accesses_.BumpAccessVersion(scope);
+    return revoked;
   }
   Result<size_t> PurgeExpiredTokens(int64_t now_ms) override {
     return identities_.PurgeExpiredTokens(now_ms);

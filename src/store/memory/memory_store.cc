@@ -99,11 +99,13 @@ class MemoryStore final : public memory_internal::PrincipalStore {
     updated.tenant_id = tenant;
     if (updated.name == name) {
       *current = std::move(updated);
+      accesses_.BumpAccessVersion(tenant);
       return Ok();
     }
     if (warehouses_.contains({tenant, updated.name})) {
       return Err(ErrorCode::kAlreadyExists, "Warehouse already exists: {}", updated.name);
     }
+    accesses_.BumpAccessVersion(tenant);
     for (auto& [id, state] : catalogs_) {  // catalogs follow their warehouse's new name
       if (state.catalog.tenant_id == tenant && state.catalog.warehouse_name == name) {
         state.catalog.warehouse_name = updated.name;
@@ -124,6 +126,7 @@ class MemoryStore final : public memory_internal::PrincipalStore {
       }
     }
     warehouses_.erase({tenant, std::string(name)});
+    accesses_.BumpAccessVersion(tenant);
     return Ok();
   }
 
@@ -166,6 +169,7 @@ class MemoryStore final : public memory_internal::PrincipalStore {
     updated.tenant_id = tenant;
     updated.name = state->catalog.name;
     state->catalog = std::move(updated);
+    accesses_.BumpAccessVersion(tenant);
     return Ok();
   }
 
@@ -178,6 +182,7 @@ class MemoryStore final : public memory_internal::PrincipalStore {
     merges_.EraseCatalog(id);
     metrics_reports_.EraseCatalog(id);
     business_metadata_.EraseCatalog(id);
+    accesses_.BumpAccessVersion(tenant);
     return Ok();
   }
 

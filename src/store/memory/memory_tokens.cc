@@ -47,8 +47,8 @@ Result<Page<TokenRecord>> Identities::ListTokens(std::string_view principal_id,
   return CutPage(std::move(rows), after, page.limit, &NewerFirst);
 }
 
-Status Identities::RevokeToken(std::string_view jti, int64_t revoked_ms,
-                               const std::optional<std::string>& reason) {
+Result<TenantId> Identities::RevokeToken(std::string_view jti, int64_t revoked_ms,
+                                         const std::optional<std::string>& reason) {
   std::lock_guard lock(mu_);
   auto it = tokens_.find(jti);
   if (it == tokens_.end()) return Err(ErrorCode::kNotFound, "Token not found: {}", jti);
@@ -56,11 +56,11 @@ Status Identities::RevokeToken(std::string_view jti, int64_t revoked_ms,
     it->second.revoked_ms = revoked_ms;
     it->second.revoke_reason = reason;
   }
-  return Ok();
+  return AccessScope(it->second.tenant_id);
 }
 
 size_t Identities::RevokePrincipalTokens(std::string_view principal_id, int64_t revoked_ms,
-                                         std::string_view reason) {
+                                         std::string_view reason, std::set<TenantId>& scopes) {
   std::lock_guard lock(mu_);
   size_t revoked = 0;
   for (auto& [jti, token] : tokens_) {
@@ -69,6 +69,7 @@ size_t Identities::RevokePrincipalTokens(std::string_view principal_id, int64_t 
     }
     token.revoked_ms = revoked_ms;
     token.revoke_reason = std::string(reason);
+    scopes.insert(AccessScope(token.tenant_id));
     ++revoked;
   }
   return revoked;

@@ -309,7 +309,7 @@ Status MongoStore::UpdateUser(const User& user) {
   auto matched = client.UpdateOne(kUsers, filter, update);
   RETURN_IF_ERROR(Taken(matched.map([](int64_t) {}), "User", user.username));
   if (*matched == 0) return Err(ErrorCode::kNotFound, "User not found: {}", user.id);
-  return {};
+  return BumpAccessVersion(client, AccessScope(user.tenant_id));
 }
 
 Status MongoStore::DeleteUser(const std::optional<TenantId>& tenant, std::string_view id) {
@@ -317,9 +317,13 @@ Status MongoStore::DeleteUser(const std::optional<TenantId>& tenant, std::string
   Doc filter;
   filter.Str("_id", id);
   if (tenant) filter.Str("tenant_id", tenant->value);
+  ASSIGN_OR_RETURN(auto doc, client.FindOne(kUsers, filter));
+  if (!doc) return Err(ErrorCode::kNotFound, "User not found: {}", id);
+  TenantId scope{View(doc->get()).Str("tenant_key")};
   ASSIGN_OR_RETURN(int64_t deleted, client.DeleteOne(kUsers, filter));
   if (deleted == 0) return Err(ErrorCode::kNotFound, "User not found: {}", id);
-  return DeletePrincipalRecords(client, id);
+  RETURN_IF_ERROR(DeletePrincipalRecords(client, id));
+  return BumpAccessVersion(client, scope);
 }
 
 Status MongoStore::CreateServiceUser(const ServiceUser& user) {
@@ -366,7 +370,7 @@ Status MongoStore::UpdateServiceUser(const ServiceUser& user) {
       kServiceUsers, Doc().Str("_id", user.id).Str("tenant_id", user.tenant_id.value), update);
   RETURN_IF_ERROR(Taken(matched.map([](int64_t) {}), "Service user", user.name));
   if (*matched == 0) return Err(ErrorCode::kNotFound, "Service user not found: {}", user.id);
-  return {};
+  return BumpAccessVersion(client, user.tenant_id);
 }
 
 Status MongoStore::TouchServiceUser(std::string_view id, int64_t used_ms) {
@@ -384,7 +388,8 @@ Status MongoStore::DeleteServiceUser(const TenantId& tenant, std::string_view id
       int64_t deleted,
       client.DeleteOne(kServiceUsers, Doc().Str("_id", id).Str("tenant_id", tenant.value)));
   if (deleted == 0) return Err(ErrorCode::kNotFound, "Service user not found: {}", id);
-  return DeletePrincipalRecords(client, id);
+  RETURN_IF_ERROR(DeletePrincipalRecords(client, id));
+  return BumpAccessVersion(client, tenant);
 }
 
 }  // namespace pangolin::store::mongo_internal

@@ -138,7 +138,7 @@ Status MongoStore::UpdateWarehouse(const TenantId& tenant, std::string_view name
   auto matched = client.UpdateOne(kWarehouses, ByName(tenant, name), update);
   RETURN_IF_ERROR(AlreadyExists(matched.map([](int64_t) {}), "Warehouse", warehouse.name));
   if (*matched == 0) return Err(ErrorCode::kNoSuchWarehouse, "Warehouse not found: {}", name);
-  return {};
+  return BumpAccessVersion(client, tenant);
 }
 
 // A catalog created between the check and the delete could reference a deleted warehouse; it
@@ -153,7 +153,7 @@ Status MongoStore::DeleteWarehouse(const TenantId& tenant, std::string_view name
                View(user->get()).Str("name"));
   }
   RETURN_IF_ERROR(client.DeleteOne(kWarehouses, Doc().Str("_id", id)));
-  return {};
+  return BumpAccessVersion(client, tenant);
 }
 
 Status MongoStore::CreateCatalog(const Catalog& catalog) {
@@ -198,7 +198,7 @@ Status MongoStore::UpdateCatalog(const TenantId& tenant, std::string_view name,
   update.Sub("$set", CatalogFields(catalog, warehouse_id));
   ASSIGN_OR_RETURN(int64_t matched, client.UpdateOne(kCatalogs, ByName(tenant, name), update));
   if (matched == 0) return Err(ErrorCode::kNotFound, "Catalog not found: {}", name);
-  return {};
+  return BumpAccessVersion(client, tenant);
 }
 
 }  // namespace pangolin::store::mongo_internal
@@ -223,6 +223,7 @@ Status MongoStore::DeleteCatalog(const TenantId& tenant, std::string_view name) 
   std::string id = View(doc->get()).Str("_id");
   ASSIGN_OR_RETURN(int64_t deleted, client.DeleteOne(kCatalogs, Doc().Str("_id", id)));
   if (deleted == 0) return Err(ErrorCode::kNotFound, "Catalog not found: {}", name);
+  RETURN_IF_ERROR(BumpAccessVersion(client, tenant));
   for (const char* collection : kCatalogScoped) {
     RETURN_IF_ERROR(client.DeleteMany(collection, Doc().Str("catalog_id", id)));
   }

@@ -1,6 +1,8 @@
 // Issued tokens (by jti, the document _id) and token signing keys (by kid) of the MongoDB store.
 // Tokens list newest first, (issued_ms descending, jti ascending); revocations and retirements
 // keep the first one by matching only unrevoked / unretired documents in the update itself.
+#include <set>
+
 #include "store/keyset_token.h"
 #include "store/mongo/mongo_store_internal.h"
 
@@ -99,7 +101,7 @@ Status MongoStore::RevokeToken(std::string_view jti, int64_t revoked_ms,
   Doc update;
   update.Sub("$set", Doc().Int("revoked_ms", revoked_ms).OptStr("revoke_reason", reason));
   RETURN_IF_ERROR(client.UpdateOne(kTokens, Doc().Str("_id", jti).Null("revoked_ms"), update));
-  return {};
+  return BumpAccessVersion(client, TenantId{View(doc->get()).OptStr("tenant_id").value_or("")});
 }
 
 Result<size_t> MongoStore::RevokePrincipalTokens(std::string_view principal_id, int64_t revoked_ms,
@@ -107,9 +109,14 @@ Result<size_t> MongoStore::RevokePrincipalTokens(std::string_view principal_id, 
   Client client = Acquire();
   Doc filter;
   filter.Str("principal_id", principal_id).Null("revoked_ms").Op("expires_ms", "$gt", revoked_ms);
+  std::set<std::string> scopes;
+  ASSIGN_OR_RETURN(auto live, client.Find(kTokens, filter));
+  for (const auto& doc : live) scopes.insert(View(doc.get()).OptStr("tenant_id").value_or(""));
   Doc update;
   update.Sub("$set", Doc().Int("revoked_ms", revoked_ms).Str("revoke_reason", reason));
   ASSIGN_OR_RETURN(int64_t revoked, client.UpdateMany(kTokens, filter, update));
+  for (const std::string& scope : scopes)
+    RETURN_IF_ERROR(BumpAccessVersion(client, TenantId{scope}));
   return static_cast<size_t>(revoked);
 }
 

@@ -4,6 +4,7 @@
 // transaction; deleting a tenant locks its row against concurrent creations in it.
 #include "common/strings.h"
 #include "serde/properties.h"
+#include "store/access_store.h"
 #include "store/postgres/postgres_identity_internal.h"
 #include "store/sql/sql_rows.h"
 
@@ -185,20 +186,22 @@ Status ReplaceUser(Connection& conn, const User& user) {
                           TenantKey(user.tenant_id)));
   if (!exists) return Err(ErrorCode::kNotFound, "User not found: {}", user.id);
   RETURN_IF_ERROR(CheckUserUnique(conn, user));
-  return Done(Change(conn,
-                     "UPDATE users SET username = $2, email = $3, password_hash = $4, "
-                     "oauth_issuer = $5, oauth_subject = $6, role = $7, updated_ms = $8, "
-                     "last_login_ms = $9, active = $10 WHERE id = $1",
-                     user.id, user.username, user.email, user.password_hash, user.oauth_issuer,
-                     user.oauth_subject, static_cast<int64_t>(user.role), user.updated_ms,
-                     user.last_login_ms, user.active));
+  RETURN_IF_ERROR(Done(Change(
+      conn,
+      "UPDATE users SET username = $2, email = $3, password_hash = $4, "
+      "oauth_issuer = $5, oauth_subject = $6, role = $7, updated_ms = $8, "
+      "last_login_ms = $9, active = $10 WHERE id = $1",
+      user.id, user.username, user.email, user.password_hash, user.oauth_issuer, user.oauth_subject,
+      static_cast<int64_t>(user.role), user.updated_ms, user.last_login_ms, user.active)));
+  return BumpAccessVersion(conn, AccessScope(user.tenant_id));
 }
 
 Status RemoveUser(Connection& conn, const std::optional<TenantId>& tenant, std::string_view id) {
-  RETURN_IF_ERROR(SelectUser(conn, tenant, id));
+  ASSIGN_OR_RETURN(User user, SelectUser(conn, tenant, id));
   RETURN_IF_ERROR(RemoveTokensOf(conn, id));
   RETURN_IF_ERROR(RemoveAccessOf(conn, id));
-  return Done(Change(conn, "DELETE FROM users WHERE id = $1", id));
+  RETURN_IF_ERROR(Done(Change(conn, "DELETE FROM users WHERE id = $1", id)));
+  return BumpAccessVersion(conn, AccessScope(user.tenant_id));
 }
 
 Status InsertServiceUser(Connection& conn, const ServiceUser& user) {
@@ -242,12 +245,14 @@ Result<Page<ServiceUser>> SelectServiceUsers(Connection& conn, const TenantId& t
 Status ReplaceServiceUser(Connection& conn, const ServiceUser& user) {
   RETURN_IF_ERROR(SelectServiceUser(conn, user.tenant_id, user.id));
   RETURN_IF_ERROR(CheckServiceUserUnique(conn, user));
-  return Done(Change(conn,
-                     "UPDATE service_users SET name = $2, description = $3, role = $4, "
-                     "key_id = $5, key_hash = $6, last_used_ms = $7, expires_ms = $8, "
-                     "active = $9 WHERE id = $1",
-                     user.id, user.name, user.description, static_cast<int64_t>(user.role),
-                     user.key_id, user.key_hash, user.last_used_ms, user.expires_ms, user.active));
+  RETURN_IF_ERROR(
+      Done(Change(conn,
+                  "UPDATE service_users SET name = $2, description = $3, role = $4, "
+                  "key_id = $5, key_hash = $6, last_used_ms = $7, expires_ms = $8, "
+                  "active = $9 WHERE id = $1",
+                  user.id, user.name, user.description, static_cast<int64_t>(user.role),
+                  user.key_id, user.key_hash, user.last_used_ms, user.expires_ms, user.active)));
+  return BumpAccessVersion(conn, user.tenant_id);
 }
 
 Status TouchServiceUserRow(Connection& conn, std::string_view id, int64_t used_ms) {
@@ -262,7 +267,8 @@ Status RemoveServiceUser(Connection& conn, const TenantId& tenant, std::string_v
   RETURN_IF_ERROR(SelectServiceUser(conn, tenant, id));
   RETURN_IF_ERROR(RemoveTokensOf(conn, id));
   RETURN_IF_ERROR(RemoveAccessOf(conn, id));
-  return Done(Change(conn, "DELETE FROM service_users WHERE id = $1", id));
+  RETURN_IF_ERROR(Done(Change(conn, "DELETE FROM service_users WHERE id = $1", id)));
+  return BumpAccessVersion(conn, tenant);
 }
 
 }  // namespace pangolin::store::postgres_internal

@@ -5,6 +5,7 @@
 #include "common/ids.h"
 #include "common/strings.h"
 #include "serde/properties.h"
+#include "store/postgres/postgres_identity_internal.h"
 #include "store/postgres/postgres_ops_internal.h"
 #include "store/sql/sql_rows.h"
 
@@ -118,7 +119,7 @@ Status ReplaceWarehouse(Connection& conn, const TenantId& tenant, std::string_vi
                           tenant.value, name, w.name, w.use_sts,
                           serde::PropertiesToJson(w.storage_config), w.vending_strategy_json));
   if (changed == 0) return Err(ErrorCode::kNoSuchWarehouse, "Warehouse not found: {}", name);
-  return Ok();
+  return BumpAccessVersion(conn, tenant);
 }
 
 Status RemoveWarehouse(Connection& conn, const TenantId& tenant, std::string_view name) {
@@ -132,7 +133,7 @@ Status RemoveWarehouse(Connection& conn, const TenantId& tenant, std::string_vie
   ASSIGN_OR_RETURN(int64_t deleted,
                    Change(conn, "DELETE FROM warehouses WHERE id = $1", warehouse.id.value));
   if (deleted == 0) return Err(ErrorCode::kNoSuchWarehouse, "Warehouse not found: {}", name);
-  return Ok();
+  return BumpAccessVersion(conn, tenant);
 }
 
 Status InsertCatalog(Connection& conn, const Catalog& c) {
@@ -180,7 +181,7 @@ Status ReplaceCatalog(Connection& conn, const TenantId& tenant, std::string_view
                           tenant.value, name, CatalogTypeCode(c), warehouse_id, c.storage_location,
                           serde::PropertiesToJson(c.properties)));
   if (changed == 0) return Err(ErrorCode::kNotFound, "Catalog not found: {}", name);
-  return Ok();
+  return BumpAccessVersion(conn, tenant);
 }
 
 Status RemoveCatalog(Connection& conn, const TenantId& tenant, std::string_view name) {
@@ -188,7 +189,7 @@ Status RemoveCatalog(Connection& conn, const TenantId& tenant, std::string_view 
       int64_t deleted,
       Change(conn, "DELETE FROM catalogs WHERE tenant_id = $1 AND name = $2", tenant.value, name));
   if (deleted == 0) return Err(ErrorCode::kNotFound, "Catalog not found: {}", name);
-  return Ok();
+  return BumpAccessVersion(conn, tenant);
 }
 
 }  // namespace pangolin::store::postgres_internal

@@ -58,17 +58,25 @@ Result<Page<TokenRecord>> SelectTokens(Connection& conn, std::string_view princi
 
 Status RevokeTokenRow(Connection& conn, std::string_view jti, int64_t revoked_ms,
                       const std::optional<std::string>& reason) {
-  ASSIGN_OR_RETURN(bool found, HasRow(conn, "SELECT 1 FROM tokens WHERE jti = $1", jti));
-  if (!found) return Err(ErrorCode::kNotFound, "Token not found: {}", jti);
-  return Change(conn,
-                "UPDATE tokens SET revoked_ms = $2, revoke_reason = $3 "
-                "WHERE jti = $1 AND revoked_ms IS NULL",
-                jti, revoked_ms, reason)
-      .map([](int64_t) {});
+  ASSIGN_OR_RETURN(Rows found,
+                   conn.Query("SELECT coalesce(tenant_id, '') FROM tokens WHERE jti = $1", jti));
+  if (found.empty()) return Err(ErrorCode::kNotFound, "Token not found: {}", jti);
+  RETURN_IF_ERROR(Change(conn,
+                         "UPDATE tokens SET revoked_ms = $2, revoke_reason = $3 "
+                         "WHERE jti = $1 AND revoked_ms IS NULL",
+                         jti, revoked_ms, reason));
+  return BumpAccessVersion(conn, TenantId{found[0].Text(0)});
 }
 
 Result<size_t> RevokePrincipalTokenRows(Connection& conn, std::string_view principal_id,
                                         int64_t revoked_ms, std::string_view reason) {
+  // Bumps first, while the rows still tell which scopes the live tokens are in.
+  RETURN_IF_ERROR(Change(conn,
+                         "INSERT INTO access_versions AS v (tenant_id, version) "
+                         "SELECT DISTINCT coalesce(tenant_id, ''), 1 FROM tokens "
+                         "WHERE principal_id = $1 AND revoked_ms IS NULL AND expires_ms > $2 "
+                         "ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1",
+                         principal_id, revoked_ms));
   ASSIGN_OR_RETURN(int64_t revoked,
                    Change(conn,
                           "UPDATE tokens SET revoked_ms = $2, revoke_reason = $3 "

@@ -3,6 +3,7 @@
 // deletes its tokens and access rows in the same transaction.
 #include "common/strings.h"
 #include "serde/properties.h"
+#include "store/access_store.h"
 #include "store/sql/sql_rows.h"
 #include "store/sqlite/sqlite_identity_internal.h"
 #include "store/sqlite/sqlite_ops_internal.h"
@@ -187,15 +188,17 @@ Status ReplaceUser(Connection& conn, const User& user) {
   stmt.BindAll(user.id, user.username, user.email, user.password_hash, user.oauth_issuer,
                user.oauth_subject, static_cast<int64_t>(user.role), user.updated_ms);
   BindOptInt(stmt, 9, user.last_login_ms);
-  return stmt.Bind(10, int64_t{user.active}).Run();
+  RETURN_IF_ERROR(stmt.Bind(10, int64_t{user.active}).Run());
+  return BumpAccessVersion(conn, AccessScope(user.tenant_id));
 }
 
 Status RemoveUser(Connection& conn, const std::optional<TenantId>& tenant, std::string_view id) {
-  RETURN_IF_ERROR(SelectUser(conn, tenant, id));
+  ASSIGN_OR_RETURN(User user, SelectUser(conn, tenant, id));
   RETURN_IF_ERROR(RemoveTokensOf(conn, id));
   RETURN_IF_ERROR(RemoveAccessOf(conn, id));
   ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("DELETE FROM users WHERE id = ?1"));
-  return stmt.BindAll(id).Run();
+  RETURN_IF_ERROR(stmt.BindAll(id).Run());
+  return BumpAccessVersion(conn, AccessScope(user.tenant_id));
 }
 
 Status InsertServiceUser(Connection& conn, const ServiceUser& user) {
@@ -249,7 +252,8 @@ Status ReplaceServiceUser(Connection& conn, const ServiceUser& user) {
                user.key_hash);
   BindOptInt(stmt, 7, user.last_used_ms);
   BindOptInt(stmt, 8, user.expires_ms);
-  return stmt.Bind(9, int64_t{user.active}).Run();
+  RETURN_IF_ERROR(stmt.Bind(9, int64_t{user.active}).Run());
+  return BumpAccessVersion(conn, user.tenant_id);
 }
 
 Status TouchServiceUserRow(Connection& conn, std::string_view id, int64_t used_ms) {
@@ -265,7 +269,8 @@ Status RemoveServiceUser(Connection& conn, const TenantId& tenant, std::string_v
   RETURN_IF_ERROR(RemoveTokensOf(conn, id));
   RETURN_IF_ERROR(RemoveAccessOf(conn, id));
   ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("DELETE FROM service_users WHERE id = ?1"));
-  return stmt.BindAll(id).Run();
+  RETURN_IF_ERROR(stmt.BindAll(id).Run());
+  return BumpAccessVersion(conn, tenant);
 }
 
 }  // namespace pangolin::store::sqlite_internal

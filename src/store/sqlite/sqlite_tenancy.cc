@@ -5,6 +5,7 @@
 #include "common/strings.h"
 #include "serde/properties.h"
 #include "store/sql/sql_rows.h"
+#include "store/sqlite/sqlite_identity_internal.h"
 #include "store/sqlite/sqlite_ops_internal.h"
 
 namespace pangolin::store::sqlite_internal {
@@ -114,10 +115,10 @@ Status ReplaceWarehouse(Connection& conn, const TenantId& tenant, std::string_vi
   ASSIGN_OR_RETURN(Statement stmt,
                    conn.Prepare("UPDATE warehouses SET name = ?3, use_sts = ?4, storage_config = "
                                 "?5, vending_strategy = ?6 WHERE tenant_id = ?1 AND name = ?2"));
-  return stmt
-      .BindAll(tenant.value, name, w.name, int64_t{w.use_sts},
-               serde::PropertiesToJson(w.storage_config), w.vending_strategy_json)
-      .Run();
+  RETURN_IF_ERROR(stmt.BindAll(tenant.value, name, w.name, int64_t{w.use_sts},
+                               serde::PropertiesToJson(w.storage_config), w.vending_strategy_json)
+                      .Run());
+  return BumpAccessVersion(conn, tenant);
 }
 
 Status RemoveWarehouse(Connection& conn, const TenantId& tenant, std::string_view name) {
@@ -131,7 +132,8 @@ Status RemoveWarehouse(Connection& conn, const TenantId& tenant, std::string_vie
     }
   }
   ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("DELETE FROM warehouses WHERE id = ?1"));
-  return stmt.BindAll(warehouse.id.value).Run();
+  RETURN_IF_ERROR(stmt.BindAll(warehouse.id.value).Run());
+  return BumpAccessVersion(conn, tenant);
 }
 
 Status InsertCatalog(Connection& conn, const Catalog& c) {
@@ -177,10 +179,10 @@ Status ReplaceCatalog(Connection& conn, const TenantId& tenant, std::string_view
                                 "storage_location = ?5, properties = ?6 "
                                 "WHERE tenant_id = ?1 AND name = ?2"));
   int64_t type = c.catalog_type == catalog::CatalogType::kFederated ? 1 : 0;
-  return stmt
-      .BindAll(tenant.value, name, type, warehouse_id, c.storage_location,
-               serde::PropertiesToJson(c.properties))
-      .Run();
+  RETURN_IF_ERROR(stmt.BindAll(tenant.value, name, type, warehouse_id, c.storage_location,
+                               serde::PropertiesToJson(c.properties))
+                      .Run());
+  return BumpAccessVersion(conn, tenant);
 }
 
 Status RemoveCatalog(Connection& conn, const TenantId& tenant, std::string_view name) {
@@ -188,7 +190,7 @@ Status RemoveCatalog(Connection& conn, const TenantId& tenant, std::string_view 
                    conn.Prepare("DELETE FROM catalogs WHERE tenant_id = ?1 AND name = ?2"));
   RETURN_IF_ERROR(stmt.BindAll(tenant.value, name).Run());
   if (conn.Changes() == 0) return Err(ErrorCode::kNotFound, "Catalog not found: {}", name);
-  return Ok();
+  return BumpAccessVersion(conn, tenant);
 }
 
 }  // namespace pangolin::store::sqlite_internal

@@ -57,18 +57,29 @@ Result<Page<TokenRecord>> SelectTokens(Connection& conn, std::string_view princi
 
 Status RevokeTokenRow(Connection& conn, std::string_view jti, int64_t revoked_ms,
                       const std::optional<std::string>& reason) {
-  ASSIGN_OR_RETURN(Statement exists, conn.Prepare("SELECT 1 FROM tokens WHERE jti = ?1"));
+  ASSIGN_OR_RETURN(Statement exists,
+                   conn.Prepare("SELECT coalesce(tenant_id, '') FROM tokens WHERE jti = ?1"));
   ASSIGN_OR_RETURN(bool found, exists.BindAll(jti).Step());
   if (!found) return Err(ErrorCode::kNotFound, "Token not found: {}", jti);
+  TenantId scope{exists.Text(0)};
   // The first revocation stands.
   ASSIGN_OR_RETURN(Statement stmt,
                    conn.Prepare("UPDATE tokens SET revoked_ms = ?2, revoke_reason = ?3 "
                                 "WHERE jti = ?1 AND revoked_ms IS NULL"));
-  return stmt.BindAll(jti, revoked_ms, reason).Run();
+  RETURN_IF_ERROR(stmt.BindAll(jti, revoked_ms, reason).Run());
+  return BumpAccessVersion(conn, scope);
 }
 
 Result<size_t> RevokePrincipalTokenRows(Connection& conn, std::string_view principal_id,
                                         int64_t revoked_ms, std::string_view reason) {
+  // Bumps first, while the rows still tell which scopes the live tokens are in.
+  ASSIGN_OR_RETURN(Statement bump,
+                   conn.Prepare("INSERT INTO access_versions (tenant_id, version) "
+                                "SELECT DISTINCT coalesce(tenant_id, ''), 1 FROM tokens "
+                                "WHERE principal_id = ?1 AND revoked_ms IS NULL "
+                                "AND expires_ms > ?2 "
+                                "ON CONFLICT (tenant_id) DO UPDATE SET version = version + 1"));
+  RETURN_IF_ERROR(bump.BindAll(principal_id, revoked_ms).Run());
   ASSIGN_OR_RETURN(Statement stmt,
                    conn.Prepare("UPDATE tokens SET revoked_ms = ?2, revoke_reason = ?3 "
                                 "WHERE principal_id = ?1 AND revoked_ms IS NULL "
