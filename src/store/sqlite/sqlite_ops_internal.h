@@ -56,6 +56,14 @@ Result<BranchRow> SelectLiveBranch(Connection& conn, int64_t catalog_pk, std::st
 // The layers through which `ref` (branch, tag or commit id) is read. Errors: kNotFound.
 Result<std::vector<versioning::Layer>> LayersFor(Connection& conn, int64_t catalog_pk,
                                                  std::string_view ref);
+// `key` on `ref` in one statement when `ref` is a live branch that forked from none (main,
+// usually): its own rows are all there is. Nullopt for any other ref (or no such catalog), which
+// is read through LayersFor.
+Result<std::optional<versioning::Version>> SelectRootBranchContent(Connection& conn,
+                                                                   const TenantId& tenant,
+                                                                   const CatalogId& catalog,
+                                                                   std::string_view ref,
+                                                                   const ContentKey& key);
 
 // One branch's own entries, from `content` (current rows) and `content_log` (history).
 class SqliteLayers final : public versioning::LayerSource {

@@ -73,6 +73,10 @@ class SqliteStore final : public MetadataStore {
 
   Result<std::optional<Content>> GetContent(const TenantId& tenant, const CatalogId& catalog,
                                             std::string_view ref, const ContentKey& key) override {
+    ASSIGN_OR_RETURN(auto direct, ReadOne([&](Connection& c) {
+                       return SelectRootBranchContent(c, tenant, catalog, ref, key);
+                     }));
+    if (direct) return std::move(*direct);
     return Read([&](Connection& c) -> Result<std::optional<Content>> {
       ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
       ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, ref));
