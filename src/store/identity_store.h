@@ -28,6 +28,13 @@ using catalog::Tenant;
 using catalog::TokenRecord;
 using catalog::User;
 
+// Whether an update changes what the user is as a request sees it (name, role, activity), which
+// moves its access version (AccessStore::AccessVersion); a login time or an email does not.
+inline bool ChangesPrincipal(const User& before, const User& after) {
+  return before.username != after.username || before.role != after.role ||
+         before.active != after.active;
+}
+
 class IdentityStore {
  public:
   virtual ~IdentityStore() = default;
@@ -62,8 +69,8 @@ class IdentityStore {
   // id.
   virtual Result<Page<User>> ListUsers(const std::optional<TenantId>& tenant,
                                        const PageRequest& page) = 0;
-  // Replaces the user `user.id` of `user.tenant_id` (id, tenant and created_ms kept).
-  // Errors: kNotFound; kAlreadyExists (username taken).
+  // Replaces the user `user.id` of `user.tenant_id` (id, tenant and created_ms kept); moves
+  // the access version when ChangesPrincipal. Errors: kNotFound; kAlreadyExists (username taken).
   virtual Status UpdateUser(const User& user) = 0;
   // Deletes the user, the records of its tokens, and its direct grants and role assignments
   // (AccessStore) in every tenant, in one step. Errors: kNotFound.

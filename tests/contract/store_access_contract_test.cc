@@ -404,8 +404,9 @@ TYPED_TEST(AccessContract, EveryChangeBumpsItsTenantsAccessVersionOnly) {
   EXPECT_EQ(this->Version(kTenantB), b);
 }
 
-// What authentication and catalog lookups cache moves the version too: principals, their
-// tokens, catalogs and warehouses. Root's principals count under AccessScope(nullopt).
+// What authentication and catalog lookups cache moves the version too: principals (their name,
+// role or activity), their tokens, catalogs and warehouses. Root's principals count under
+// AccessScope(nullopt).
 TYPED_TEST(AccessContract, IdentityCatalogAndWarehouseChangesMoveTheAccessVersion) {
   auto& store = *this->store_;
   const TenantId root = AccessScope(std::nullopt);
@@ -427,9 +428,17 @@ TYPED_TEST(AccessContract, IdentityCatalogAndWarehouseChangesMoveTheAccessVersio
   Catalog catalog = MakeCatalog(kTenantA, "cat", "wh");
   ASSERT_THAT(store.CreateCatalog(catalog), IsOk());
 
+  // A login or a new email leaves the principal as requests see it.
+  int64_t a = this->Version(kTenantA);
+  ann.last_login_ms = 1700000009000;
+  ann.email = "ann@example.org";
+  ASSERT_THAT(store.UpdateUser(ann), IsOk());
+  EXPECT_EQ(this->Version(kTenantA), a);
   ann.active = false;
   this->ExpectBumps(kTenantA, root, [&] { return store.UpdateUser(ann); });
-  admin.email = "root@example.com";
+  admin.username = "root-admin";
+  this->ExpectBumps(root, kTenantA, [&] { return store.UpdateUser(admin); });
+  admin.role = catalog::UserRole::kTenantAdmin;
   this->ExpectBumps(root, kTenantA, [&] { return store.UpdateUser(admin); });
   robot.active = false;
   this->ExpectBumps(kTenantA, root, [&] { return store.UpdateServiceUser(robot); });

@@ -41,8 +41,9 @@ class PrincipalStore : public MetadataStore {
   }
   // Each change that moves an access version does so once it is made (AccessStore).
   Status UpdateUser(const User& user) override {
+    ASSIGN_OR_RETURN(User before, identities_.GetUser(user.tenant_id, user.id));
     RETURN_IF_ERROR(identities_.UpdateUser(user));
-    accesses_.BumpAccessVersion(AccessScope(user.tenant_id));
+    if (ChangesPrincipal(before, user)) accesses_.BumpAccessVersion(AccessScope(user.tenant_id));
     return Ok();
   }
   Status DeleteUser(const std::optional<TenantId>& tenant, std::string_view id) override {

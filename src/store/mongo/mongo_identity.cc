@@ -304,11 +304,14 @@ Status MongoStore::UpdateUser(const User& user) {
   Client client = Acquire();
   Doc filter;
   filter.Str("_id", user.id).Str("tenant_key", TenantKey(user.tenant_id));
+  ASSIGN_OR_RETURN(auto before, client.FindOne(kUsers, filter));
+  if (!before) return Err(ErrorCode::kNotFound, "User not found: {}", user.id);
   Doc update;
   update.Sub("$set", UserFields(user));
   auto matched = client.UpdateOne(kUsers, filter, update);
   RETURN_IF_ERROR(Taken(matched.map([](int64_t) {}), "User", user.username));
   if (*matched == 0) return Err(ErrorCode::kNotFound, "User not found: {}", user.id);
+  if (!ChangesPrincipal(ReadUser(before->get()), user)) return Ok();
   return BumpAccessVersion(client, AccessScope(user.tenant_id));
 }
 

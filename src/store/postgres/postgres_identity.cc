@@ -181,10 +181,13 @@ Result<Page<User>> SelectUsers(Connection& conn, const std::optional<TenantId>& 
 }
 
 Status ReplaceUser(Connection& conn, const User& user) {
-  ASSIGN_OR_RETURN(bool exists,
-                   HasRow(conn, "SELECT 1 FROM users WHERE id = $1 AND tenant_key = $2", user.id,
-                          TenantKey(user.tenant_id)));
-  if (!exists) return Err(ErrorCode::kNotFound, "User not found: {}", user.id);
+  auto before = SelectUser(conn, std::nullopt, user.id);
+  if (!before || before->tenant_id != user.tenant_id) {
+    if (before || before.error().code == ErrorCode::kNotFound) {
+      return Err(ErrorCode::kNotFound, "User not found: {}", user.id);
+    }
+    return tl::unexpected(before.error());
+  }
   RETURN_IF_ERROR(CheckUserUnique(conn, user));
   RETURN_IF_ERROR(Done(Change(
       conn,
@@ -193,6 +196,7 @@ Status ReplaceUser(Connection& conn, const User& user) {
       "last_login_ms = $9, active = $10 WHERE id = $1",
       user.id, user.username, user.email, user.password_hash, user.oauth_issuer, user.oauth_subject,
       static_cast<int64_t>(user.role), user.updated_ms, user.last_login_ms, user.active)));
+  if (!ChangesPrincipal(*before, user)) return Ok();
   return BumpAccessVersion(conn, AccessScope(user.tenant_id));
 }
 

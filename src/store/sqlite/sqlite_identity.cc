@@ -176,10 +176,13 @@ Result<Page<User>> SelectUsers(Connection& conn, const std::optional<TenantId>& 
 }
 
 Status ReplaceUser(Connection& conn, const User& user) {
-  ASSIGN_OR_RETURN(bool exists,
-                   HasRow(conn, "SELECT 1 FROM users WHERE id = ?1 AND tenant_key = ?2", user.id,
-                          TenantKey(user.tenant_id)));
-  if (!exists) return Err(ErrorCode::kNotFound, "User not found: {}", user.id);
+  auto before = SelectUser(conn, std::nullopt, user.id);
+  if (!before || before->tenant_id != user.tenant_id) {
+    if (before || before.error().code == ErrorCode::kNotFound) {
+      return Err(ErrorCode::kNotFound, "User not found: {}", user.id);
+    }
+    return tl::unexpected(before.error());
+  }
   RETURN_IF_ERROR(CheckUserUnique(conn, user));
   ASSIGN_OR_RETURN(Statement stmt,
                    conn.Prepare("UPDATE users SET username = ?2, email = ?3, password_hash = ?4, "
@@ -189,6 +192,7 @@ Status ReplaceUser(Connection& conn, const User& user) {
                user.oauth_subject, static_cast<int64_t>(user.role), user.updated_ms);
   BindOptInt(stmt, 9, user.last_login_ms);
   RETURN_IF_ERROR(stmt.Bind(10, int64_t{user.active}).Run());
+  if (!ChangesPrincipal(*before, user)) return Ok();
   return BumpAccessVersion(conn, AccessScope(user.tenant_id));
 }
 
