@@ -190,13 +190,6 @@ std::vector<std::pair<std::string, std::string>> CollectExtras(
   return extras;
 }
 
-void AppendExtras(json::object& object,
-                  const std::vector<std::pair<std::string, std::string>>& extras) {
-  for (const auto& [name, raw] : extras) {
-    if (!object.contains(name)) object[name] = FromRawJson(raw);
-  }
-}
-
 json::object ToJson(const std::map<std::string, std::string>& map) {
   json::object object;
   for (const auto& [key, value] : map) object[key] = value;

@@ -58,9 +58,6 @@ json::value FromRawJson(std::string_view text);
 // Members of `object` whose names are not in `known`, in document order, as RawJson.
 std::vector<std::pair<std::string, std::string>> CollectExtras(
     const json::object& object, std::initializer_list<std::string_view> known);
-// Appends `extras` (name, RawJson) to `object`, skipping names already present.
-void AppendExtras(json::object& object,
-                  const std::vector<std::pair<std::string, std::string>>& extras);
 
 // Management bodies are strict: a member outside `known` is kUnprocessable.
 Status RejectUnknownFields(const json::object& object,

@@ -144,49 +144,29 @@ Status ParseHeader(const json::object& object, TableMetadata* md) {
   return Ok();
 }
 
-json::array LogsToJson(const TableMetadata& md, bool snapshot_log) {
-  json::array out;
-  if (snapshot_log) {
-    for (const auto& e : md.snapshot_log) {
-      json::object entry{{"timestamp-ms", e.timestamp_ms}, {"snapshot-id", e.snapshot_id}};
-      AppendExtras(entry, e.extra);
-      out.emplace_back(std::move(entry));
-    }
-  } else {
-    for (const auto& e : md.metadata_log) {
-      json::object entry{{"timestamp-ms", e.timestamp_ms}, {"metadata-file", e.metadata_file}};
-      AppendExtras(entry, e.extra);
-      out.emplace_back(std::move(entry));
-    }
-  }
-  return out;
-}
-
-template <typename T>
-json::array ListToJson(const std::vector<T>& items) {
-  json::array out;
-  for (const auto& item : items) out.emplace_back(ToJson(item));
-  return out;
-}
-
-void WriteSnapshotMembers(const TableMetadata& md, json::object& out) {
+void WriteSnapshotMembers(JsonWriter& w, const TableMetadata& md) {
+  w.Key("current-snapshot-id");
   if (md.current_snapshot_id) {
-    out["current-snapshot-id"] = *md.current_snapshot_id;
+    w.Int(*md.current_snapshot_id);
   } else if (md.format_version >= 3) {
-    out["current-snapshot-id"] = nullptr;
+    w.Null();
   } else {
-    out["current-snapshot-id"] = -1;
+    w.Int(-1);
   }
-  if (md.format_version >= 3) out["next-row-id"] = md.next_row_id;
-  json::object refs;
-  for (const auto& [name, ref] : md.refs) refs[name] = ToJson(ref);
-  out["refs"] = std::move(refs);
-  out["snapshots"] = ListToJson(md.snapshots);
-  out["statistics"] = ListToJson(md.statistics);
-  out["partition-statistics"] = ListToJson(md.partition_statistics);
-  out["snapshot-log"] = LogsToJson(md, true);
-  out["metadata-log"] = LogsToJson(md, false);
-  if (!md.encryption_keys.empty()) out["encryption-keys"] = ListToJson(md.encryption_keys);
+  if (md.format_version >= 3) w.Int("next-row-id", md.next_row_id);
+  w.Key("refs");
+  w.BeginObject();
+  for (const auto& [name, ref] : md.refs) {
+    w.Key(name);
+    Write(w, ref);
+  }
+  w.EndObject();
+  WriteList(w, "snapshots", md.snapshots);
+  WriteList(w, "statistics", md.statistics);
+  WriteList(w, "partition-statistics", md.partition_statistics);
+  WriteList(w, "snapshot-log", md.snapshot_log);
+  WriteList(w, "metadata-log", md.metadata_log);
+  if (!md.encryption_keys.empty()) WriteList(w, "encryption-keys", md.encryption_keys);
 }
 
 }  // namespace
@@ -227,29 +207,56 @@ Result<TableMetadata> TableMetadataFromJson(const json::object& object) {
   return md;
 }
 
-json::object TableMetadataToJson(const TableMetadata& md) {
-  json::object out;
-  out["format-version"] = md.format_version;
-  out["table-uuid"] = md.table_uuid ? json::value(*md.table_uuid) : json::value(nullptr);
-  out["location"] = md.location;
-  if (md.format_version > 1) out["last-sequence-number"] = md.last_sequence_number;
-  out["last-updated-ms"] = md.last_updated_ms;
-  out["last-column-id"] = md.last_column_id;
+void Write(JsonWriter& w, const SnapshotLogEntry& entry) {
+  w.BeginObject();
+  w.Int("timestamp-ms", entry.timestamp_ms);
+  w.Int("snapshot-id", entry.snapshot_id);
+  w.Extras(entry.extra);
+  w.EndObject();
+}
+
+void Write(JsonWriter& w, const MetadataLogEntry& entry) {
+  w.BeginObject();
+  w.Int("timestamp-ms", entry.timestamp_ms);
+  w.String("metadata-file", entry.metadata_file);
+  w.Extras(entry.extra);
+  w.EndObject();
+}
+
+void Write(JsonWriter& w, const TableMetadata& md) {
+  w.BeginObject();
+  w.Int("format-version", md.format_version);
+  w.Key("table-uuid");
+  if (md.table_uuid) {
+    w.String(*md.table_uuid);
+  } else {
+    w.Null();
+  }
+  w.String("location", md.location);
+  if (md.format_version > 1) w.Int("last-sequence-number", md.last_sequence_number);
+  w.Int("last-updated-ms", md.last_updated_ms);
+  w.Int("last-column-id", md.last_column_id);
   const Schema* current = md.CurrentSchema();
-  if (md.format_version == 1 && current) out["schema"] = ToJson(*current);
-  out["current-schema-id"] = md.current_schema_id;
-  out["schemas"] = ListToJson(md.schemas);
+  if (md.format_version == 1 && current) {
+    w.Key("schema");
+    Write(w, *current);
+  }
+  w.Int("current-schema-id", md.current_schema_id);
+  WriteList(w, "schemas", md.schemas);
   const PartitionSpec* spec = md.FindSpec(md.default_spec_id);
-  if (md.format_version == 1 && spec) out["partition-spec"] = FieldsToJson(*spec);
-  out["default-spec-id"] = md.default_spec_id;
-  out["partition-specs"] = ListToJson(md.partition_specs);
-  out["last-partition-id"] = md.last_partition_id;
-  out["default-sort-order-id"] = md.default_sort_order_id;
-  out["sort-orders"] = ListToJson(md.sort_orders);
-  out["properties"] = ToJson(md.properties);
-  WriteSnapshotMembers(md, out);
-  AppendExtras(out, md.extra);
-  return out;
+  if (md.format_version == 1 && spec) {
+    w.Key("partition-spec");
+    WriteFields(w, *spec);
+  }
+  w.Int("default-spec-id", md.default_spec_id);
+  WriteList(w, "partition-specs", md.partition_specs);
+  w.Int("last-partition-id", md.last_partition_id);
+  w.Int("default-sort-order-id", md.default_sort_order_id);
+  WriteList(w, "sort-orders", md.sort_orders);
+  w.StringMap("properties", md.properties);
+  WriteSnapshotMembers(w, md);
+  w.Extras(md.extra);
+  w.EndObject();
 }
 
 }  // namespace internal
@@ -259,8 +266,15 @@ Result<iceberg::TableMetadata> ParseTableMetadata(std::string_view json) {
   return internal::TableMetadataFromJson(object);
 }
 
+template <typename T>
+std::string Serialize(const T& value) {
+  internal::JsonWriter w;
+  internal::Write(w, value);
+  return w.Take();
+}
+
 std::string SerializeTableMetadata(const iceberg::TableMetadata& metadata) {
-  return boost::json::serialize(internal::TableMetadataToJson(metadata));
+  return Serialize(metadata);
 }
 
 Result<iceberg::Schema> ParseSchema(std::string_view json) {
@@ -268,26 +282,20 @@ Result<iceberg::Schema> ParseSchema(std::string_view json) {
   return internal::SchemaFromJson(value);
 }
 
-std::string SerializeSchema(const iceberg::Schema& schema) {
-  return boost::json::serialize(internal::ToJson(schema));
-}
+std::string SerializeSchema(const iceberg::Schema& schema) { return Serialize(schema); }
 
 Result<iceberg::PartitionSpec> ParsePartitionSpec(std::string_view json) {
   ASSIGN_OR_RETURN(auto value, internal::ParseJson(json));
   return internal::PartitionSpecFromJson(value);
 }
 
-std::string SerializePartitionSpec(const iceberg::PartitionSpec& spec) {
-  return boost::json::serialize(internal::ToJson(spec));
-}
+std::string SerializePartitionSpec(const iceberg::PartitionSpec& spec) { return Serialize(spec); }
 
 Result<iceberg::SortOrder> ParseSortOrder(std::string_view json) {
   ASSIGN_OR_RETURN(auto value, internal::ParseJson(json));
   return internal::SortOrderFromJson(value);
 }
 
-std::string SerializeSortOrder(const iceberg::SortOrder& order) {
-  return boost::json::serialize(internal::ToJson(order));
-}
+std::string SerializeSortOrder(const iceberg::SortOrder& order) { return Serialize(order); }
 
 }  // namespace pangolin::serde

@@ -1,11 +1,13 @@
-// serde-private Boost.JSON conversions of the Iceberg model pieces (schemas, specs, orders,
-// snapshots, refs, statistics, keys), shared by table_metadata.cc and table_requests.cc.
+// serde-private conversions of the Iceberg model pieces (schemas, specs, orders, snapshots, refs,
+// statistics, keys): parsers from Boost.JSON values and writers to a JsonWriter, shared by
+// table_metadata.cc, table_requests.cc and the view metadata.
 #pragma once
 
 #include <boost/json.hpp>
 
 #include "common/result.h"
 #include "iceberg/table_metadata.h"
+#include "serde/json_writer.h"
 
 namespace pangolin::serde::internal {
 namespace json = boost::json;
@@ -23,20 +25,30 @@ Result<iceberg::StatisticsFile> StatisticsFileFromJson(const json::value& value)
 Result<iceberg::PartitionStatisticsFile> PartitionStatisticsFileFromJson(const json::value& value);
 Result<iceberg::EncryptedKey> EncryptedKeyFromJson(const json::value& value);
 
-json::value ToJson(const iceberg::Type& type);
-json::object ToJson(const iceberg::Schema& schema);
-json::object ToJson(const iceberg::PartitionSpec& spec);
-json::array FieldsToJson(const iceberg::PartitionSpec& spec);
-json::object ToJson(const iceberg::UnboundPartitionSpec& spec);
-json::object ToJson(const iceberg::SortOrder& order);
-json::object ToJson(const iceberg::Snapshot& snapshot);
-json::object ToJson(const iceberg::SnapshotRef& ref);
-json::object ToJson(const iceberg::StatisticsFile& file);
-json::object ToJson(const iceberg::PartitionStatisticsFile& file);
-json::object ToJson(const iceberg::EncryptedKey& key);
+// Writers of the same pieces (member order of Java's parsers; unknown members last).
+void Write(JsonWriter& w, const iceberg::Schema& schema);
+void Write(JsonWriter& w, const iceberg::PartitionSpec& spec);
+void WriteFields(JsonWriter& w, const iceberg::PartitionSpec& spec);  // the fields array only
+void Write(JsonWriter& w, const iceberg::SortOrder& order);
+void Write(JsonWriter& w, const iceberg::Snapshot& snapshot);
+void Write(JsonWriter& w, const iceberg::SnapshotRef& ref);
+void Write(JsonWriter& w, const iceberg::StatisticsFile& file);
+void Write(JsonWriter& w, const iceberg::PartitionStatisticsFile& file);
+void Write(JsonWriter& w, const iceberg::EncryptedKey& key);
+void Write(JsonWriter& w, const iceberg::SnapshotLogEntry& entry);
+void Write(JsonWriter& w, const iceberg::MetadataLogEntry& entry);
+void Write(JsonWriter& w, const iceberg::TableMetadata& metadata);
 
-// The whole table metadata document (field order of Java's TableMetadataParser).
-json::object TableMetadataToJson(const iceberg::TableMetadata& metadata);
+// Key(key), then the array of Write(w, item) for each of `items`.
+template <typename T>
+void WriteList(JsonWriter& w, std::string_view key, const std::vector<T>& items) {
+  w.Key(key);
+  w.BeginArray();
+  for (const T& item : items) Write(w, item);
+  w.EndArray();
+}
+
+// The whole table metadata document.
 Result<iceberg::TableMetadata> TableMetadataFromJson(const json::object& object);
 
 }  // namespace pangolin::serde::internal

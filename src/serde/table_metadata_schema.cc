@@ -65,25 +65,69 @@ Result<Type> ChildType(const json::object& object, std::string_view key) {
   return TypeFromJson(*child);
 }
 
-json::array FieldsToJson(const std::vector<NestedField>& fields);
+void Write(JsonWriter& w, const Type& type);
 
-json::object FieldToJson(const NestedField& field) {
-  json::object out;
-  out["id"] = field.id;
-  out["name"] = field.name;
-  out["required"] = field.required;
-  out["type"] = ToJson(field.type);
-  if (field.doc) out["doc"] = *field.doc;
-  if (field.initial_default) out["initial-default"] = FromRawJson(*field.initial_default);
-  if (field.write_default) out["write-default"] = FromRawJson(*field.write_default);
-  AppendExtras(out, field.extra);
-  return out;
+void WriteFields(JsonWriter& w, const std::vector<NestedField>& fields) {
+  w.BeginArray();
+  for (const auto& field : fields) {
+    w.BeginObject();
+    w.Int("id", field.id);
+    w.String("name", field.name);
+    w.Bool("required", field.required);
+    w.Key("type");
+    Write(w, field.type);
+    if (field.doc) w.String("doc", *field.doc);
+    if (field.initial_default) w.Raw("initial-default", *field.initial_default);
+    if (field.write_default) w.Raw("write-default", *field.write_default);
+    w.Extras(field.extra);
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
-json::array FieldsToJson(const std::vector<NestedField>& fields) {
-  json::array out;
-  for (const auto& field : fields) out.emplace_back(FieldToJson(field));
-  return out;
+void Write(JsonWriter& w, const Type& type) {
+  if (type.kind == TypeKind::kPrimitive) {
+    w.String(type.primitive);
+    return;
+  }
+  w.BeginObject();
+  if (type.kind == TypeKind::kStruct) {
+    w.String("type", "struct");
+    w.Key("fields");
+    WriteFields(w, type.fields);
+  } else if (type.kind == TypeKind::kList) {
+    w.String("type", "list");
+    w.Int("element-id", type.element_id);
+    w.Key("element");
+    Write(w, type.children[0]);
+    w.Bool("element-required", type.element_required);
+  } else {
+    w.String("type", "map");
+    w.Int("key-id", type.key_id);
+    w.Key("key");
+    Write(w, type.children[0]);
+    w.Int("value-id", type.value_id);
+    w.Key("value");
+    Write(w, type.children[1]);
+    w.Bool("value-required", type.value_required);
+  }
+  w.EndObject();
+}
+
+void WriteIds(JsonWriter& w, std::string_view key, const std::vector<int>& ids) {
+  w.Key(key);
+  w.BeginArray();
+  for (int id : ids) w.Int(id);
+  w.EndArray();
+}
+
+// A partition or sort field's source: `source-ids` for a multi-argument transform.
+void WriteSource(JsonWriter& w, int source_id, const std::vector<int>& source_ids) {
+  if (source_ids.size() > 1) {
+    WriteIds(w, "source-ids", source_ids);
+  } else {
+    w.Int("source-id", source_id);
+  }
 }
 
 Result<PartitionField> PartitionFieldFromJson(const json::value& value) {
@@ -97,22 +141,6 @@ Result<PartitionField> PartitionFieldFromJson(const json::value& value) {
   field.extra =
       CollectExtras(*object, {"name", "transform", "field-id", "source-id", "source-ids"});
   return field;
-}
-
-json::object PartitionFieldToJson(const PartitionField& field, std::optional<int> field_id) {
-  json::object out;
-  out["name"] = field.name;
-  out["transform"] = field.transform;
-  if (field.source_ids.size() > 1) {
-    json::array ids;
-    for (int id : field.source_ids) ids.emplace_back(id);
-    out["source-ids"] = std::move(ids);
-  } else {
-    out["source-id"] = field.source_id;
-  }
-  if (field_id) out["field-id"] = *field_id;
-  AppendExtras(out, field.extra);
-  return out;
 }
 
 Status CheckSortField(const SortField& field) {
@@ -171,33 +199,6 @@ Result<Type> TypeFromJson(const json::value& value) {
   return Err(ErrorCode::kBadRequest, "Cannot parse type: unknown nested type {}", kind);
 }
 
-json::value ToJson(const Type& type) {
-  json::object out;
-  switch (type.kind) {
-    case TypeKind::kPrimitive:
-      return json::value(type.primitive);
-    case TypeKind::kStruct:
-      out["type"] = "struct";
-      out["fields"] = FieldsToJson(type.fields);
-      break;
-    case TypeKind::kList:
-      out["type"] = "list";
-      out["element-id"] = type.element_id;
-      out["element"] = ToJson(type.children[0]);
-      out["element-required"] = type.element_required;
-      break;
-    case TypeKind::kMap:
-      out["type"] = "map";
-      out["key-id"] = type.key_id;
-      out["key"] = ToJson(type.children[0]);
-      out["value-id"] = type.value_id;
-      out["value"] = ToJson(type.children[1]);
-      out["value-required"] = type.value_required;
-      break;
-  }
-  return out;
-}
-
 Result<Schema> SchemaFromJson(const json::value& value) {
   ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "schema"));
   if (const json::value* type = Find(*object, "type");
@@ -215,18 +216,17 @@ Result<Schema> SchemaFromJson(const json::value& value) {
   return schema;
 }
 
-json::object ToJson(const Schema& schema) {
-  json::object out;
-  out["type"] = "struct";
-  out["schema-id"] = schema.schema_id;
+void Write(JsonWriter& w, const Schema& schema) {
+  w.BeginObject();
+  w.String("type", "struct");
+  w.Int("schema-id", schema.schema_id);
   if (!schema.identifier_field_ids.empty()) {
-    json::array ids;
-    for (int id : schema.identifier_field_ids) ids.emplace_back(id);
-    out["identifier-field-ids"] = std::move(ids);
+    WriteIds(w, "identifier-field-ids", schema.identifier_field_ids);
   }
-  out["fields"] = FieldsToJson(schema.fields);
-  AppendExtras(out, schema.extra);
-  return out;
+  w.Key("fields");
+  WriteFields(w, schema.fields);
+  w.Extras(schema.extra);
+  w.EndObject();
 }
 
 Result<std::vector<PartitionField>> PartitionFieldsFromJson(const json::value& value) {
@@ -269,31 +269,27 @@ Result<UnboundPartitionSpec> UnboundPartitionSpecFromJson(const json::value& val
   return spec;
 }
 
-json::array FieldsToJson(const PartitionSpec& spec) {
-  json::array fields;
-  for (const auto& field : spec.fields)
-    fields.emplace_back(PartitionFieldToJson(field, field.field_id));
-  return fields;
-}
-
-json::object ToJson(const PartitionSpec& spec) {
-  json::object out;
-  out["spec-id"] = spec.spec_id;
-  out["fields"] = FieldsToJson(spec);
-  AppendExtras(out, spec.extra);
-  return out;
-}
-
-json::object ToJson(const UnboundPartitionSpec& spec) {
-  json::object out;
-  if (spec.spec_id) out["spec-id"] = *spec.spec_id;
-  json::array fields;
-  for (const auto& f : spec.fields) {
-    fields.emplace_back(
-        PartitionFieldToJson({f.source_id, f.source_ids, 0, f.name, f.transform}, f.field_id));
+void WriteFields(JsonWriter& w, const PartitionSpec& spec) {
+  w.BeginArray();
+  for (const auto& field : spec.fields) {
+    w.BeginObject();
+    w.String("name", field.name);
+    w.String("transform", field.transform);
+    WriteSource(w, field.source_id, field.source_ids);
+    w.Int("field-id", field.field_id);
+    w.Extras(field.extra);
+    w.EndObject();
   }
-  out["fields"] = std::move(fields);
-  return out;
+  w.EndArray();
+}
+
+void Write(JsonWriter& w, const PartitionSpec& spec) {
+  w.BeginObject();
+  w.Int("spec-id", spec.spec_id);
+  w.Key("fields");
+  WriteFields(w, spec);
+  w.Extras(spec.extra);
+  w.EndObject();
 }
 
 Result<SortOrder> SortOrderFromJson(const json::value& value) {
@@ -310,28 +306,23 @@ Result<SortOrder> SortOrderFromJson(const json::value& value) {
   return order;
 }
 
-json::object ToJson(const SortOrder& order) {
-  json::object out;
-  out["order-id"] = order.order_id;
-  json::array fields;
+void Write(JsonWriter& w, const SortOrder& order) {
+  w.BeginObject();
+  w.Int("order-id", order.order_id);
+  w.Key("fields");
+  w.BeginArray();
   for (const auto& field : order.fields) {
-    json::object f;
-    f["transform"] = field.transform;
-    if (field.source_ids.size() > 1) {
-      json::array ids;
-      for (int id : field.source_ids) ids.emplace_back(id);
-      f["source-ids"] = std::move(ids);
-    } else {
-      f["source-id"] = field.source_id;
-    }
-    f["direction"] = field.direction;
-    f["null-order"] = field.null_order;
-    AppendExtras(f, field.extra);
-    fields.emplace_back(std::move(f));
+    w.BeginObject();
+    w.String("transform", field.transform);
+    WriteSource(w, field.source_id, field.source_ids);
+    w.String("direction", field.direction);
+    w.String("null-order", field.null_order);
+    w.Extras(field.extra);
+    w.EndObject();
   }
-  out["fields"] = std::move(fields);
-  AppendExtras(out, order.extra);
-  return out;
+  w.EndArray();
+  w.Extras(order.extra);
+  w.EndObject();
 }
 
 }  // namespace pangolin::serde::internal

@@ -59,26 +59,27 @@ Result<Snapshot> SnapshotFromJson(const json::value& value) {
   return s;
 }
 
-json::object ToJson(const Snapshot& s) {
-  json::object out;
-  out["snapshot-id"] = s.snapshot_id;
-  if (s.parent_snapshot_id) out["parent-snapshot-id"] = *s.parent_snapshot_id;
-  if (s.sequence_number) out["sequence-number"] = *s.sequence_number;
-  out["timestamp-ms"] = s.timestamp_ms;
+void Write(JsonWriter& w, const Snapshot& s) {
+  w.BeginObject();
+  w.Int("snapshot-id", s.snapshot_id);
+  if (s.parent_snapshot_id) w.Int("parent-snapshot-id", *s.parent_snapshot_id);
+  if (s.sequence_number) w.Int("sequence-number", *s.sequence_number);
+  w.Int("timestamp-ms", s.timestamp_ms);
   if (s.operation || !s.summary.empty()) {
-    json::object summary;
-    if (s.operation) summary["operation"] = *s.operation;
-    for (const auto& [key, value] : s.summary) summary[key] = value;
-    out["summary"] = std::move(summary);
+    w.Key("summary");
+    w.BeginObject();
+    if (s.operation) w.String("operation", *s.operation);
+    for (const auto& [key, value] : s.summary) w.String(key, value);
+    w.EndObject();
   }
-  if (s.manifest_list) out["manifest-list"] = *s.manifest_list;
-  if (s.manifests) out["manifests"] = internal::ToJson(*s.manifests);
-  if (s.schema_id) out["schema-id"] = *s.schema_id;
-  if (s.first_row_id) out["first-row-id"] = *s.first_row_id;
-  if (s.added_rows) out["added-rows"] = *s.added_rows;
-  if (s.key_id) out["key-id"] = *s.key_id;
-  AppendExtras(out, s.extra);
-  return out;
+  if (s.manifest_list) w.String("manifest-list", *s.manifest_list);
+  if (s.manifests) w.Strings("manifests", *s.manifests);
+  if (s.schema_id) w.Int("schema-id", *s.schema_id);
+  if (s.first_row_id) w.Int("first-row-id", *s.first_row_id);
+  if (s.added_rows) w.Int("added-rows", *s.added_rows);
+  if (s.key_id) w.String("key-id", *s.key_id);
+  w.Extras(s.extra);
+  w.EndObject();
 }
 
 Result<SnapshotRef> SnapshotRefFromJson(const json::value& value) {
@@ -98,15 +99,15 @@ Result<SnapshotRef> SnapshotRefFromJson(const json::value& value) {
   return ref;
 }
 
-json::object ToJson(const SnapshotRef& ref) {
-  json::object out;
-  out["snapshot-id"] = ref.snapshot_id;
-  out["type"] = ref.type;
-  if (ref.min_snapshots_to_keep) out["min-snapshots-to-keep"] = *ref.min_snapshots_to_keep;
-  if (ref.max_snapshot_age_ms) out["max-snapshot-age-ms"] = *ref.max_snapshot_age_ms;
-  if (ref.max_ref_age_ms) out["max-ref-age-ms"] = *ref.max_ref_age_ms;
-  AppendExtras(out, ref.extra);
-  return out;
+void Write(JsonWriter& w, const SnapshotRef& ref) {
+  w.BeginObject();
+  w.Int("snapshot-id", ref.snapshot_id);
+  w.String("type", ref.type);
+  if (ref.min_snapshots_to_keep) w.Int("min-snapshots-to-keep", *ref.min_snapshots_to_keep);
+  if (ref.max_snapshot_age_ms) w.Int("max-snapshot-age-ms", *ref.max_snapshot_age_ms);
+  if (ref.max_ref_age_ms) w.Int("max-ref-age-ms", *ref.max_ref_age_ms);
+  w.Extras(ref.extra);
+  w.EndObject();
 }
 
 Result<StatisticsFile> StatisticsFileFromJson(const json::value& value) {
@@ -128,16 +129,16 @@ Result<StatisticsFile> StatisticsFileFromJson(const json::value& value) {
   return f;
 }
 
-json::object ToJson(const StatisticsFile& f) {
-  json::object out;
-  out["snapshot-id"] = f.snapshot_id;
-  out["statistics-path"] = f.statistics_path;
-  out["file-size-in-bytes"] = f.file_size_in_bytes;
-  out["file-footer-size-in-bytes"] = f.file_footer_size_in_bytes;
-  if (f.key_metadata) out["key-metadata"] = *f.key_metadata;
-  out["blob-metadata"] = FromRawJson(f.blob_metadata);
-  AppendExtras(out, f.extra);
-  return out;
+void Write(JsonWriter& w, const StatisticsFile& f) {
+  w.BeginObject();
+  w.Int("snapshot-id", f.snapshot_id);
+  w.String("statistics-path", f.statistics_path);
+  w.Int("file-size-in-bytes", f.file_size_in_bytes);
+  w.Int("file-footer-size-in-bytes", f.file_footer_size_in_bytes);
+  if (f.key_metadata) w.String("key-metadata", *f.key_metadata);
+  w.Raw("blob-metadata", f.blob_metadata);
+  w.Extras(f.extra);
+  w.EndObject();
 }
 
 Result<PartitionStatisticsFile> PartitionStatisticsFileFromJson(const json::value& value) {
@@ -150,13 +151,13 @@ Result<PartitionStatisticsFile> PartitionStatisticsFileFromJson(const json::valu
   return f;
 }
 
-json::object ToJson(const PartitionStatisticsFile& f) {
-  json::object out;
-  out["snapshot-id"] = f.snapshot_id;
-  out["statistics-path"] = f.statistics_path;
-  out["file-size-in-bytes"] = f.file_size_in_bytes;
-  AppendExtras(out, f.extra);
-  return out;
+void Write(JsonWriter& w, const PartitionStatisticsFile& f) {
+  w.BeginObject();
+  w.Int("snapshot-id", f.snapshot_id);
+  w.String("statistics-path", f.statistics_path);
+  w.Int("file-size-in-bytes", f.file_size_in_bytes);
+  w.Extras(f.extra);
+  w.EndObject();
 }
 
 Result<EncryptedKey> EncryptedKeyFromJson(const json::value& value) {
@@ -173,14 +174,14 @@ Result<EncryptedKey> EncryptedKeyFromJson(const json::value& value) {
   return key;
 }
 
-json::object ToJson(const EncryptedKey& key) {
-  json::object out;
-  out["key-id"] = key.key_id;
-  out["encrypted-key-metadata"] = key.encrypted_key_metadata;
-  if (key.encrypted_by_id) out["encrypted-by-id"] = *key.encrypted_by_id;
-  if (key.properties) out["properties"] = internal::ToJson(*key.properties);
-  AppendExtras(out, key.extra);
-  return out;
+void Write(JsonWriter& w, const EncryptedKey& key) {
+  w.BeginObject();
+  w.String("key-id", key.key_id);
+  w.String("encrypted-key-metadata", key.encrypted_key_metadata);
+  if (key.encrypted_by_id) w.String("encrypted-by-id", *key.encrypted_by_id);
+  if (key.properties) w.StringMap("properties", *key.properties);
+  w.Extras(key.extra);
+  w.EndObject();
 }
 
 }  // namespace pangolin::serde::internal

@@ -48,17 +48,6 @@ Result<ViewRepresentation> RepresentationFromJson(const json::value& value) {
   return representation;
 }
 
-json::object RepresentationToJson(const ViewRepresentation& representation) {
-  json::object out;
-  out["type"] = representation.type;
-  if (representation.IsSql()) {
-    out["sql"] = representation.sql;
-    out["dialect"] = representation.dialect;
-  }
-  AppendExtras(out, representation.extra);
-  return out;
-}
-
 Result<ViewHistoryEntry> HistoryEntryFromJson(const json::value& value) {
   ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "version-log entry"));
   ViewHistoryEntry entry;
@@ -67,21 +56,6 @@ Result<ViewHistoryEntry> HistoryEntryFromJson(const json::value& value) {
   entry.extra = CollectExtras(*object, {"timestamp-ms", "version-id"});
   return entry;
 }
-
-json::object HistoryEntryToJson(const ViewHistoryEntry& entry) {
-  json::object out{{"timestamp-ms", entry.timestamp_ms}, {"version-id", entry.version_id}};
-  AppendExtras(out, entry.extra);
-  return out;
-}
-
-template <typename T, typename Convert>
-json::array ListToJson(const std::vector<T>& items, Convert convert) {
-  json::array out;
-  for (const auto& item : items) out.emplace_back(convert(item));
-  return out;
-}
-
-json::object SchemaToJson(const Schema& schema) { return ToJson(schema); }
 
 Result<ViewMetadata> ViewMetadataFromJson(const json::object& object) {
   ViewMetadata md;
@@ -97,20 +71,6 @@ Result<ViewMetadata> ViewMetadataFromJson(const json::object& object) {
                                     "schemas", "current-version-id", "versions", "version-log"});
   RETURN_IF_ERROR(ValidateViewMetadata(md));
   return md;
-}
-
-json::object ViewMetadataToJson(const ViewMetadata& md) {
-  json::object out;
-  out["view-uuid"] = md.view_uuid;
-  out["format-version"] = md.format_version;
-  out["location"] = md.location;
-  if (!md.properties.empty()) out["properties"] = internal::ToJson(md.properties);
-  out["schemas"] = ListToJson(md.schemas, SchemaToJson);
-  out["current-version-id"] = md.current_version_id;
-  out["versions"] = ListToJson(md.versions, [](const ViewVersion& v) { return ToJson(v); });
-  out["version-log"] = ListToJson(md.version_log, HistoryEntryToJson);
-  AppendExtras(out, md.extra);
-  return out;
 }
 
 }  // namespace
@@ -133,17 +93,50 @@ Result<ViewVersion> ViewVersionFromJson(const json::value& value) {
   return version;
 }
 
-json::object ToJson(const ViewVersion& version) {
-  json::object out;
-  out["version-id"] = version.version_id;
-  out["timestamp-ms"] = version.timestamp_ms;
-  out["schema-id"] = version.schema_id;
-  out["summary"] = internal::ToJson(version.summary);
-  if (version.default_catalog) out["default-catalog"] = *version.default_catalog;
-  out["default-namespace"] = internal::ToJson(version.default_namespace);
-  out["representations"] = ListToJson(version.representations, RepresentationToJson);
-  AppendExtras(out, version.extra);
-  return out;
+void Write(JsonWriter& w, const ViewRepresentation& representation) {
+  w.BeginObject();
+  w.String("type", representation.type);
+  if (representation.IsSql()) {
+    w.String("sql", representation.sql);
+    w.String("dialect", representation.dialect);
+  }
+  w.Extras(representation.extra);
+  w.EndObject();
+}
+
+void Write(JsonWriter& w, const ViewVersion& version) {
+  w.BeginObject();
+  w.Int("version-id", version.version_id);
+  w.Int("timestamp-ms", version.timestamp_ms);
+  w.Int("schema-id", version.schema_id);
+  w.StringMap("summary", version.summary);
+  if (version.default_catalog) w.String("default-catalog", *version.default_catalog);
+  w.Strings("default-namespace", version.default_namespace);
+  WriteList(w, "representations", version.representations);
+  w.Extras(version.extra);
+  w.EndObject();
+}
+
+void Write(JsonWriter& w, const ViewHistoryEntry& entry) {
+  w.BeginObject();
+  w.Int("timestamp-ms", entry.timestamp_ms);
+  w.Int("version-id", entry.version_id);
+  w.Extras(entry.extra);
+  w.EndObject();
+}
+
+void Write(JsonWriter& w, const ViewMetadata& md) {
+  w.BeginObject();
+  w.String("view-uuid", md.view_uuid);
+  w.Int("format-version", md.format_version);
+  w.String("location", md.location);
+  if (!md.properties.empty()) w.StringMap("properties", md.properties);
+  WriteList(w, "schemas", md.schemas);
+  w.Int("current-version-id", md.current_version_id);
+  WriteList(w, "versions", md.versions);
+  WriteList(w, "version-log", md.version_log);
+  w.Extras(md.extra);
+  w.EndObject();
 }
 
 }  // namespace internal
@@ -154,7 +147,9 @@ Result<iceberg::ViewMetadata> ParseViewMetadata(std::string_view json) {
 }
 
 std::string SerializeViewMetadata(const iceberg::ViewMetadata& metadata) {
-  return boost::json::serialize(internal::ViewMetadataToJson(metadata));
+  internal::JsonWriter w;
+  internal::Write(w, metadata);
+  return w.Take();
 }
 
 }  // namespace pangolin::serde
