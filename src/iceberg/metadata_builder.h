@@ -45,8 +45,9 @@ class MetadataBuilder {
   void RemoveEncryptionKey(const std::string& key_id);
 
   bool changed() const { return changes_ > 0; }
-  // Finishes the metadata: logs, timestamps and the constructor's validation.
-  Result<TableMetadata> Build(int64_t now_ms);
+  // Finishes the metadata: logs, timestamps and the constructor's validation. The metadata is
+  // moved out, not copied: the builder is used up.
+  Result<TableMetadata> Build(int64_t now_ms) &&;
 
  private:
   std::optional<int> ReuseOrNewSchemaId(const Schema& schema, bool* found) const;
@@ -54,8 +55,8 @@ class MetadataBuilder {
   Result<SortOrder> BindOrder(const SortOrder& order, int order_id) const;
   Status CheckSpecCompatible(const PartitionSpec& spec, const Schema& schema) const;
   Status CheckOrderCompatible(const SortOrder& order, const Schema& schema) const;
-  Result<std::vector<SnapshotLogEntry>> UpdatedSnapshotLog() const;
-  std::vector<MetadataLogEntry> UpdatedMetadataLog() const;
+  Status UpdateSnapshotLog();
+  void UpdateMetadataLog();
 
   TableMetadata md_;
   bool has_base_ = false;

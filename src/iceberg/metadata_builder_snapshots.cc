@@ -161,18 +161,18 @@ void MetadataBuilder::RemovePartitionStatistics(int64_t snapshot_id) {
   }
 }
 
-Result<std::vector<SnapshotLogEntry>> MetadataBuilder::UpdatedSnapshotLog() const {
+Status MetadataBuilder::UpdateSnapshotLog() {
   // Intermediate snapshots: added in this commit, set as main, then replaced as main.
   std::set<int64_t> intermediate;
   int64_t current = md_.current_snapshot_id.value_or(-1);
   for (int64_t id : main_ref_sets_) {
     if (added_snapshot_ids_.count(id) && id != current) intermediate.insert(id);
   }
-  if (intermediate.empty() && !removed_snapshots_) return md_.snapshot_log;
+  if (intermediate.empty() && !removed_snapshots_) return Ok();
   std::vector<SnapshotLogEntry> log;
-  for (const auto& entry : md_.snapshot_log) {
+  for (auto& entry : md_.snapshot_log) {
     if (md_.FindSnapshot(entry.snapshot_id)) {
-      if (!intermediate.count(entry.snapshot_id)) log.push_back(entry);
+      if (!intermediate.count(entry.snapshot_id)) log.push_back(std::move(entry));
     } else if (removed_snapshots_) {
       log.clear();  // a gap would make time travel wrong: drop the history before it
     }
@@ -181,42 +181,42 @@ Result<std::vector<SnapshotLogEntry>> MetadataBuilder::UpdatedSnapshotLog() cons
     return Err(ErrorCode::kValidation,
                "Cannot set invalid snapshot log: latest entry is not the current snapshot");
   }
-  return log;
+  md_.snapshot_log = std::move(log);
+  return Ok();
 }
 
-std::vector<MetadataLogEntry> MetadataBuilder::UpdatedMetadataLog() const {
-  if (!has_base_ || !previous_location_) return md_.metadata_log;
+void MetadataBuilder::UpdateMetadataLog() {
+  if (!has_base_ || !previous_location_) return;
   int max_size = kPreviousVersionsMaxDefault;
   auto it = md_.properties.find(kPreviousVersionsMax);
   if (it != md_.properties.end()) {
     if (auto parsed = ParseInt(it->second)) max_size = static_cast<int>(*parsed);
   }
   max_size = std::max(1, max_size);
-  std::vector<MetadataLogEntry> log = md_.metadata_log;
+  std::vector<MetadataLogEntry>& log = md_.metadata_log;
   if (static_cast<int>(log.size()) >= max_size) {
     log.erase(log.begin(), log.begin() + (static_cast<int>(log.size()) - max_size + 1));
   }
   log.push_back({base_last_updated_ms_, *previous_location_});
-  return log;
 }
 
-Result<TableMetadata> MetadataBuilder::Build(int64_t now_ms) {
-  TableMetadata out = md_;
-  out.last_updated_ms = last_updated_ms_.value_or(now_ms);
-  if (out.location.empty())
+Result<TableMetadata> MetadataBuilder::Build(int64_t now_ms) && {
+  md_.last_updated_ms = last_updated_ms_.value_or(now_ms);
+  if (md_.location.empty())
     return Err(ErrorCode::kValidation, "Invalid table metadata: location is required");
-  if (!out.CurrentSchema()) {
+  const Schema* schema = md_.CurrentSchema();
+  if (!schema) {
     return Err(ErrorCode::kValidation, "Invalid table metadata: current schema {} does not exist",
-               out.current_schema_id);
+               md_.current_schema_id);
   }
-  const PartitionSpec* spec = out.FindSpec(out.default_spec_id);
-  if (spec) RETURN_IF_ERROR(CheckSpecCompatible(*spec, *out.CurrentSchema()));
-  const SortOrder* order = out.FindSortOrder(out.default_sort_order_id);
-  if (order) RETURN_IF_ERROR(CheckOrderCompatible(*order, *out.CurrentSchema()));
-  out.metadata_log = UpdatedMetadataLog();
-  ASSIGN_OR_RETURN(out.snapshot_log, UpdatedSnapshotLog());
-  RETURN_IF_ERROR(ValidateTableMetadata(out));
-  return out;
+  const PartitionSpec* spec = md_.FindSpec(md_.default_spec_id);
+  if (spec) RETURN_IF_ERROR(CheckSpecCompatible(*spec, *schema));
+  const SortOrder* order = md_.FindSortOrder(md_.default_sort_order_id);
+  if (order) RETURN_IF_ERROR(CheckOrderCompatible(*order, *schema));
+  UpdateMetadataLog();
+  RETURN_IF_ERROR(UpdateSnapshotLog());
+  RETURN_IF_ERROR(ValidateTableMetadata(md_));
+  return std::move(md_);
 }
 
 }  // namespace pangolin::iceberg::internal

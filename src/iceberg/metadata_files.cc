@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 
 #include "common/strings.h"
 
@@ -52,7 +54,7 @@ std::string NewMetadataFileLocation(const ViewMetadata& metadata,
 
 std::vector<std::string> RemovedMetadataFiles(const TableMetadata& before,
                                               const TableMetadata& after) {
-  std::set<std::string> kept;
+  std::unordered_set<std::string_view> kept;
   for (const auto& entry : after.metadata_log) kept.insert(entry.metadata_file);
   std::vector<std::string> removed;
   for (const auto& entry : before.metadata_log) {

@@ -116,7 +116,7 @@ Result<TableMetadata> NewTableMetadata(const CreateTableRequest& request,
   if (location.empty()) return Err(ErrorCode::kInvalidArgument, "Invalid location: empty");
   builder.SetLocation(location);
   builder.SetProperties(PersistedProperties(request.properties));
-  ASSIGN_OR_RETURN(TableMetadata metadata, builder.Build(now_ms));
+  ASSIGN_OR_RETURN(TableMetadata metadata, std::move(builder).Build(now_ms));
   metadata.last_column_id = last_column_id;
   return metadata;
 }

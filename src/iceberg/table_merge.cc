@@ -274,7 +274,8 @@ Result<TableMetadata> MergeTables(const TableMetadata& base, const TableMetadata
   }
   MetadataBuilder structure(target, target_location);
   RETURN_IF_ERROR(ApplyStructure(structure, s, source, target));
-  ASSIGN_OR_RETURN(TableMetadata mid, structure.Build(now_ms));
+  bool structure_changed = structure.changed();
+  ASSIGN_OR_RETURN(TableMetadata mid, std::move(structure).Build(now_ms));
   if (s.partition_spec && mid.default_spec_id != source.default_spec_id) {
     return Err(ErrorCode::kConflict,
                "Cannot merge: the source's partition spec {} would get id {} in the target",
@@ -282,9 +283,9 @@ Result<TableMetadata> MergeTables(const TableMetadata& base, const TableMetadata
   }
   // The target's file enters the metadata-log once, from whichever phase changed something first.
   MetadataBuilder snapshots(
-      mid, structure.changed() ? std::nullopt : std::optional<std::string>(target_location));
+      mid, structure_changed ? std::nullopt : std::optional<std::string>(target_location));
   RETURN_IF_ERROR(ApplySnapshots(snapshots, s, source, mid, now_ms));
-  return snapshots.Build(now_ms);
+  return std::move(snapshots).Build(now_ms);
 }
 
 }  // namespace pangolin::iceberg

@@ -136,7 +136,7 @@ Result<UpdateResult> ApplyUpdates(const TableMetadata* base,
     RETURN_IF_ERROR(std::visit(Applier{&*builder, now_ms}, update));
   }
   if (base && !builder->changed()) return UpdateResult{*base, false};
-  ASSIGN_OR_RETURN(TableMetadata metadata, builder->Build(now_ms));
+  ASSIGN_OR_RETURN(TableMetadata metadata, std::move(*builder).Build(now_ms));
   return UpdateResult{std::move(metadata), true};
 }
 
