@@ -3,11 +3,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <string>
 
 #include "iceberg/new_table.h"
 #include "iceberg/table_update.h"
+#include "testing/source_files.h"
 
 namespace pangolin::iceberg::testing {
 
@@ -56,19 +56,10 @@ inline SetSnapshotRef MainRef(int64_t snapshot_id) {
 
 // Test-only read of a checked-in file under testdata/manifests; a missing file fails the test.
 inline std::string Fixture(const std::string& relative) {
-  std::string path(__FILE__);
-  path = path.substr(0, path.rfind('/')) + "/testdata/manifests/" + relative;
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    ADD_FAILURE() << "missing fixture " << path;
-    return "";
-  }
-  std::string out;
-  char buffer[8192];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) out.append(buffer, n);
-  std::fclose(file);
-  return out;
+  std::string path = "src/iceberg/testdata/manifests/" + relative;
+  auto bytes = ::pangolin::testing::ReadSourceFile(path);
+  if (!bytes) ADD_FAILURE() << "missing fixture " << path;
+  return bytes.value_or("");
 }
 
 }  // namespace pangolin::iceberg::testing

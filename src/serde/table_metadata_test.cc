@@ -5,12 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "iceberg/table_update.h"
 #include "iceberg/test_tables.h"
 #include "testing/matchers.h"
+#include "testing/source_files.h"
 
 namespace pangolin::serde {
 namespace {
@@ -19,12 +18,7 @@ using ::pangolin::testing::IsError;
 using ::pangolin::testing::IsErrorWithMessage;
 
 std::string ReadTestData(const std::string& name) {
-  std::string dir(__FILE__);
-  dir = dir.substr(0, dir.rfind('/'));
-  std::ifstream in(dir + "/testdata/" + name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return ::pangolin::testing::ReadSourceFile("src/serde/testdata/" + name).value_or("");
 }
 
 bool Contains(const std::string& text, const std::string& part) {

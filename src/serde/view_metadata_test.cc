@@ -5,11 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "iceberg/test_views.h"
 #include "testing/matchers.h"
+#include "testing/source_files.h"
 
 namespace pangolin::serde {
 namespace {
@@ -18,12 +17,7 @@ using ::pangolin::testing::IsError;
 using ::pangolin::testing::IsErrorWithMessage;
 
 std::string ReadTestData(const std::string& name) {
-  std::string dir(__FILE__);
-  dir = dir.substr(0, dir.rfind('/'));
-  std::ifstream in(dir + "/testdata/" + name);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return ::pangolin::testing::ReadSourceFile("src/serde/testdata/" + name).value_or("");
 }
 
 std::string Compact(std::string_view json) {
