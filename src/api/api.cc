@@ -118,7 +118,7 @@ class Pipeline {
     }
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::string route = match.route_id ? match.route : "unmatched";
+    std::string_view route = match.route_id ? std::string_view(match.route) : "unmatched";
     deps_.metrics.Increment("http_requests_total", {{"method", request.method},
                                                     {"route", route},
                                                     {"status", std::to_string(response.status)}});

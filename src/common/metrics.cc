@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/log.h"
 
 namespace pangolin {
@@ -12,29 +14,50 @@ constexpr double kBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 constexpr size_t kBucketCount = sizeof(kBuckets) / sizeof(kBuckets[0]);
 }  // namespace
 
-std::string Metrics::Key(const MetricLabels& labels) {
+std::string Metrics::Key(MetricLabels labels) {
   std::string key;
   for (const auto& [name, value] : labels) {
-    key += fmt::format("{}{}=\"{}\"", key.empty() ? "" : ",", name, log::JsonEscape(value));
+    if (!key.empty()) key += ',';
+    key.append(name).append("=\"");
+    bool plain = std::all_of(value.begin(), value.end(),
+                             [](unsigned char c) { return c >= 0x20 && c != '"' && c != '\\'; });
+    if (plain) {
+      key.append(value);
+    } else {
+      key.append(log::JsonEscape(value));
+    }
+    key += '"';
   }
   return key;
 }
 
-void Metrics::Increment(const std::string& name, const MetricLabels& labels, double by) {
-  std::string key = Key(labels);
-  std::lock_guard lock(mutex_);
-  counters_[name][key] += by;
+template <typename Value>
+Value& Metrics::Find(std::map<std::string, Series<Value>, std::less<>>& metrics,
+                     std::string_view name, const std::string& key) {
+  auto series = metrics.find(name);
+  if (series == metrics.end()) series = metrics.emplace(std::string(name), Series<Value>{}).first;
+  auto it = series->second.find(key);
+  if (it == series->second.end()) it = series->second.emplace(key, Value{}).first;
+  return it->second;
 }
 
-void Metrics::Set(const std::string& name, double value) {
-  std::lock_guard lock(mutex_);
-  gauges_[name] = value;
-}
-
-void Metrics::Observe(const std::string& name, const MetricLabels& labels, double seconds) {
+void Metrics::Increment(std::string_view name, MetricLabels labels, double by) {
   std::string key = Key(labels);
   std::lock_guard lock(mutex_);
-  Histogram& histogram = histograms_[name][key];
+  Find(counters_, name, key) += by;
+}
+
+void Metrics::Set(std::string_view name, double value) {
+  std::lock_guard lock(mutex_);
+  auto it = gauges_.find(name);
+  if (it == gauges_.end()) it = gauges_.emplace(std::string(name), 0.0).first;
+  it->second = value;
+}
+
+void Metrics::Observe(std::string_view name, MetricLabels labels, double seconds) {
+  std::string key = Key(labels);
+  std::lock_guard lock(mutex_);
+  Histogram& histogram = Find(histograms_, name, key);
   if (histogram.buckets.empty()) histogram.buckets.assign(kBucketCount, 0);
   for (size_t i = 0; i < kBucketCount; ++i) {
     if (seconds <= kBuckets[i]) {

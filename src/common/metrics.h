@@ -2,21 +2,24 @@
 // exposition format. Thread-safe. Metric names get the `pangolin_` prefix when rendered.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace pangolin {
 
-using MetricLabels = std::vector<std::pair<std::string, std::string>>;
+// Label names and values, read during the call only: counting a request allocates no label copies.
+using MetricLabels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 class Metrics {
  public:
-  void Increment(const std::string& name, const MetricLabels& labels = {}, double by = 1);
-  void Set(const std::string& name, double value);
-  void Observe(const std::string& name, const MetricLabels& labels, double seconds);
+  void Increment(std::string_view name, MetricLabels labels = {}, double by = 1);
+  void Set(std::string_view name, double value);
+  void Observe(std::string_view name, MetricLabels labels, double seconds);
   std::string RenderPrometheus() const;
 
  private:
@@ -25,11 +28,19 @@ class Metrics {
     uint64_t count = 0;
     double sum = 0;
   };
-  static std::string Key(const MetricLabels& labels);
+  // Series of one metric by their rendered labels (`a="x",b="y"`); both maps look up by view.
+  template <typename Value>
+  using Series = std::map<std::string, Value, std::less<>>;
+  static std::string Key(MetricLabels labels);
+  // The series of `name` in `metrics`, made when missing.
+  template <typename Value>
+  static Value& Find(std::map<std::string, Series<Value>, std::less<>>& metrics,
+                     std::string_view name, const std::string& key);
+
   mutable std::mutex mutex_;
-  std::map<std::string, std::map<std::string, double>> counters_;
-  std::map<std::string, double> gauges_;
-  std::map<std::string, std::map<std::string, Histogram>> histograms_;
+  std::map<std::string, Series<double>, std::less<>> counters_;
+  std::map<std::string, double, std::less<>> gauges_;
+  std::map<std::string, Series<Histogram>, std::less<>> histograms_;
 };
 
 }  // namespace pangolin
