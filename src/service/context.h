@@ -9,6 +9,7 @@
 #include "catalog/access.h"
 #include "catalog/audit.h"
 #include "catalog/identity.h"
+#include "catalog/model.h"
 #include "common/ids.h"
 
 namespace pangolin::service {
@@ -36,6 +37,18 @@ struct Context {
   // pipeline stores it once the request is answered.
   mutable std::optional<catalog::AuditEntry> audit;
   mutable bool audit_recorded = false;
+
+  // The catalog entry the authorization of this request read to learn an object's id, handed to
+  // the request's first read of the same entry (IcebergService::GetEntry), which takes it: the
+  // handler acts on the object that was authorized, and the store is read once. A commit of the
+  // request drops it.
+  struct EntryRead {
+    CatalogId catalog;
+    std::string ref;
+    catalog::ContentKey key;
+    std::optional<catalog::Content> entry;
+  };
+  mutable std::optional<EntryRead> authorized_entry;
 
   // Root, or a tenant admin of `tenant` (the reference's Admin(T)).
   bool IsAdminOf(const TenantId& t) const { return catalog::RoleCoversTenant(caller, t); }

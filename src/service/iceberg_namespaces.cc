@@ -85,6 +85,7 @@ Status IcebergService::RequireBranch(const Context& ctx, const CatalogHandle& ca
                           store::BranchType::kExperimental,
                           {ToString(*create_for)},
                           clock_.NowMs()};
+  ctx.authorized_entry.reset();
   auto created = store_.CreateBranch(ctx.tenant, cat.catalog.id, branch);
   if (!created && created.error().code != ErrorCode::kAlreadyExists) {
     return tl::unexpected(created.error());
@@ -127,6 +128,12 @@ Result<bool> IcebergService::SharedWithOtherRefs(const Context& ctx, const Catal
 Result<std::optional<catalog::Content>> IcebergService::GetEntry(const Context& ctx,
                                                                  const CatalogHandle& cat,
                                                                  const ContentKey& key) {
+  auto& read = ctx.authorized_entry;
+  if (read && read->catalog == cat.catalog.id && read->ref == cat.ref && read->key == key) {
+    auto entry = std::move(read->entry);
+    read.reset();
+    return entry;
+  }
   return store_.GetContent(ctx.tenant, cat.catalog.id, cat.ref, key);
 }
 
@@ -145,6 +152,7 @@ Result<std::string> IcebergService::Commit(const Context& ctx, const CatalogHand
   request.message = std::move(message);
   request.time_ms = clock_.NowMs();
   if (ctx.audit && !ctx.audit_recorded) request.audit = ctx.audit;
+  ctx.authorized_entry.reset();
   auto committed = store_.Commit(ctx.tenant, cat.catalog.id, request);
   if (committed && request.audit) ctx.audit_recorded = true;
   return committed;

@@ -116,7 +116,8 @@ class IcebergService {
                                                 const storage::RemoteSignRequest& request);
 
   // The stable id of the table or view `id` as of `cat.ref` (what asset grants name), nullopt
-  // when there is none. Errors: kNotFound (catalog or reference).
+  // when there is none. The entry read is kept for the request's next read of it
+  // (Context::authorized_entry). Errors: kNotFound (catalog or reference).
   Result<std::optional<std::string>> ObjectId(const Context& ctx, const CatalogHandle& cat,
                                               const TableIdentifier& id);
 
@@ -265,6 +266,8 @@ class IcebergService {
                                    const catalog::ContentKey& key, const std::string& content_id);
   // Whether the catalog has any reference besides main (then old metadata files may be shared).
   Result<bool> HasOtherRefs(const Context& ctx, const CatalogHandle& cat);
+  // The entry at `key` on `cat.ref`: the one the request's authorization read, when it read this
+  // one, else the store's.
   Result<std::optional<catalog::Content>> GetEntry(const Context& ctx, const CatalogHandle& cat,
                                                    const catalog::ContentKey& key);
   Status RequireNamespace(const Context& ctx, const CatalogHandle& cat, const Namespace& ns);

@@ -252,6 +252,26 @@ TEST_F(IcebergServiceTest, RenameMovesTheTableAndPurgeDeletesItsFiles) {
   EXPECT_THAT(service_->TableExists(ctx_, handle_, {{"a"}, "t"}), IsError(ErrorCode::kNoSuchTable));
 }
 
+// The entry a request's authorization read (ObjectId) is what the request's first read of it
+// sees, as if both happened at once; later reads, and reads of other entries, go to the store.
+TEST_F(IcebergServiceTest, TheAuthorizationReadIsTheRequestsFirstRead) {
+  ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"n"}, {}), IsOk());
+  LoadedTable table = CreateTable({"n"}, "t");
+  CreateTable({"n"}, "u");
+  Context request;
+  auto id = service_->ObjectId(request, handle_, {{"n"}, "t"});
+  ASSERT_THAT(id, IsOk());
+  EXPECT_EQ(*id, table.content_id);
+  // Another request drops both tables after this one was authorized.
+  ASSERT_THAT(service_->DropTable(ctx_, handle_, {{"n"}, "t"}, false), IsOk());
+  ASSERT_THAT(service_->DropTable(ctx_, handle_, {{"n"}, "u"}, false), IsOk());
+  EXPECT_THAT(service_->TableExists(request, handle_, {{"n"}, "u"}),
+              IsError(ErrorCode::kNoSuchTable));
+  EXPECT_THAT(service_->TableExists(request, handle_, {{"n"}, "t"}), IsOk());
+  EXPECT_THAT(service_->TableExists(request, handle_, {{"n"}, "t"}),
+              IsError(ErrorCode::kNoSuchTable));
+}
+
 TEST_F(IcebergServiceTest, TransactionChangesEveryTableInOneCommit) {
   ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"n"}, {}), IsOk());
   CreateTable({"n"}, "t1");

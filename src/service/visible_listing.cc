@@ -14,9 +14,13 @@ using catalog::ContentKey;
 Result<std::optional<std::string>> IcebergService::ObjectId(const Context& ctx,
                                                             const CatalogHandle& cat,
                                                             const TableIdentifier& id) {
-  ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, catalog::ObjectKey(id)));
-  if (!entry) return std::optional<std::string>();
-  return std::optional<std::string>(entry->id);
+  catalog::ContentKey key = catalog::ObjectKey(id);
+  ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, key));
+  std::optional<std::string> object_id;
+  if (entry) object_id = entry->id;
+  ctx.authorized_entry =
+      Context::EntryRead{cat.catalog.id, cat.ref, std::move(key), std::move(entry)};
+  return object_id;
 }
 
 Result<store::Page<store::Entry>> IcebergService::ListVisible(
