@@ -1,5 +1,6 @@
 // sqlite3 C API wrappers: error mapping, statements, connections, transactions, reader pool.
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include "store/sqlite/sqlite_db_internal.h"
@@ -102,6 +103,11 @@ std::optional<std::string> Statement::OptText(int column) const {
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, int busy_timeout_ms,
                                                      bool create) {
+  // SQLite counts every allocation under one process-wide mutex unless told not to; nothing
+  // here reads those counts, and every request's reads contended for it. Possible only before
+  // SQLite initializes, which the first open does.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
