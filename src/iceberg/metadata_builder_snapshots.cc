@@ -107,9 +107,9 @@ void MetadataBuilder::RemoveRef(const std::string& name) {
 }
 
 void MetadataBuilder::RemoveSnapshots(const std::vector<int64_t>& snapshot_ids) {
-  std::vector<Snapshot> retained;
+  std::vector<SharedValue<Snapshot>> retained;
   for (auto& snapshot : md_.snapshots) {
-    int64_t id = snapshot.snapshot_id;
+    int64_t id = snapshot->snapshot_id;
     if (std::count(snapshot_ids.begin(), snapshot_ids.end(), id)) {
       removed_snapshots_ = true;
       ++changes_;

@@ -45,7 +45,7 @@ Status ValidateLogs(const TableMetadata& md) {
 
 Status ValidateSnapshotsAndRefs(const TableMetadata& md) {
   std::set<int64_t> ids;
-  for (const auto& snapshot : md.snapshots) {
+  for (const Snapshot& snapshot : md.snapshots) {
     if (snapshot.SequenceNumber() > md.last_sequence_number) {
       return Err(ErrorCode::kValidation,
                  "Invalid snapshot with sequence number {} greater than last sequence number {}",
@@ -103,7 +103,9 @@ const SortOrder* TableMetadata::FindSortOrder(int order_id) const {
 }
 
 const Snapshot* TableMetadata::FindSnapshot(int64_t snapshot_id) const {
-  return FindIf(snapshots, [&](const Snapshot& s) { return s.snapshot_id == snapshot_id; });
+  auto it = std::find_if(snapshots.begin(), snapshots.end(),
+                         [&](const Snapshot& s) { return s.snapshot_id == snapshot_id; });
+  return it == snapshots.end() ? nullptr : &it->get();
 }
 
 const Snapshot* TableMetadata::CurrentSnapshot() const {

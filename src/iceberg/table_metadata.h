@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/shared_value.h"
 #include "iceberg/schema.h"
 
 namespace pangolin::iceberg {
@@ -155,7 +156,8 @@ struct TableMetadata {
   int last_partition_id = 0;
   std::map<std::string, std::string> properties;
   std::optional<int64_t> current_snapshot_id;  // none: -1 (v1/v2) or null (v3) in JSON
-  std::vector<Snapshot> snapshots;
+  // Shared by the copies of the metadata: a commit copies pointers, not snapshots.
+  std::vector<SharedValue<Snapshot>> snapshots;
   std::vector<SnapshotLogEntry> snapshot_log;
   std::vector<MetadataLogEntry> metadata_log;
   std::vector<SortOrder> sort_orders;

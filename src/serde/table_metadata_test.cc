@@ -109,7 +109,7 @@ TEST(TableMetadataJsonTest, V1LegacyFile) {
   EXPECT_EQ(md.last_partition_id, 1000);
   EXPECT_EQ(md.default_sort_order_id, 0);
   EXPECT_EQ(md.refs.at("main").snapshot_id, 3055729675574597004);
-  EXPECT_EQ(md.snapshots[0].manifests->size(), 1u);
+  EXPECT_EQ(md.snapshots[0]->manifests->size(), 1u);
   std::string json = SerializeTableMetadata(md);
   EXPECT_TRUE(Contains(json, "\"schema\":{\"type\":\"struct\""));
   EXPECT_TRUE(Contains(json, "\"partition-spec\":[{\"name\":\"x\""));
