@@ -116,10 +116,11 @@ class IcebergService {
                                                 const storage::RemoteSignRequest& request);
 
   // The stable id of the table or view `id` as of `cat.ref` (what asset grants name), nullopt
-  // when there is none. The entry read is kept for the request's next read of it
-  // (Context::authorized_entry). Errors: kNotFound (catalog or reference).
+  // when there is none. For a request that only reads (`for_reading`), the entry read is kept
+  // for the request's next read of it (Context::authorized_entry); a change reads its state
+  // afresh under its lock. Errors: kNotFound (catalog or reference).
   Result<std::optional<std::string>> ObjectId(const Context& ctx, const CatalogHandle& cat,
-                                              const TableIdentifier& id);
+                                              const TableIdentifier& id, bool for_reading = false);
 
   // --- Namespaces ---
   Result<store::Page<Namespace>> ListNamespaces(const Context& ctx, const CatalogHandle& cat,

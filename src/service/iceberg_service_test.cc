@@ -252,14 +252,15 @@ TEST_F(IcebergServiceTest, RenameMovesTheTableAndPurgeDeletesItsFiles) {
   EXPECT_THAT(service_->TableExists(ctx_, handle_, {{"a"}, "t"}), IsError(ErrorCode::kNoSuchTable));
 }
 
-// The entry a request's authorization read (ObjectId) is what the request's first read of it
-// sees, as if both happened at once; later reads, and reads of other entries, go to the store.
+// The entry a reading request's authorization read (ObjectId) is what the request's first read
+// of it sees, as if both happened at once; later reads, reads of other entries and the reads of
+// a request that changes things go to the store.
 TEST_F(IcebergServiceTest, TheAuthorizationReadIsTheRequestsFirstRead) {
   ASSERT_THAT(service_->CreateNamespace(ctx_, handle_, {"n"}, {}), IsOk());
   LoadedTable table = CreateTable({"n"}, "t");
   CreateTable({"n"}, "u");
   Context request;
-  auto id = service_->ObjectId(request, handle_, {{"n"}, "t"});
+  auto id = service_->ObjectId(request, handle_, {{"n"}, "t"}, /*for_reading=*/true);
   ASSERT_THAT(id, IsOk());
   EXPECT_EQ(*id, table.content_id);
   // Another request drops both tables after this one was authorized.
@@ -269,6 +270,13 @@ TEST_F(IcebergServiceTest, TheAuthorizationReadIsTheRequestsFirstRead) {
               IsError(ErrorCode::kNoSuchTable));
   EXPECT_THAT(service_->TableExists(request, handle_, {{"n"}, "t"}), IsOk());
   EXPECT_THAT(service_->TableExists(request, handle_, {{"n"}, "t"}),
+              IsError(ErrorCode::kNoSuchTable));
+  // A request that changes things reads the state afresh (under its table's lock).
+  CreateTable({"n"}, "v");
+  Context change;
+  ASSERT_THAT(service_->ObjectId(change, handle_, {{"n"}, "v"}), IsOk());
+  ASSERT_THAT(service_->DropTable(ctx_, handle_, {{"n"}, "v"}, false), IsOk());
+  EXPECT_THAT(service_->TableExists(change, handle_, {{"n"}, "v"}),
               IsError(ErrorCode::kNoSuchTable));
 }
 

@@ -13,11 +13,13 @@ using catalog::ContentKey;
 
 Result<std::optional<std::string>> IcebergService::ObjectId(const Context& ctx,
                                                             const CatalogHandle& cat,
-                                                            const TableIdentifier& id) {
+                                                            const TableIdentifier& id,
+                                                            bool for_reading) {
   catalog::ContentKey key = catalog::ObjectKey(id);
   ASSIGN_OR_RETURN(auto entry, GetEntry(ctx, cat, key));
   std::optional<std::string> object_id;
   if (entry) object_id = entry->id;
+  if (!for_reading) return object_id;
   ctx.authorized_entry =
       Context::EntryRead{cat.catalog.id, cat.ref, std::move(key), std::move(entry)};
   return object_id;

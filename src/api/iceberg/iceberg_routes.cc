@@ -79,7 +79,9 @@ Status Registrar::Authorize(const RouteRule& rule, const Context& ctx, const Cat
     if (object == names.end()) return Ok();
     // An absent object is checked at its namespace: a caller allowed there learns it is
     // missing, anyone else is refused.
-    ASSIGN_OR_RETURN(target.asset_id, service_.ObjectId(ctx, cat, {*target.ns, object->second}));
+    ASSIGN_OR_RETURN(target.asset_id,
+                     service_.ObjectId(ctx, cat, {*target.ns, object->second},
+                                       /*for_reading=*/rule.action == catalog::Action::kRead));
   }
   if (rule.action == catalog::Action::kList) {
     // Listings answer every member of the tenant with what it may see (IcebergService filters
