@@ -144,7 +144,8 @@ class IcebergService {
   Result<LoadedTable> CreateTable(const Context& ctx, const CatalogHandle& cat, const Namespace& ns,
                                   const iceberg::CreateTableRequest& request);
   // A table whose current metadata location `client_has` accepts is answered without reading
-  // its metadata (`metadata` null): the client's copy is current (a 304).
+  // its metadata (`metadata` null) once its file is known to be there: the client's copy is
+  // current (a 304).
   Result<LoadedTable> LoadTable(
       const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id, SnapshotMode mode,
       const std::function<bool(const std::string& location)>& client_has = nullptr);

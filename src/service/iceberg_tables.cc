@@ -227,10 +227,12 @@ Result<LoadedTable> IcebergService::LoadTable(
     const Context& ctx, const CatalogHandle& cat, const TableIdentifier& id, SnapshotMode mode,
     const std::function<bool(const std::string& location)>& client_has) {
   ASSIGN_OR_RETURN(catalog::Content entry, TableEntry(ctx, cat, id));
+  ASSIGN_OR_RETURN(auto io, Io(cat));
   if (client_has && client_has(entry.metadata_location)) {
+    // As a load, a 304 holds only while the metadata file is there.
+    RETURN_IF_ERROR(files_.RequireFile(*io, entry.metadata_location));
     return LoadedTable{entry.metadata_location, nullptr, entry.id};
   }
-  ASSIGN_OR_RETURN(auto io, Io(cat));
   ASSIGN_OR_RETURN(auto metadata, files_.Read(*io, entry.metadata_location));
   LoadedTable loaded{entry.metadata_location, std::move(metadata), entry.id};
   if (mode == SnapshotMode::kRefs) {

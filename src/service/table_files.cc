@@ -35,11 +35,16 @@ Result<std::string> ReadText(storage::FileIO& io, const std::string& location) {
 
 }  // namespace
 
+Status TableFiles::RequireFile(storage::FileIO& io, const std::string& location) {
+  ASSIGN_OR_RETURN(bool exists, io.Exists(location));
+  if (!exists) return tl::unexpected(MissingFile(location));
+  return Ok();
+}
+
 Result<std::shared_ptr<const CachedMetadata>> TableFiles::Read(storage::FileIO& io,
                                                                const std::string& location) {
   if (auto cached = cache_.Get(location)) {
-    ASSIGN_OR_RETURN(bool exists, io.Exists(location));
-    if (!exists) return tl::unexpected(MissingFile(location));
+    RETURN_IF_ERROR(RequireFile(io, location));
     return cached;
   }
   ASSIGN_OR_RETURN(std::string bytes, ReadText(io, location));

@@ -27,6 +27,8 @@ class TableFiles {
   // `cache_bytes`: the memory the metadata cache may hold (see MetadataCache).
   explicit TableFiles(size_t cache_bytes = 256u << 20) : cache_(cache_bytes) {}
 
+  // Errors: kNotFound as Read's when the metadata file at `location` is gone from storage.
+  Status RequireFile(storage::FileIO& io, const std::string& location);
   // Parses (and caches) the metadata file at `location`; gzip files are recognised by name. A
   // cached file is still checked to exist, so a table whose current file was removed from storage
   // reads as broken (kNotFound, "Failed to open input stream for file: …") instead of stale.

@@ -4,6 +4,7 @@ Idempotency-Key replay over HTTP, each checked against the catalog's state after
 from __future__ import annotations
 
 import json
+import os
 import socket
 import time
 import uuid
@@ -39,6 +40,14 @@ def test_load_table_etag_and_if_none_match(rest, table):
     stale = rest.http.get(rest.table_path(ns, tbl), headers={"If-None-Match": etag})
     assert stale.status_code == 200 and stale.headers["ETag"] == new_etag
     assert stale.json()["metadata"]["properties"]["k"] == "v"
+
+    # A table whose metadata file was removed fails to load, also for a client holding its ETag.
+    location = stale.json()["metadata-location"]
+    assert location.startswith("file://")
+    os.remove(location[len("file://"):])
+    for headers in ({"If-None-Match": new_etag}, {}):
+        gone = rest.http.get(rest.table_path(ns, tbl), headers=headers)
+        assert gone.status_code == 404, gone.text
 
 
 def test_register_table(rest, table):
