@@ -266,15 +266,8 @@ Result<iceberg::TableMetadata> ParseTableMetadata(std::string_view json) {
   return internal::TableMetadataFromJson(object);
 }
 
-template <typename T>
-std::string Serialize(const T& value) {
-  internal::JsonWriter w;
-  internal::Write(w, value);
-  return w.Take();
-}
-
 std::string SerializeTableMetadata(const iceberg::TableMetadata& metadata) {
-  return Serialize(metadata);
+  return internal::WriteToString(metadata);
 }
 
 Result<iceberg::Schema> ParseSchema(std::string_view json) {
@@ -282,20 +275,26 @@ Result<iceberg::Schema> ParseSchema(std::string_view json) {
   return internal::SchemaFromJson(value);
 }
 
-std::string SerializeSchema(const iceberg::Schema& schema) { return Serialize(schema); }
+std::string SerializeSchema(const iceberg::Schema& schema) {
+  return internal::WriteToString(schema);
+}
 
 Result<iceberg::PartitionSpec> ParsePartitionSpec(std::string_view json) {
   ASSIGN_OR_RETURN(auto value, internal::ParseJson(json));
   return internal::PartitionSpecFromJson(value);
 }
 
-std::string SerializePartitionSpec(const iceberg::PartitionSpec& spec) { return Serialize(spec); }
+std::string SerializePartitionSpec(const iceberg::PartitionSpec& spec) {
+  return internal::WriteToString(spec);
+}
 
 Result<iceberg::SortOrder> ParseSortOrder(std::string_view json) {
   ASSIGN_OR_RETURN(auto value, internal::ParseJson(json));
   return internal::SortOrderFromJson(value);
 }
 
-std::string SerializeSortOrder(const iceberg::SortOrder& order) { return Serialize(order); }
+std::string SerializeSortOrder(const iceberg::SortOrder& order) {
+  return internal::WriteToString(order);
+}
 
 }  // namespace pangolin::serde

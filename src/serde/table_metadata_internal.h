@@ -4,6 +4,9 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "iceberg/table_metadata.h"
@@ -46,6 +49,14 @@ void WriteList(JsonWriter& w, std::string_view key, const std::vector<T>& items)
   w.BeginArray();
   for (const T& item : items) Write(w, item);
   w.EndArray();
+}
+
+// The compact JSON text of `value`, written by its Write.
+template <typename T>
+std::string WriteToString(const T& value) {
+  JsonWriter w;
+  Write(w, value);
+  return w.Take();
 }
 
 // The whole table metadata document.

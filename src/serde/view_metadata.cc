@@ -147,9 +147,7 @@ Result<iceberg::ViewMetadata> ParseViewMetadata(std::string_view json) {
 }
 
 std::string SerializeViewMetadata(const iceberg::ViewMetadata& metadata) {
-  internal::JsonWriter w;
-  internal::Write(w, metadata);
-  return w.Take();
+  return internal::WriteToString(metadata);
 }
 
 }  // namespace pangolin::serde

@@ -41,7 +41,7 @@ struct Context {
   // The catalog entry the authorization of this request read to learn an object's id, handed to
   // the request's first read of the same entry (IcebergService::GetEntry), which takes it: the
   // handler acts on the object that was authorized, and the store is read once. Kept for
-  // requests that only read; a commit of the request drops it.
+  // requests that only read (a change reads afresh under its table's lock).
   struct EntryRead {
     CatalogId catalog;
     std::string ref;

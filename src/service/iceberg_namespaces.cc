@@ -85,7 +85,6 @@ Status IcebergService::RequireBranch(const Context& ctx, const CatalogHandle& ca
                           store::BranchType::kExperimental,
                           {ToString(*create_for)},
                           clock_.NowMs()};
-  ctx.authorized_entry.reset();
   auto created = store_.CreateBranch(ctx.tenant, cat.catalog.id, branch);
   if (!created && created.error().code != ErrorCode::kAlreadyExists) {
     return tl::unexpected(created.error());
@@ -152,7 +151,6 @@ Result<std::string> IcebergService::Commit(const Context& ctx, const CatalogHand
   request.message = std::move(message);
   request.time_ms = clock_.NowMs();
   if (ctx.audit && !ctx.audit_recorded) request.audit = ctx.audit;
-  ctx.authorized_entry.reset();
   auto committed = store_.Commit(ctx.tenant, cat.catalog.id, request);
   if (committed && request.audit) ctx.audit_recorded = true;
   return committed;
