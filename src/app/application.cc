@@ -36,13 +36,16 @@
 namespace pangolin::app {
 namespace {
 
+// The server's lanes plus as many helpers (http::ServerOptions): a store connection for each.
+int MostRequestsAtOnce(const Config& config) { return 2 * config.worker_threads; }
+
 Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
   if (config.store == StoreKind::kMemory) return store::MakeMemoryStore();
   if (config.store == StoreKind::kPostgres) {
     store::PostgresOptions options;
     options.url = config.database_url;
     options.pool_size = config.database_max_connections > 0 ? config.database_max_connections
-                                                            : config.worker_threads;
+                                                            : MostRequestsAtOnce(config);
     options.connect_timeout_s = config.database_connect_timeout_s;
     return store::MakePostgresStore(options);
   }
@@ -50,7 +53,7 @@ Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
     store::MongoOptions options;
     options.url = config.database_url;
     options.pool_size = config.database_max_connections > 0 ? config.database_max_connections
-                                                            : config.worker_threads;
+                                                            : MostRequestsAtOnce(config);
     options.connect_timeout_s = config.database_connect_timeout_s;
     return store::MakeMongoStore(options);
   }
@@ -61,6 +64,7 @@ Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
   }
   store::SqliteOptions options;
   options.path = config.sqlite_path;
+  options.read_connections = MostRequestsAtOnce(config);
   return store::MakeSqliteStore(options);
 }
 
@@ -241,6 +245,7 @@ int RunServer(const Config& config) {
   server_options.bind_address = config.bind_address;
   server_options.port = config.port;
   server_options.threads = config.worker_threads;
+  server_options.max_helpers = config.worker_threads;
   server_options.max_body_bytes = config.max_body_bytes;
   server_options.read_timeout = config.request_timeout;
   server_options.write_timeout = config.request_timeout;

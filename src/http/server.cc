@@ -2,10 +2,16 @@
 // Beast and Asio (compile cost, ARCHITECTURE §4).
 #include "http/server.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
+#include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -20,25 +26,205 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
+// One thread running a lane's event loop; `handler_since` is when the handler it runs began
+// (steady clock, nanoseconds), 0 between handlers.
+struct Runner {
+  std::atomic<int64_t> handler_since{0};
+  pid_t tid = gettid();
+  int64_t asleep_in = 0;  // the watcher's: the handler (its handler_since) last seen asleep
+};
+
+// Whether thread `tid` of this process sleeps in the kernel (waits on I/O, a lock or a timer)
+// rather than runs or waits for a CPU.
+bool Sleeps(pid_t tid) {
+  char path[64];
+  std::snprintf(path, sizeof(path), "/proc/self/task/%d/stat", static_cast<int>(tid));
+  int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char text[512];
+  ssize_t size = ::read(fd, text, sizeof(text) - 1);
+  ::close(fd);
+  if (size <= 0) return false;
+  std::string_view stat(text, static_cast<size_t>(size));
+  size_t paren = stat.rfind(')');  // the state follows the command name: "tid (name) S ..."
+  if (paren == std::string_view::npos || paren + 2 >= stat.size()) return false;
+  char state = stat[paren + 2];
+  return state == 'S' || state == 'D';
+}
+
+// The thread's Runner while it runs a lane, read around each handler.
+thread_local Runner* current_runner = nullptr;
+
+int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// An event loop with its own connections, run by its thread and, while that thread is held by a
+// handler, by helpers.
+struct Lane {
+  net::io_context io{1};  // one thread at a time, mostly: no wake-ups of others (locking stays)
+  std::mutex mutex;
+  std::vector<Runner*> runners;  // the threads running `io` now
+  bool helper_called = false;    // a helper is on its way
+
+  // Whether a helper would serve connections that wait for nothing but this lane: every runner
+  // is in a handler that began before `cutoff` and sleeps (on the store, storage, a lock) at this
+  // look and the one before, or that began before `long_cutoff` whatever it does. A handler that
+  // waits for a CPU, or for a lock an instant, is not helped by one more thread wanting a CPU.
+  // Sets `busy` when a runner is in a handler.
+  bool NeedsHelper(int64_t cutoff, int64_t long_cutoff, bool& busy) {
+    bool needs = !runners.empty();
+    for (Runner* runner : runners) {
+      int64_t since = runner->handler_since.load(std::memory_order_relaxed);
+      bool asleep = since != 0 && since <= cutoff && Sleeps(runner->tid);
+      bool asleep_before = asleep && runner->asleep_in == since;
+      runner->asleep_in = asleep ? since : 0;
+      if (since != 0) busy = true;
+      if (since == 0 || since > cutoff || (since > long_cutoff && !asleep_before)) needs = false;
+    }
+    return needs;
+  }
+};
+
 struct Server::Impl {
   ServerOptions options;
   Handler handler;
-  net::io_context io{options.threads};
-  tcp::acceptor acceptor{io};
+  std::vector<std::unique_ptr<Lane>> lanes;
+  size_t next_lane = 0;  // round robin, used by the accept loop only
+  tcp::acceptor acceptor;
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
-  std::atomic<int> busy{0};
   std::atomic<int> connections{0};
-  std::mutex idle_mutex;
-  std::set<beast::tcp_stream*> idle;  // sessions waiting for a next request
+  // A connection's stream, and whether it waits for a next request (only then may Shutdown
+  // cancel it: the session touches its stream only while `waiting` is false, under `mutex`).
+  struct Open {
+    explicit Open(beast::tcp_stream* s) : stream(s) {}
+    beast::tcp_stream* stream;
+    std::mutex mutex;
+    bool waiting = false;
+  };
+  std::mutex open_mutex;
+  std::set<Open*> open;  // every connection's, added and removed once per connection
 
-  Impl(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
+  // Helpers: threads that join a lane whose runners are all held; started when first needed.
+  std::mutex helpers_mutex;
+  std::condition_variable helpers_cv;
+  std::vector<Lane*> calls;  // lanes waiting for a helper
+  std::vector<std::thread> helpers;
+  int idle_helpers = 0;
+  bool stopping = false;
+  std::condition_variable watcher_cv;  // wakes the watcher to stop
+  std::thread watcher;
+
+  Impl(ServerOptions o, Handler h)
+      : options(std::move(o)),
+        handler(std::move(h)),
+        lanes(MakeLanes(options.threads)),
+        acceptor(lanes.front()->io) {}
+
+  static std::vector<std::unique_ptr<Lane>> MakeLanes(int count) {
+    std::vector<std::unique_ptr<Lane>> result;
+    for (int i = 0; i < std::max(count, 1); ++i) result.push_back(std::make_unique<Lane>());
+    return result;
+  }
+
+  // Registers `runner`, this thread's, as one that runs `lane`.
+  static void Join(Lane& lane, Runner& runner) {
+    current_runner = &runner;
+    std::lock_guard lock(lane.mutex);
+    lane.runners.push_back(&runner);
+    lane.helper_called = false;
+  }
+  static void Leave(Lane& lane, Runner& runner) {
+    {
+      std::lock_guard lock(lane.mutex);
+      std::erase(lane.runners, &runner);
+    }
+    current_runner = nullptr;
+  }
+  void Watch();
+  void Help();
 
   net::awaitable<void> Accept();
   net::awaitable<void> Session(beast::tcp_stream stream);
   net::awaitable<bool> Write(beast::tcp_stream& stream, Response response, bool keep_alive,
                              unsigned version, bool head = false);
 };
+
+// Every tick, calls a helper to each lane that needs one (Lane::NeedsHelper; one at a time per
+// lane, at most `max_helpers` in all). A tick costs tens of microseconds of CPU on a virtual
+// machine, so while no handler runs the ticks grow apart, up to 50 ms.
+void Server::Impl::Watch() {
+  constexpr auto kBusyTick = std::chrono::milliseconds(2);
+  constexpr auto kIdleTick = std::chrono::milliseconds(50);
+  auto tick = kBusyTick;
+  std::unique_lock lock(helpers_mutex);
+  while (!stopping) {
+    watcher_cv.wait_for(lock, tick);
+    if (stopping) break;
+    int64_t after =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(options.helper_after).count();
+    int64_t now = SteadyNanos();
+    bool busy = false;
+    for (auto& lane : lanes) {
+      {
+        std::lock_guard lane_lock(lane->mutex);
+        if (!lane->NeedsHelper(now - after, now - 10 * after, busy) || lane->helper_called) {
+          continue;
+        }
+        if (idle_helpers <= static_cast<int>(calls.size()) &&
+            static_cast<int>(helpers.size()) >= options.max_helpers) {
+          continue;
+        }
+        lane->helper_called = true;
+      }
+      calls.push_back(lane.get());
+      if (idle_helpers >= static_cast<int>(calls.size())) {
+        helpers_cv.notify_one();
+      } else {
+        helpers.emplace_back([this] { Help(); });
+      }
+    }
+    tick = busy ? kBusyTick : std::min(tick * 2, kIdleTick);
+  }
+}
+
+// A helper: waits for a call, runs the lane that called until another of its runners is free
+// (out of a handler, or in one that began less than `helper_after` ago), then waits again.
+void Server::Impl::Help() {
+  std::unique_lock lock(helpers_mutex);
+  while (true) {
+    ++idle_helpers;
+    helpers_cv.wait(lock, [this] { return stopping || !calls.empty(); });
+    --idle_helpers;
+    if (stopping) return;
+    Lane* lane = calls.back();
+    calls.pop_back();
+    lock.unlock();
+    auto after = std::chrono::duration_cast<std::chrono::nanoseconds>(options.helper_after).count();
+    Runner self;
+    Join(*lane, self);
+    auto another_is_free = [&] {
+      int64_t cutoff = SteadyNanos() - after;
+      std::lock_guard lane_lock(lane->mutex);
+      for (const Runner* runner : lane->runners) {
+        int64_t since = runner->handler_since.load(std::memory_order_relaxed);
+        if (runner != &self && (since == 0 || since > cutoff)) return true;
+      }
+      return false;
+    };
+    while (!lane->io.stopped() && !another_is_free()) {
+      lane->io.run_one_for(std::chrono::milliseconds(10));
+    }
+    Leave(*lane, self);
+    // What the last handler run here queued (its continuations) waits for a thread to pick it up,
+    // and the lane's thread may be asleep in the kernel's event wait: wake it.
+    net::post(lane->io, [] {});
+    lock.lock();
+  }
+}
 
 namespace {
 
@@ -138,6 +324,11 @@ net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response res
 
 net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
   ++connections;
+  Open connection(&stream);
+  {
+    std::lock_guard lock(open_mutex);
+    open.insert(&connection);
+  }
   std::string remote;
   {
     boost::system::error_code ec;
@@ -152,14 +343,14 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     parser.header_limit(64 * 1024);
     stream.expires_after(first ? options.read_timeout : options.idle_timeout);
     {
-      std::lock_guard lock(idle_mutex);
-      idle.insert(&stream);
+      std::lock_guard lock(connection.mutex);
+      connection.waiting = true;
     }
     auto [ec, bytes] =
         co_await bhttp::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     {
-      std::lock_guard lock(idle_mutex);
-      idle.erase(&stream);
+      std::lock_guard lock(connection.mutex);
+      connection.waiting = false;
     }
     first = false;
     if (ec == bhttp::error::body_limit) {
@@ -181,13 +372,18 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     bool keep_alive = message.keep_alive();
     unsigned version = message.version();
     bool head = message.method() == bhttp::verb::head;
-    ++busy;
-    // The handler runs here, on this io thread: it may block on the store or storage, and the
-    // other threads serve the other connections meanwhile.
+    // The handler runs here, on the lane's thread. When it blocks for long on the store or
+    // storage, a helper joins the lane to serve its other connections meanwhile.
+    Runner* runner = current_runner;
+    if (runner) runner->handler_since.store(SteadyNanos(), std::memory_order_relaxed);
     Response response = handler(ToRequest(std::move(message), remote));
+    if (runner) runner->handler_since.store(0, std::memory_order_relaxed);
     bool again = co_await Write(stream, std::move(response), keep_alive, version, head);
-    --busy;
     if (!again) break;
+  }
+  {
+    std::lock_guard lock(open_mutex);
+    open.erase(&connection);
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -196,13 +392,14 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
 
 net::awaitable<void> Server::Impl::Accept() {
   while (!draining) {
-    auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
+    Lane& lane = *lanes[next_lane++ % lanes.size()];
+    auto [ec, socket] = co_await acceptor.async_accept(lane.io, net::as_tuple(net::use_awaitable));
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
       continue;  // e.g. too many open files: keep serving the connections we have
     }
     socket.set_option(tcp::no_delay(true));
-    net::co_spawn(io, Session(beast::tcp_stream(std::move(socket))), net::detached);
+    net::co_spawn(lane.io, Session(beast::tcp_stream(std::move(socket))), net::detached);
   }
 }
 
@@ -233,10 +430,17 @@ Status Server::Start() {
   if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) {
     return Err(ErrorCode::kUnavailable, "cannot listen: {}", ec.message());
   }
-  net::co_spawn(impl_->io, impl_->Accept(), net::detached);
-  for (int i = 0; i < impl_->options.threads; ++i) {
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  net::co_spawn(acceptor.get_executor(), impl_->Accept(), net::detached);
+  for (auto& lane : impl_->lanes) {
+    impl_->threads.emplace_back([impl = impl_.get(), lane = lane.get()] {
+      auto work = net::make_work_guard(lane->io);
+      Runner runner;
+      Impl::Join(*lane, runner);
+      lane->io.run();
+      Impl::Leave(*lane, runner);
+    });
   }
+  impl_->watcher = std::thread([impl = impl_.get()] { impl->Watch(); });
   return Ok();
 }
 
@@ -248,7 +452,7 @@ uint16_t Server::port() const {
 
 void Server::Shutdown(std::chrono::milliseconds grace) {
   impl_->draining = true;
-  net::post(impl_->io, [this] {
+  net::post(impl_->acceptor.get_executor(), [this] {
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);
   });
@@ -256,19 +460,31 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   while (std::chrono::steady_clock::now() < deadline) {
     {
       // Idle keep-alive sessions would otherwise wait for their next request.
-      // The posted check re-validates under the lock: a session erases itself (under the same
-      // lock) before it touches its stream again, so a stream still listed is suspended in a read.
-      net::post(impl_->io, [impl = impl_.get()] {
-        std::lock_guard lock(impl->idle_mutex);
-        for (beast::tcp_stream* stream : impl->idle) stream->cancel();
+      // A connection marked waiting is suspended in a read: the session clears the mark (under
+      // the connection's lock) before it touches its stream again.
+      net::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
+        std::lock_guard lock(impl->open_mutex);
+        for (Impl::Open* connection : impl->open) {
+          std::lock_guard connection_lock(connection->mutex);
+          if (connection->waiting) connection->stream->cancel();
+        }
       });
     }
     if (impl_->connections == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  impl_->io.stop();
+  {
+    std::lock_guard lock(impl_->helpers_mutex);
+    impl_->stopping = true;
+  }
+  impl_->helpers_cv.notify_all();
+  impl_->watcher_cv.notify_all();
+  if (impl_->watcher.joinable()) impl_->watcher.join();
+  for (auto& lane : impl_->lanes) lane->io.stop();
   for (auto& thread : impl_->threads) thread.join();
+  for (auto& thread : impl_->helpers) thread.join();
   impl_->threads.clear();
+  impl_->helpers.clear();
 }
 
 }  // namespace pangolin::http

@@ -1,0 +1,158 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <future>
+#include <optional>
+#include <string>
+
+namespace pangolin::http {
+namespace {
+
+// A blocking HTTP/1.1 client on one keep-alive connection; every read gives up after 20 s, so a
+// server that never answers fails the test instead of hanging it.
+class Client {
+ public:
+  explicit Client(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    timeval timeout{20, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  }
+  ~Client() { ::close(fd_); }
+
+  bool connected() const { return connected_; }
+
+  void Send(const std::string& path) {
+    std::string request = "GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";
+    ASSERT_EQ(::send(fd_, request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+  }
+
+  // The next response's body, or nullopt when the connection closed or timed out first.
+  std::optional<std::string> Receive() {
+    while (true) {
+      size_t end = buffer_.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        size_t at = buffer_.find("Content-Length: ");
+        size_t length = at < end ? std::stoul(buffer_.substr(at + 16)) : 0;
+        if (buffer_.size() >= end + 4 + length) {
+          std::string body = buffer_.substr(end + 4, length);
+          buffer_.erase(0, end + 4 + length);
+          return body;
+        }
+      }
+      char chunk[4096];
+      ssize_t size = ::recv(fd_, chunk, sizeof(chunk), 0);
+      if (size <= 0) return std::nullopt;
+      buffer_.append(chunk, static_cast<size_t>(size));
+    }
+  }
+
+  std::optional<std::string> Get(const std::string& path) {
+    Send(path);
+    return Receive();
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+  std::string buffer_;
+};
+
+// One lane, so that every connection shares the thread a slow handler holds.
+ServerOptions OneLane() {
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 1;
+  options.max_helpers = 2;
+  return options;
+}
+
+TEST(ServerTest, AHandlerAsleepDoesNotHoldUpTheOtherConnectionsOfItsLane) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  Server server(OneLane(), [&](Request request) {
+    if (request.path == "/slow") {
+      entered.set_value();
+      released.wait();  // asleep in the kernel, as on a slow store or object store
+    }
+    return Response::Json(200, "\"" + request.path + "\"");
+  });
+  ASSERT_TRUE(server.Start());
+
+  Client slow(server.port());
+  ASSERT_TRUE(slow.connected());
+  slow.Send("/slow");
+  entered.get_future().wait();
+
+  // The lane's only thread is held: a helper serves this connection meanwhile.
+  Client fast(server.port());
+  ASSERT_TRUE(fast.connected());
+  EXPECT_EQ(fast.Get("/fast"), "\"/fast\"");
+  EXPECT_EQ(fast.Get("/again"), "\"/again\"");
+
+  release.set_value();
+  EXPECT_EQ(slow.Receive(), "\"/slow\"");
+  // Once the helper has left, the lane's thread serves everything again: nothing the helper
+  // queued is left behind.
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(slow.Get("/next"), "\"/next\"");
+    EXPECT_EQ(fast.Get("/next"), "\"/next\"");
+  }
+  server.Shutdown(std::chrono::milliseconds(1000));
+}
+
+TEST(ServerTest, AHandlerBusyForLongDoesNotHoldUpTheOtherConnectionsOfItsLane) {
+  std::promise<void> entered;
+  std::atomic<bool> answered{false};
+  Server server(OneLane(), [&](Request request) {
+    if (request.path == "/busy") {
+      entered.set_value();
+      // Never asleep: only its length calls a helper.
+      auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (!answered && std::chrono::steady_clock::now() < give_up) {
+      }
+    }
+    return Response::Json(200, "\"" + request.path + "\"");
+  });
+  ASSERT_TRUE(server.Start());
+
+  Client busy(server.port());
+  busy.Send("/busy");
+  entered.get_future().wait();
+  Client fast(server.port());
+  EXPECT_EQ(fast.Get("/fast"), "\"/fast\"");
+  answered = true;
+  EXPECT_EQ(busy.Receive(), "\"/busy\"");
+  server.Shutdown(std::chrono::milliseconds(1000));
+}
+
+TEST(ServerTest, ConnectionsSpreadOverLanesAndShutdownClosesIdleOnes) {
+  ServerOptions options;
+  options.port = 0;
+  options.threads = 3;
+  Server server(options, [](Request request) { return Response::Json(200, "\"ok\""); });
+  ASSERT_TRUE(server.Start());
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 7; ++i) {
+    clients.push_back(std::make_unique<Client>(server.port()));
+    EXPECT_EQ(clients.back()->Get("/a"), "\"ok\"");
+  }
+  for (auto& client : clients) EXPECT_EQ(client->Get("/b"), "\"ok\"");
+  server.Shutdown(std::chrono::milliseconds(2000));
+  for (auto& client : clients) EXPECT_EQ(client->Receive(), std::nullopt);  // closed
+}
+
+}  // namespace
+}  // namespace pangolin::http
