@@ -171,6 +171,10 @@ void Server::Impl::Watch() {
     for (auto& lane : lanes) {
       {
         std::lock_guard lane_lock(lane->mutex);
+        // With a helper in, a runner that left its handler may sleep waiting for work while the
+        // other is held by a handler: the lane's event loop wakes only one thread, and only for
+        // work posted from outside it. Such a post each tick keeps the free one serving.
+        if (lane->runners.size() > 1) net::post(lane->io, [] {});
         if (!lane->NeedsHelper(now - after, now - 10 * after, busy) || lane->helper_called) {
           continue;
         }

@@ -113,6 +113,38 @@ TEST(ServerTest, AHandlerAsleepDoesNotHoldUpTheOtherConnectionsOfItsLane) {
   server.Shutdown(std::chrono::milliseconds(1000));
 }
 
+TEST(ServerTest, TheLanesThreadServesWhileAHelperIsHeldInTurn) {
+  std::promise<void> entered[2];
+  std::promise<void> release[2];
+  std::shared_future<void> released[2] = {release[0].get_future().share(),
+                                          release[1].get_future().share()};
+  Server server(OneLane(), [&](Request request) {
+    for (int i = 0; i < 2; ++i) {
+      if (request.path == "/slow" + std::to_string(i)) {
+        entered[i].set_value();
+        released[i].wait();
+      }
+    }
+    return Response::Json(200, "\"" + request.path + "\"");
+  });
+  ASSERT_TRUE(server.Start());
+  Client first(server.port());
+  first.Send("/slow0");
+  entered[0].get_future().wait();
+  Client fast(server.port());
+  EXPECT_EQ(fast.Get("/fast"), "\"/fast\"");  // a helper is in
+  release[0].set_value();
+  EXPECT_EQ(first.Receive(), "\"/slow0\"");
+  // Whichever thread takes this one (the lane's or the helper), the other serves meanwhile.
+  Client second(server.port());
+  second.Send("/slow1");
+  entered[1].get_future().wait();
+  EXPECT_EQ(fast.Get("/fast"), "\"/fast\"");
+  release[1].set_value();
+  EXPECT_EQ(second.Receive(), "\"/slow1\"");
+  server.Shutdown(std::chrono::milliseconds(1000));
+}
+
 TEST(ServerTest, AHandlerBusyForLongDoesNotHoldUpTheOtherConnectionsOfItsLane) {
   std::promise<void> entered;
   std::atomic<bool> answered{false};
