@@ -36,7 +36,7 @@
 namespace pangolin::app {
 namespace {
 
-// The server's lanes plus as many helpers (http::ServerOptions): a store connection for each.
+// The server's threads plus as many helpers (http::ServerOptions): a store connection for each.
 int MostRequestsAtOnce(const Config& config) { return 2 * config.worker_threads; }
 
 Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {

@@ -26,7 +26,7 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
-// One thread running a lane's event loop; `handler_since` is when the handler it runs began
+// One thread running the event loop; `handler_since` is when the handler it runs began
 // (steady clock, nanoseconds), 0 between handlers.
 struct Runner {
   std::atomic<int64_t> handler_since{0};
@@ -52,7 +52,7 @@ bool Sleeps(pid_t tid) {
   return state == 'S' || state == 'D';
 }
 
-// The thread's Runner while it runs a lane, read around each handler.
+// The thread's Runner while it runs the event loop, read around each handler.
 thread_local Runner* current_runner = nullptr;
 
 int64_t SteadyNanos() {
@@ -61,15 +61,15 @@ int64_t SteadyNanos() {
       .count();
 }
 
-// An event loop with its own connections, run by its thread and, while that thread is held by a
-// handler, by helpers.
-struct Lane {
-  net::io_context io{1};  // one thread at a time, mostly: no wake-ups of others (locking stays)
+// The event loop, run by the server's threads and, while they are all held by handlers, by
+// helpers.
+struct Loop {
+  net::io_context io;  // never in Asio's one-thread mode: helpers join it
   std::mutex mutex;
   std::vector<Runner*> runners;  // the threads running `io` now
   bool helper_called = false;    // a helper is on its way
 
-  // Whether a helper would serve connections that wait for nothing but this lane: every runner
+  // Whether a helper would serve connections that wait for nothing but a thread: every runner
   // is in a handler that began before `cutoff` and sleeps (on the store, storage, a lock) at this
   // look and the one before, or that began before `long_cutoff` whatever it does. A handler that
   // waits for a CPU, or for a lock an instant, is not helped by one more thread wanting a CPU.
@@ -91,8 +91,7 @@ struct Lane {
 struct Server::Impl {
   ServerOptions options;
   Handler handler;
-  std::vector<std::unique_ptr<Lane>> lanes;
-  size_t next_lane = 0;  // round robin, used by the accept loop only
+  Loop loop;
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
@@ -108,10 +107,11 @@ struct Server::Impl {
   std::mutex open_mutex;
   std::set<Open*> open;  // every connection's, added and removed once per connection
 
-  // Helpers: threads that join a lane whose runners are all held; started when first needed.
+  // Helpers: threads that join the loop while its runners are all held; started when first
+  // needed, at most `max_helpers`.
   std::mutex helpers_mutex;
   std::condition_variable helpers_cv;
-  std::vector<Lane*> calls;  // lanes waiting for a helper
+  int calls = 0;  // helpers called and not yet in
   std::vector<std::thread> helpers;
   int idle_helpers = 0;
   bool stopping = false;
@@ -119,28 +119,19 @@ struct Server::Impl {
   std::thread watcher;
 
   Impl(ServerOptions o, Handler h)
-      : options(std::move(o)),
-        handler(std::move(h)),
-        lanes(MakeLanes(options.threads)),
-        acceptor(lanes.front()->io) {}
+      : options(std::move(o)), handler(std::move(h)), acceptor(loop.io) {}
 
-  static std::vector<std::unique_ptr<Lane>> MakeLanes(int count) {
-    std::vector<std::unique_ptr<Lane>> result;
-    for (int i = 0; i < std::max(count, 1); ++i) result.push_back(std::make_unique<Lane>());
-    return result;
-  }
-
-  // Registers `runner`, this thread's, as one that runs `lane`.
-  static void Join(Lane& lane, Runner& runner) {
+  // Registers `runner`, this thread's, as one that runs `loop`.
+  static void Join(Loop& loop, Runner& runner) {
     current_runner = &runner;
-    std::lock_guard lock(lane.mutex);
-    lane.runners.push_back(&runner);
-    lane.helper_called = false;
+    std::lock_guard lock(loop.mutex);
+    loop.runners.push_back(&runner);
+    loop.helper_called = false;
   }
-  static void Leave(Lane& lane, Runner& runner) {
+  static void Leave(Loop& loop, Runner& runner) {
     {
-      std::lock_guard lock(lane.mutex);
-      std::erase(lane.runners, &runner);
+      std::lock_guard lock(loop.mutex);
+      std::erase(loop.runners, &runner);
     }
     current_runner = nullptr;
   }
@@ -153,79 +144,70 @@ struct Server::Impl {
                              unsigned version, bool head = false);
 };
 
-// Every tick, calls a helper to each lane that needs one (Lane::NeedsHelper; one at a time per
-// lane, at most `max_helpers` in all). A tick costs tens of microseconds of CPU on a virtual
-// machine, so while no handler runs the ticks grow apart, up to 50 ms.
+// Every tick, calls a helper when the loop needs one (Loop::NeedsHelper; one at a time, at most
+// `max_helpers` in all). A tick costs tens of microseconds of CPU on a virtual machine, so while
+// no handler runs the ticks grow apart, up to 50 ms.
 void Server::Impl::Watch() {
   constexpr auto kBusyTick = std::chrono::milliseconds(2);
   constexpr auto kIdleTick = std::chrono::milliseconds(50);
+  const int64_t after =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(options.helper_after).count();
   auto tick = kBusyTick;
   std::unique_lock lock(helpers_mutex);
   while (!stopping) {
     watcher_cv.wait_for(lock, tick);
     if (stopping) break;
-    int64_t after =
-        std::chrono::duration_cast<std::chrono::nanoseconds>(options.helper_after).count();
     int64_t now = SteadyNanos();
     bool busy = false;
-    for (auto& lane : lanes) {
-      {
-        std::lock_guard lane_lock(lane->mutex);
-        // With a helper in, a runner that left its handler may sleep waiting for work while the
-        // other is held by a handler: the lane's event loop wakes only one thread, and only for
-        // work posted from outside it. Such a post each tick keeps the free one serving.
-        if (lane->runners.size() > 1) net::post(lane->io, [] {});
-        if (!lane->NeedsHelper(now - after, now - 10 * after, busy) || lane->helper_called) {
-          continue;
-        }
-        if (idle_helpers <= static_cast<int>(calls.size()) &&
-            static_cast<int>(helpers.size()) >= options.max_helpers) {
-          continue;
-        }
-        lane->helper_called = true;
-      }
-      calls.push_back(lane.get());
-      if (idle_helpers >= static_cast<int>(calls.size())) {
-        helpers_cv.notify_one();
-      } else {
-        helpers.emplace_back([this] { Help(); });
-      }
+    bool call = false;
+    {
+      std::lock_guard loop_lock(loop.mutex);
+      bool available =
+          idle_helpers > calls || static_cast<int>(helpers.size()) < options.max_helpers;
+      call =
+          loop.NeedsHelper(now - after, now - 10 * after, busy) && !loop.helper_called && available;
+      if (call) loop.helper_called = true;
+    }
+    if (call && idle_helpers > calls++) {
+      helpers_cv.notify_one();
+    } else if (call) {
+      helpers.emplace_back([this] { Help(); });
     }
     tick = busy ? kBusyTick : std::min(tick * 2, kIdleTick);
   }
 }
 
-// A helper: waits for a call, runs the lane that called until another of its runners is free
-// (out of a handler, or in one that began less than `helper_after` ago), then waits again.
+// A helper: waits for a call, runs the loop until another of its runners is free (out of a
+// handler, or in one that began less than `helper_after` ago), then waits again.
 void Server::Impl::Help() {
+  const int64_t after =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(options.helper_after).count();
   std::unique_lock lock(helpers_mutex);
   while (true) {
     ++idle_helpers;
-    helpers_cv.wait(lock, [this] { return stopping || !calls.empty(); });
+    helpers_cv.wait(lock, [this] { return stopping || calls > 0; });
     --idle_helpers;
     if (stopping) return;
-    Lane* lane = calls.back();
-    calls.pop_back();
+    --calls;
     lock.unlock();
-    auto after = std::chrono::duration_cast<std::chrono::nanoseconds>(options.helper_after).count();
     Runner self;
-    Join(*lane, self);
+    Join(loop, self);
     auto another_is_free = [&] {
       int64_t cutoff = SteadyNanos() - after;
-      std::lock_guard lane_lock(lane->mutex);
-      for (const Runner* runner : lane->runners) {
+      std::lock_guard loop_lock(loop.mutex);
+      for (const Runner* runner : loop.runners) {
         int64_t since = runner->handler_since.load(std::memory_order_relaxed);
         if (runner != &self && (since == 0 || since > cutoff)) return true;
       }
       return false;
     };
-    while (!lane->io.stopped() && !another_is_free()) {
-      lane->io.run_one_for(std::chrono::milliseconds(10));
+    while (!loop.io.stopped() && !another_is_free()) {
+      loop.io.run_one_for(std::chrono::milliseconds(10));
     }
-    Leave(*lane, self);
-    // What the last handler run here queued (its continuations) waits for a thread to pick it up,
-    // and the lane's thread may be asleep in the kernel's event wait: wake it.
-    net::post(lane->io, [] {});
+    Leave(loop, self);
+    // What the last handler run here queued (its continuations) waits for a thread without
+    // waking one, and the others may be asleep in the kernel's event wait: wake one.
+    net::post(loop.io, [] {});
     lock.lock();
   }
 }
@@ -376,8 +358,8 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     bool keep_alive = message.keep_alive();
     unsigned version = message.version();
     bool head = message.method() == bhttp::verb::head;
-    // The handler runs here, on the lane's thread. When it blocks for long on the store or
-    // storage, a helper joins the lane to serve its other connections meanwhile.
+    // The handler runs here, on this io thread: it may block on the store or storage, and the
+    // other threads serve the other connections meanwhile (with a helper when all are held).
     Runner* runner = current_runner;
     if (runner) runner->handler_since.store(SteadyNanos(), std::memory_order_relaxed);
     Response response = handler(ToRequest(std::move(message), remote));
@@ -396,14 +378,13 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
 
 net::awaitable<void> Server::Impl::Accept() {
   while (!draining) {
-    Lane& lane = *lanes[next_lane++ % lanes.size()];
-    auto [ec, socket] = co_await acceptor.async_accept(lane.io, net::as_tuple(net::use_awaitable));
+    auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
       continue;  // e.g. too many open files: keep serving the connections we have
     }
     socket.set_option(tcp::no_delay(true));
-    net::co_spawn(lane.io, Session(beast::tcp_stream(std::move(socket))), net::detached);
+    net::co_spawn(loop.io, Session(beast::tcp_stream(std::move(socket))), net::detached);
   }
 }
 
@@ -434,14 +415,13 @@ Status Server::Start() {
   if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) {
     return Err(ErrorCode::kUnavailable, "cannot listen: {}", ec.message());
   }
-  net::co_spawn(acceptor.get_executor(), impl_->Accept(), net::detached);
-  for (auto& lane : impl_->lanes) {
-    impl_->threads.emplace_back([impl = impl_.get(), lane = lane.get()] {
-      auto work = net::make_work_guard(lane->io);
+  net::co_spawn(impl_->loop.io, impl_->Accept(), net::detached);
+  for (int i = 0; i < std::max(impl_->options.threads, 1); ++i) {
+    impl_->threads.emplace_back([impl = impl_.get()] {
       Runner runner;
-      Impl::Join(*lane, runner);
-      lane->io.run();
-      Impl::Leave(*lane, runner);
+      Impl::Join(impl->loop, runner);
+      impl->loop.io.run();
+      Impl::Leave(impl->loop, runner);
     });
   }
   impl_->watcher = std::thread([impl = impl_.get()] { impl->Watch(); });
@@ -456,7 +436,7 @@ uint16_t Server::port() const {
 
 void Server::Shutdown(std::chrono::milliseconds grace) {
   impl_->draining = true;
-  net::post(impl_->acceptor.get_executor(), [this] {
+  net::post(impl_->loop.io, [this] {
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);
   });
@@ -466,7 +446,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
       // Idle keep-alive sessions would otherwise wait for their next request.
       // A connection marked waiting is suspended in a read: the session clears the mark (under
       // the connection's lock) before it touches its stream again.
-      net::post(impl_->acceptor.get_executor(), [impl = impl_.get()] {
+      net::post(impl_->loop.io, [impl = impl_.get()] {
         std::lock_guard lock(impl->open_mutex);
         for (Impl::Open* connection : impl->open) {
           std::lock_guard connection_lock(connection->mutex);
@@ -484,7 +464,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   impl_->helpers_cv.notify_all();
   impl_->watcher_cv.notify_all();
   if (impl_->watcher.joinable()) impl_->watcher.join();
-  for (auto& lane : impl_->lanes) lane->io.stop();
+  impl_->loop.io.stop();
   for (auto& thread : impl_->threads) thread.join();
   for (auto& thread : impl_->helpers) thread.join();
   impl_->threads.clear();

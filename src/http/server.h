@@ -1,9 +1,8 @@
-// The HTTP/1.1 server: Beast coroutines on lanes, each an event loop that alone serves its share
-// of the connections and runs their handlers on its own thread (no hand-over between threads on
-// the way). A handler may block on the store or storage: when every thread of a lane has been in
-// a handler for a while, a helper thread joins that lane until one of them is back, so a slow
-// request does not hold up the others of its lane. Keep-alive, body and header limits, read and
-// write timeouts, graceful shutdown. Beast and Asio stay inside server.cc (pimpl).
+// The HTTP/1.1 server: Beast coroutines on a pool of threads that also run the handlers (which
+// may block on the store or storage: a blocked thread leaves the others serving). When every
+// thread has been held by a handler for a while, a helper thread joins until one is back, so that
+// slow requests do not hold up the others. Keep-alive, body and header limits, read and write
+// timeouts, graceful shutdown. Beast and Asio stay inside server.cc (pimpl).
 #pragma once
 
 #include <chrono>
@@ -20,9 +19,9 @@ namespace pangolin::http {
 struct ServerOptions {
   std::string bind_address = "127.0.0.1";
   uint16_t port = 8080;  // 0: any free port (see Server::port())
-  int threads = 8;       // lanes: threads that serve connections and run handlers
-  int max_helpers = 8;   // threads that may join lanes whose threads are all held by handlers
-  // How long every thread of a lane must have been in a handler before a helper joins it.
+  int threads = 8;       // serve connections and run handlers
+  int max_helpers = 8;   // threads that may join while all of them are held by handlers
+  // How long every thread must have been in a handler before a helper joins.
   std::chrono::microseconds helper_after{2000};
   size_t max_body_bytes = 16 * 1024 * 1024;
   std::chrono::seconds read_timeout{30};

@@ -69,8 +69,8 @@ class Client {
   std::string buffer_;
 };
 
-// One lane, so that every connection shares the thread a slow handler holds.
-ServerOptions OneLane() {
+// One thread, so that every connection waits for the thread a slow handler holds.
+ServerOptions OneThread() {
   ServerOptions options;
   options.port = 0;
   options.threads = 1;
@@ -78,11 +78,11 @@ ServerOptions OneLane() {
   return options;
 }
 
-TEST(ServerTest, AHandlerAsleepDoesNotHoldUpTheOtherConnectionsOfItsLane) {
+TEST(ServerTest, AHandlerAsleepDoesNotHoldUpTheOtherConnections) {
   std::promise<void> entered;
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
-  Server server(OneLane(), [&](Request request) {
+  Server server(OneThread(), [&](Request request) {
     if (request.path == "/slow") {
       entered.set_value();
       released.wait();  // asleep in the kernel, as on a slow store or object store
@@ -96,7 +96,7 @@ TEST(ServerTest, AHandlerAsleepDoesNotHoldUpTheOtherConnectionsOfItsLane) {
   slow.Send("/slow");
   entered.get_future().wait();
 
-  // The lane's only thread is held: a helper serves this connection meanwhile.
+  // The server's only thread is held: a helper serves this connection meanwhile.
   Client fast(server.port());
   ASSERT_TRUE(fast.connected());
   EXPECT_EQ(fast.Get("/fast"), "\"/fast\"");
@@ -104,7 +104,7 @@ TEST(ServerTest, AHandlerAsleepDoesNotHoldUpTheOtherConnectionsOfItsLane) {
 
   release.set_value();
   EXPECT_EQ(slow.Receive(), "\"/slow\"");
-  // Once the helper has left, the lane's thread serves everything again: nothing the helper
+  // Once the helper has left, the server's thread serves everything again: nothing the helper
   // queued is left behind.
   for (int i = 0; i < 20; ++i) {
     EXPECT_EQ(slow.Get("/next"), "\"/next\"");
@@ -113,12 +113,12 @@ TEST(ServerTest, AHandlerAsleepDoesNotHoldUpTheOtherConnectionsOfItsLane) {
   server.Shutdown(std::chrono::milliseconds(1000));
 }
 
-TEST(ServerTest, TheLanesThreadServesWhileAHelperIsHeldInTurn) {
+TEST(ServerTest, TheThreadServesWhileAHelperIsHeldInTurn) {
   std::promise<void> entered[2];
   std::promise<void> release[2];
   std::shared_future<void> released[2] = {release[0].get_future().share(),
                                           release[1].get_future().share()};
-  Server server(OneLane(), [&](Request request) {
+  Server server(OneThread(), [&](Request request) {
     for (int i = 0; i < 2; ++i) {
       if (request.path == "/slow" + std::to_string(i)) {
         entered[i].set_value();
@@ -135,7 +135,7 @@ TEST(ServerTest, TheLanesThreadServesWhileAHelperIsHeldInTurn) {
   EXPECT_EQ(fast.Get("/fast"), "\"/fast\"");  // a helper is in
   release[0].set_value();
   EXPECT_EQ(first.Receive(), "\"/slow0\"");
-  // Whichever thread takes this one (the lane's or the helper), the other serves meanwhile.
+  // Whichever thread takes this one (the server's or the helper), the other serves meanwhile.
   Client second(server.port());
   second.Send("/slow1");
   entered[1].get_future().wait();
@@ -145,10 +145,10 @@ TEST(ServerTest, TheLanesThreadServesWhileAHelperIsHeldInTurn) {
   server.Shutdown(std::chrono::milliseconds(1000));
 }
 
-TEST(ServerTest, AHandlerBusyForLongDoesNotHoldUpTheOtherConnectionsOfItsLane) {
+TEST(ServerTest, AHandlerBusyForLongDoesNotHoldUpTheOtherConnections) {
   std::promise<void> entered;
   std::atomic<bool> answered{false};
-  Server server(OneLane(), [&](Request request) {
+  Server server(OneThread(), [&](Request request) {
     if (request.path == "/busy") {
       entered.set_value();
       // Never asleep: only its length calls a helper.
@@ -170,7 +170,7 @@ TEST(ServerTest, AHandlerBusyForLongDoesNotHoldUpTheOtherConnectionsOfItsLane) {
   server.Shutdown(std::chrono::milliseconds(1000));
 }
 
-TEST(ServerTest, ConnectionsSpreadOverLanesAndShutdownClosesIdleOnes) {
+TEST(ServerTest, ServesManyConnectionsAndShutdownClosesIdleOnes) {
   ServerOptions options;
   options.port = 0;
   options.threads = 3;
