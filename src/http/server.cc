@@ -26,6 +26,8 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 
+namespace {
+
 // One thread running the event loop; `handler_since` is when the handler it runs began
 // (steady clock, nanoseconds), 0 between handlers.
 struct Runner {
@@ -87,6 +89,8 @@ struct Loop {
     return needs;
   }
 };
+
+}  // namespace
 
 struct Server::Impl {
   ServerOptions options;
