@@ -139,6 +139,9 @@ struct Server::Impl {
     }
     current_runner = nullptr;
   }
+  int64_t HelperAfterNanos() const {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(options.helper_after).count();
+  }
   void Watch();
   void Help();
 
@@ -154,8 +157,7 @@ struct Server::Impl {
 void Server::Impl::Watch() {
   constexpr auto kBusyTick = std::chrono::milliseconds(2);
   constexpr auto kIdleTick = std::chrono::milliseconds(50);
-  const int64_t after =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(options.helper_after).count();
+  const int64_t after = HelperAfterNanos();
   auto tick = kBusyTick;
   std::unique_lock lock(helpers_mutex);
   while (!stopping) {
@@ -184,8 +186,7 @@ void Server::Impl::Watch() {
 // A helper: waits for a call, runs the loop until another of its runners is free (out of a
 // handler, or in one that began less than `helper_after` ago), then waits again.
 void Server::Impl::Help() {
-  const int64_t after =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(options.helper_after).count();
+  const int64_t after = HelperAfterNanos();
   std::unique_lock lock(helpers_mutex);
   while (true) {
     ++idle_helpers;
