@@ -8,6 +8,10 @@
 #include <utility>
 #include <vector>
 
+namespace pangolin {
+class MemoryFile;
+}
+
 namespace pangolin::http {
 
 struct Request {
@@ -33,6 +37,8 @@ struct Response {
   // as a table's serialized metadata, sent without being copied), then `body_tail`.
   std::string body;
   std::shared_ptr<const std::string> shared_body;
+  // When set, the bytes of `shared_body` in a file, which the server sends with sendfile.
+  std::shared_ptr<const MemoryFile> shared_file;
   std::string body_tail;
 
   size_t BodySize() const;

@@ -3,6 +3,9 @@
 #include "http/server.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,11 +16,15 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <span>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "common/ids.h"
+#include "common/memory_file.h"
 #include "common/strings.h"
 
 namespace pangolin::http {
@@ -56,6 +63,8 @@ bool Sleeps(pid_t tid) {
 
 // The thread's Runner while it runs the event loop, read around each handler.
 thread_local Runner* current_runner = nullptr;
+
+int64_t Nanos(std::chrono::nanoseconds duration) { return duration.count(); }
 
 int64_t SteadyNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -100,13 +109,16 @@ struct Server::Impl {
   std::vector<std::thread> threads;
   std::atomic<bool> draining{false};
   std::atomic<int> connections{0};
-  // A connection's stream, and whether it waits for a next request (only then may Shutdown
-  // cancel it: the session touches its stream only while `waiting` is false, under `mutex`).
+  // A connection. Its session marks what it waits for while suspended in a socket operation;
+  // another thread may cancel that operation only while the mark is set, under `mutex` (Shutdown
+  // for connections idle between requests, the watcher for those past their deadline).
   struct Open {
-    explicit Open(beast::tcp_stream* s) : stream(s) {}
-    beast::tcp_stream* stream;
+    enum class Waits { kNothing, kRequest, kWrite };
+    explicit Open(tcp::socket& s) : socket(s) {}
+    tcp::socket& socket;
     std::mutex mutex;
-    bool waiting = false;
+    Waits waits = Waits::kNothing;
+    std::atomic<int64_t> deadline{0};  // steady clock, nanoseconds: for the request or the answer
   };
   std::mutex open_mutex;
   std::set<Open*> open;  // every connection's, added and removed once per connection
@@ -139,31 +151,56 @@ struct Server::Impl {
     }
     current_runner = nullptr;
   }
-  int64_t HelperAfterNanos() const {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(options.helper_after).count();
-  }
   void Watch();
   void Help();
 
+  static void Mark(Open& connection, Open::Waits waits) {
+    std::lock_guard lock(connection.mutex);
+    connection.waits = waits;
+  }
+  // Cancels the socket operation of every connection that waits and that `which` chooses.
+  template <typename Which>
+  void CancelWaits(Which which) {
+    std::lock_guard lock(open_mutex);
+    for (Open* connection : open) {
+      std::lock_guard connection_lock(connection->mutex);
+      if (connection->waits == Open::Waits::kNothing || !which(*connection)) continue;
+      boost::system::error_code ignored;
+      connection->socket.cancel(ignored);
+    }
+  }
+
   net::awaitable<void> Accept();
-  net::awaitable<void> Session(beast::tcp_stream stream);
-  net::awaitable<bool> Write(beast::tcp_stream& stream, Response response, bool keep_alive,
-                             unsigned version, bool head = false);
+  net::awaitable<void> Session(tcp::socket socket);
+  net::awaitable<boost::system::error_code> Read(Open& connection, beast::flat_buffer& buffer,
+                                                 bhttp::request_parser<bhttp::string_body>& parser);
+  net::awaitable<bool> Write(Open& connection, Response response, bool keep_alive, unsigned version,
+                             bool head = false);
+  net::awaitable<bool> Send(Open& connection, std::array<std::string_view, 3> pieces, size_t sent);
 };
 
 // Every tick, calls a helper when the loop needs one (Loop::NeedsHelper; one at a time, at most
-// `max_helpers` in all). A tick costs tens of microseconds of CPU on a virtual machine, so while
-// no handler runs the ticks grow apart, up to 50 ms.
+// `max_helpers` in all), and every quarter of a second, ends the waits of connections past their
+// deadline (read, idle and write timeouts). A tick costs tens of microseconds of CPU on a virtual
+// machine, so while no handler runs the ticks grow apart, up to 50 ms.
 void Server::Impl::Watch() {
   constexpr auto kBusyTick = std::chrono::milliseconds(2);
   constexpr auto kIdleTick = std::chrono::milliseconds(50);
-  const int64_t after = HelperAfterNanos();
+  constexpr int64_t kSweepNanos = 250'000'000;
+  const int64_t after = Nanos(options.helper_after);
   auto tick = kBusyTick;
+  int64_t next_sweep = 0;
   std::unique_lock lock(helpers_mutex);
   while (!stopping) {
     watcher_cv.wait_for(lock, tick);
     if (stopping) break;
     int64_t now = SteadyNanos();
+    if (now >= next_sweep) {
+      CancelWaits([now](const Open& connection) {
+        return connection.deadline.load(std::memory_order_relaxed) < now;
+      });
+      next_sweep = now + kSweepNanos;
+    }
     bool busy = false;
     bool call = false;
     {
@@ -186,7 +223,7 @@ void Server::Impl::Watch() {
 // A helper: waits for a call, runs the loop until another of its runners is free (out of a
 // handler, or in one that began less than `helper_after` ago), then waits again.
 void Server::Impl::Help() {
-  const int64_t after = HelperAfterNanos();
+  const int64_t after = Nanos(options.helper_after);
   std::unique_lock lock(helpers_mutex);
   while (true) {
     ++idle_helpers;
@@ -219,43 +256,54 @@ void Server::Impl::Help() {
 
 namespace {
 
-// A Beast body made of a Response's three pieces, written as one gather list: the shared piece
-// goes to the socket straight from the cache that holds it.
-struct PiecesBody {
-  struct value_type {
-    std::string head;
-    std::shared_ptr<const std::string> shared;
-    std::string tail;
-  };
+// Appends "name: value\r\n"; a CR or LF in either would split the field, and becomes a space.
+void AppendField(std::string& out, std::string_view name, std::string_view value) {
+  size_t from = out.size();
+  out.append(name).append(": ").append(value);
+  std::replace_if(
+      out.begin() + static_cast<std::ptrdiff_t>(from), out.end(),
+      [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  out.append("\r\n");
+}
 
-  static std::uint64_t size(const value_type& v) {
-    return v.head.size() + (v.shared ? v.shared->size() : 0) + v.tail.size();
+// The status line and header fields of an answer whose body is `length` bytes. 1xx, 204 and 304
+// answers have no body and say no length (RFC 9110 8.6).
+std::string ResponseHead(const Response& response, unsigned version, bool keep_alive,
+                         size_t length) {
+  std::string out;
+  out.reserve(256);
+  out.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  fmt::format_to(std::back_inserter(out), "{} ", response.status);
+  auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
+  out.append(reason.data(), reason.size()).append("\r\nServer: pangolin\r\n");
+  if (!response.content_type.empty()) AppendField(out, "Content-Type", response.content_type);
+  for (const auto& [name, value] : response.headers) AppendField(out, name, value);
+  if (response.status >= 200 && response.status != 204 && response.status != 304) {
+    fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", length);
   }
+  if (version == 11 && !keep_alive) out.append("Connection: close\r\n");
+  if (version == 10 && keep_alive) out.append("Connection: keep-alive\r\n");
+  out.append("\r\n");
+  return out;
+}
 
-  class writer {
-   public:
-    using const_buffers_type = std::array<net::const_buffer, 3>;
-
-    template <bool isRequest, class Fields>
-    writer(const bhttp::header<isRequest, Fields>&, const value_type& value) : value_(value) {}
-
-    void init(boost::system::error_code& ec) { ec = {}; }
-
-    boost::optional<std::pair<const_buffers_type, bool>> get(boost::system::error_code& ec) {
-      ec = {};
-      if (done_) return boost::none;
-      done_ = true;
-      const_buffers_type buffers{net::buffer(value_.head),
-                                 value_.shared ? net::buffer(*value_.shared) : net::const_buffer(),
-                                 net::buffer(value_.tail)};
-      return std::make_pair(buffers, false);
-    }
-
-   private:
-    const value_type& value_;
-    bool done_ = false;
-  };
-};
+// Sends, without waiting, what the socket takes now of `head` (sent with MSG_MORE, as the start
+// of a longer answer) and then of `file` (with sendfile: the kernel passes the file's pages to
+// the socket instead of copying them). Returns how many bytes went out, or nullopt on a socket
+// error.
+std::optional<size_t> SendFileNow(int socket, std::string_view head, const MemoryFile& file) {
+  ssize_t sent = ::send(socket, head.data(), head.size(), MSG_MORE | MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (sent < 0) return errno == EAGAIN || errno == EINTR ? std::optional<size_t>(0) : std::nullopt;
+  if (static_cast<size_t>(sent) < head.size()) return static_cast<size_t>(sent);
+  off_t offset = 0;
+  while (static_cast<size_t>(offset) < file.size()) {
+    ssize_t n = ::sendfile(socket, file.fd(), &offset, file.size() - static_cast<size_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN) return std::nullopt;
+    if (n <= 0) break;
+  }
+  return head.size() + static_cast<size_t>(offset);
+}
 
 Request ToRequest(bhttp::request<bhttp::string_body>&& message, const std::string& remote) {
   Request request;
@@ -288,34 +336,101 @@ Response ErrorResponse(int status, std::string_view type, std::string_view messa
 
 }  // namespace
 
-net::awaitable<bool> Server::Impl::Write(beast::tcp_stream& stream, Response response,
-                                         bool keep_alive, unsigned version, bool head) {
-  bhttp::response<PiecesBody> message{static_cast<bhttp::status>(response.status), version};
-  message.set(bhttp::field::server, "pangolin");
-  if (!response.content_type.empty())
-    message.set(bhttp::field::content_type, response.content_type);
-  for (auto& [name, value] : response.headers) message.set(name, value);
-  message.body() = {std::move(response.body), std::move(response.shared_body),
-                    std::move(response.body_tail)};
-  message.keep_alive(keep_alive && !draining);
-  message.prepare_payload();
-  stream.expires_after(options.write_timeout);
-  if (head) {
-    // A HEAD answer has the headers a GET would have, Content-Length included, and never a body:
-    // bytes after the headers would be read as the start of the next response.
-    bhttp::response_serializer<PiecesBody> serializer{message};
-    auto [ec, bytes] =
-        co_await bhttp::async_write_header(stream, serializer, net::as_tuple(net::use_awaitable));
-    co_return !ec && message.keep_alive();
+net::awaitable<bool> Server::Impl::Write(Open& connection, Response response, bool keep_alive,
+                                         unsigned version, bool head) {
+  keep_alive = keep_alive && !draining;
+  std::string out = ResponseHead(response, version, keep_alive, response.BodySize());
+  // A HEAD answer has the headers a GET would have, Content-Length included, and never a body:
+  // bytes after the headers would be read as the start of the next response.
+  std::string_view shared;
+  std::string_view tail;
+  if (!head) {
+    out += response.body;
+    if (response.shared_body) shared = *response.shared_body;
+    tail = response.body_tail;
   }
-  auto [ec, bytes] =
-      co_await bhttp::async_write(stream, message, net::as_tuple(net::use_awaitable));
-  co_return !ec && message.keep_alive();
+  connection.deadline.store(SteadyNanos() + Nanos(options.write_timeout),
+                            std::memory_order_relaxed);
+  size_t sent = 0;
+  if (response.shared_file && !shared.empty()) {
+    auto now = SendFileNow(connection.socket.native_handle(), out, *response.shared_file);
+    if (!now) co_return false;
+    sent = *now;
+  }
+  co_return co_await Send(connection, {out, shared, tail}, sent) && keep_alive;
 }
 
-net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
+// Writes `pieces` after their first `sent` bytes: at once, as far as the socket takes them
+// (the common case, without a trip through the event loop), and then the rest as the socket
+// drains. False when the connection failed or timed out.
+net::awaitable<bool> Server::Impl::Send(Open& connection, std::array<std::string_view, 3> pieces,
+                                        size_t sent) {
+  std::array<iovec, 3> rest{};
+  size_t count = 0;
+  while (true) {
+    count = 0;
+    size_t skip = sent;
+    for (std::string_view piece : pieces) {
+      size_t from = std::min(skip, piece.size());
+      skip -= from;
+      if (from < piece.size()) {
+        rest[count++] = {const_cast<char*>(piece.data() + from), piece.size() - from};
+      }
+    }
+    if (count == 0) co_return true;
+    msghdr message{};
+    message.msg_iov = rest.data();
+    message.msg_iovlen = count;
+    ssize_t n = ::sendmsg(connection.socket.native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN) co_return false;
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  std::array<net::const_buffer, 3> buffers;
+  for (size_t i = 0; i < count; ++i) buffers[i] = net::buffer(rest[i].iov_base, rest[i].iov_len);
+  Mark(connection, Open::Waits::kWrite);
+  auto [ec, bytes] = co_await net::async_write(connection.socket, std::span(buffers.data(), count),
+                                               net::as_tuple(net::use_awaitable));
+  Mark(connection, Open::Waits::kNothing);
+  co_return !ec;
+}
+
+// Reads the next request into `parser`: from what `buffer` holds first (a pipelined request),
+// then from the socket.
+net::awaitable<boost::system::error_code> Server::Impl::Read(
+    Open& connection, beast::flat_buffer& buffer,
+    bhttp::request_parser<bhttp::string_body>& parser) {
+  boost::system::error_code ec;
+  while (!parser.is_done()) {
+    if (buffer.size() > 0) {
+      size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec && ec != bhttp::error::need_more) co_return ec;
+      if (!ec && used > 0) continue;
+      ec = {};
+    }
+    size_t size = beast::read_size(buffer, 64 * 1024);
+    if (size == 0) co_return bhttp::error::buffer_overflow;
+    Mark(connection, Open::Waits::kRequest);
+    auto [read_ec, bytes] = co_await connection.socket.async_read_some(
+        buffer.prepare(size), net::as_tuple(net::use_awaitable));
+    Mark(connection, Open::Waits::kNothing);
+    if (read_ec == net::error::eof) {
+      if (!parser.got_some()) co_return bhttp::error::end_of_stream;
+      parser.put_eof(ec);
+      if (!ec && !parser.is_done()) ec = bhttp::error::partial_message;
+      co_return ec;
+    }
+    if (read_ec) co_return read_ec;
+    buffer.commit(bytes);
+  }
+  co_return ec;
+}
+
+net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   ++connections;
-  Open connection(&stream);
+  Open connection(socket);
   {
     std::lock_guard lock(open_mutex);
     open.insert(&connection);
@@ -323,8 +438,9 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
   std::string remote;
   {
     boost::system::error_code ec;
-    auto endpoint = stream.socket().remote_endpoint(ec);
+    auto endpoint = socket.remote_endpoint(ec);
     if (!ec) remote = endpoint.address().to_string();
+    socket.native_non_blocking(true, ec);  // for sendfile, which has no flag for it
   }
   beast::flat_buffer buffer;
   bool first = true;
@@ -332,31 +448,25 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.body_limit(options.max_body_bytes);
     parser.header_limit(64 * 1024);
-    stream.expires_after(first ? options.read_timeout : options.idle_timeout);
-    {
-      std::lock_guard lock(connection.mutex);
-      connection.waiting = true;
-    }
-    auto [ec, bytes] =
-        co_await bhttp::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
-    {
-      std::lock_guard lock(connection.mutex);
-      connection.waiting = false;
-    }
+    connection.deadline.store(
+        SteadyNanos() + Nanos(first ? options.read_timeout : options.idle_timeout),
+        std::memory_order_relaxed);
+    auto ec = co_await Read(connection, buffer, parser);
     first = false;
     if (ec == bhttp::error::body_limit) {
-      co_await Write(stream, ErrorResponse(413, "BadRequestException", "Request body too large"),
-                     false, 11);
+      co_await Write(connection,
+                     ErrorResponse(413, "BadRequestException", "Request body too large"), false,
+                     11);
       break;
     }
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-        ec == net::error::eof) {
+    if (ec == bhttp::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == net::error::connection_reset || ec == net::error::eof) {
       break;
     }
     if (ec) {
-      co_await Write(stream, ErrorResponse(400, "BadRequestException", "Malformed HTTP request"),
-                     false, 11);
+      co_await Write(connection,
+                     ErrorResponse(400, "BadRequestException", "Malformed HTTP request"), false,
+                     11);
       break;
     }
     auto message = parser.release();
@@ -369,7 +479,7 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     if (runner) runner->handler_since.store(SteadyNanos(), std::memory_order_relaxed);
     Response response = handler(ToRequest(std::move(message), remote));
     if (runner) runner->handler_since.store(0, std::memory_order_relaxed);
-    bool again = co_await Write(stream, std::move(response), keep_alive, version, head);
+    bool again = co_await Write(connection, std::move(response), keep_alive, version, head);
     if (!again) break;
   }
   {
@@ -377,7 +487,7 @@ net::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     open.erase(&connection);
   }
   boost::system::error_code ignored;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
   --connections;
 }
 
@@ -389,7 +499,7 @@ net::awaitable<void> Server::Impl::Accept() {
       continue;  // e.g. too many open files: keep serving the connections we have
     }
     socket.set_option(tcp::no_delay(true));
-    net::co_spawn(loop.io, Session(beast::tcp_stream(std::move(socket))), net::detached);
+    net::co_spawn(loop.io, Session(std::move(socket)), net::detached);
   }
 }
 
@@ -401,6 +511,9 @@ Server::~Server() {
 }
 
 Status Server::Start() {
+  // A peer that closed its end makes sendfile raise SIGPIPE, which would end the process; the
+  // call's EPIPE says the same.
+  ::signal(SIGPIPE, SIG_IGN);
   boost::system::error_code ec;
   auto address = net::ip::make_address(impl_->options.bind_address, ec);
   if (ec) {
@@ -447,18 +560,10 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   });
   auto deadline = std::chrono::steady_clock::now() + grace;
   while (std::chrono::steady_clock::now() < deadline) {
-    {
-      // Idle keep-alive sessions would otherwise wait for their next request.
-      // A connection marked waiting is suspended in a read: the session clears the mark (under
-      // the connection's lock) before it touches its stream again.
-      net::post(impl_->loop.io, [impl = impl_.get()] {
-        std::lock_guard lock(impl->open_mutex);
-        for (Impl::Open* connection : impl->open) {
-          std::lock_guard connection_lock(connection->mutex);
-          if (connection->waiting) connection->stream->cancel();
-        }
-      });
-    }
+    // Idle keep-alive sessions would otherwise wait for their next request.
+    impl_->CancelWaits([](const Impl::Open& connection) {
+      return connection.waits == Impl::Open::Waits::kRequest;
+    });
     if (impl_->connections == 0) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

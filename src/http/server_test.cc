@@ -11,6 +11,9 @@
 #include <future>
 #include <optional>
 #include <string>
+#include <thread>
+
+#include "common/memory_file.h"
 
 namespace pangolin::http {
 namespace {
@@ -32,10 +35,11 @@ class Client {
 
   bool connected() const { return connected_; }
 
-  void Send(const std::string& path) {
-    std::string request = "GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";
-    ASSERT_EQ(::send(fd_, request.data(), request.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(request.size()));
+  void Send(const std::string& path) { SendRaw("GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n"); }
+
+  void SendRaw(const std::string& bytes) {
+    ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(bytes.size()));
   }
 
   // The next response's body, or nullopt when the connection closed or timed out first.
@@ -184,6 +188,64 @@ TEST(ServerTest, ServesManyConnectionsAndShutdownClosesIdleOnes) {
   for (auto& client : clients) EXPECT_EQ(client->Get("/b"), "\"ok\"");
   server.Shutdown(std::chrono::milliseconds(2000));
   for (auto& client : clients) EXPECT_EQ(client->Receive(), std::nullopt);  // closed
+}
+
+TEST(ServerTest, AnswersPipelinedRequestsInOrderAndSendsSharedFiles) {
+  auto text = std::make_shared<std::string>();
+  for (int i = 0; text->size() < 1024 * 1024; ++i) *text += std::to_string(i) + ",";
+  std::shared_ptr<const MemoryFile> file = MemoryFile::Create(*text);
+  ASSERT_NE(file, nullptr);
+  ServerOptions options = OneThread();
+  Server server(options, [&](Request request) {
+    if (request.path != "/big") return Response::Json(200, "\"" + request.path + "\"");
+    Response response = Response::Json(200, "[", text, "]");
+    response.shared_file = file;
+    return response;
+  });
+  ASSERT_TRUE(server.Start());
+  Client client(server.port());
+  client.SendRaw(
+      "GET /a HTTP/1.1\r\nHost: t\r\n\r\nGET /big HTTP/1.1\r\nHost: t\r\n\r\n"
+      "GET /b HTTP/1.1\r\nHost: t\r\n\r\n");
+  EXPECT_EQ(client.Receive(), "\"/a\"");
+  EXPECT_EQ(client.Receive(), "[" + *text + "]");
+  EXPECT_EQ(client.Receive(), "\"/b\"");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(client.Get("/big"), "[" + *text + "]");
+  server.Shutdown(std::chrono::milliseconds(1000));
+}
+
+TEST(ServerTest, ClosesConnectionsWhoseRequestDoesNotArriveOrThatStayIdle) {
+  ServerOptions options = OneThread();
+  options.read_timeout = std::chrono::seconds(1);
+  options.idle_timeout = std::chrono::seconds(1);
+  Server server(options, [](Request request) { return Response::Json(200, "\"ok\""); });
+  ASSERT_TRUE(server.Start());
+  auto start = std::chrono::steady_clock::now();
+  Client partial(server.port());
+  partial.SendRaw("GET /a HTTP/1.1\r\nHost:");
+  Client idle(server.port());
+  EXPECT_EQ(idle.Get("/a"), "\"ok\"");
+  EXPECT_EQ(partial.Receive(), std::nullopt);  // closed, long before the client's 20 s
+  EXPECT_EQ(idle.Receive(), std::nullopt);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  server.Shutdown(std::chrono::milliseconds(1000));
+}
+
+TEST(ServerTest, GivesUpAnAnswerTheClientDoesNotRead) {
+  ServerOptions options = OneThread();
+  options.write_timeout = std::chrono::seconds(1);
+  const size_t size = 64 * 1024 * 1024;  // more than the kernel buffers between the two
+  Server server(options, [&](Request request) {
+    return Response::Json(200, request.path == "/big" ? std::string(size, ' ') : "\"ok\"");
+  });
+  ASSERT_TRUE(server.Start());
+  Client client(server.port());
+  client.Send("/big");
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  Client other(server.port());
+  EXPECT_EQ(other.Get("/b"), "\"ok\"");       // the server is not held up
+  EXPECT_EQ(client.Receive(), std::nullopt);  // the answer was cut short
+  server.Shutdown(std::chrono::milliseconds(1000));
 }
 
 }  // namespace

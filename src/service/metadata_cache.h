@@ -9,18 +9,23 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/memory_file.h"
 #include "iceberg/table_metadata.h"
 
 namespace pangolin::service {
 
 struct CachedMetadata {
   iceberg::TableMetadata metadata;
-  std::string json;  // the canonical serialization of `metadata`
+  std::string json;          // the canonical serialization of `metadata`
+  LazyMemoryFile json_file;  // `json` in a file, for answers sent with sendfile
 };
 
-// The memory an entry holds: its text, and its parsed form, measured at about 3.2 times the text
-// (a 186 KB file with 100 snapshots parses into 600 KB of allocations).
-inline size_t EntryBytes(const CachedMetadata& entry) { return entry.json.size() * 4; }
+// The memory an entry holds: its text, its parsed form, measured at about 3.2 times the text
+// (a 186 KB file with 100 snapshots parses into 600 KB of allocations), and for a large text the
+// memory file it may get.
+inline size_t EntryBytes(const CachedMetadata& entry) {
+  return entry.json.size() * (entry.json.size() >= MemoryFile::kWorthBytes ? 5 : 4);
+}
 
 class MetadataCache {
  public:

@@ -33,10 +33,16 @@ std::string ETagOf(const LoadedTable& table, SnapshotMode mode = SnapshotMode::k
   return MetadataETag(*table.metadata_location, ETagVariant(mode));
 }
 
-// `frame` around the table's metadata, which goes out from the metadata cache without a copy.
+// `frame` around the table's metadata, which goes out from the metadata cache without a copy
+// (from its memory file when it has one).
 Response Framed(serde::JsonFrame frame, const LoadedTable& table) {
   std::shared_ptr<const std::string> json(table.metadata, &table.metadata->json);
-  return Response::Json(200, std::move(frame.head), std::move(json), std::move(frame.tail));
+  Response response =
+      Response::Json(200, std::move(frame.head), std::move(json), std::move(frame.tail));
+  if (const MemoryFile* file = table.metadata->json_file.Get(table.metadata->json)) {
+    response.shared_file = std::shared_ptr<const MemoryFile>(table.metadata, file);
+  }
+  return response;
 }
 
 // Whether a response is for a table the request has just created (or registered).
