@@ -6,35 +6,40 @@
 namespace pangolin::http {
 namespace {
 
-std::vector<std::string> Segments(std::string_view path) {
+// The path's segments, viewing `path`.
+std::vector<std::string_view> Segments(std::string_view path) {
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  if (path.empty()) return {};
-  return Split(path, "/");
+  std::vector<std::string_view> segments;
+  if (path.empty()) return segments;
+  segments.reserve(8);
+  while (true) {
+    size_t slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) return segments;
+    path.remove_prefix(slash + 1);
+  }
 }
 
-bool IsParam(const std::string& segment) {
+bool IsParam(std::string_view segment) {
   return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
-}
-
-// Specificity key: for each segment, 1 if literal, 0 if parameter; compared lexicographically.
-std::vector<int> Specificity(const std::vector<std::string>& segments) {
-  std::vector<int> key;
-  for (const auto& s : segments) key.push_back(IsParam(s) ? 0 : 1);
-  return key;
 }
 
 }  // namespace
 
 size_t Router::Add(std::string method, std::string path_template) {
-  Route route{std::move(method), path_template, Segments(path_template)};
+  Route route{std::move(method), std::move(path_template), {}, {}};
+  for (std::string_view segment : Segments(route.path_template)) {
+    route.segments.emplace_back(segment);
+    route.specificity.push_back(IsParam(segment) ? 0 : 1);
+  }
   routes_.push_back(std::move(route));
   return routes_.size() - 1;
 }
 
 RouteMatch Router::Match(std::string_view method, std::string_view path) const {
-  std::vector<std::string> segments = Segments(path);
+  std::vector<std::string_view> segments = Segments(path);
   RouteMatch best;
-  std::vector<int> best_key;
+  const Route* best_route = nullptr;
   bool path_matched = false;
   for (size_t id = 0; id < routes_.size(); ++id) {
     const Route& route = routes_[id];
@@ -46,8 +51,7 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
     if (!ok) continue;
     path_matched = true;
     if (route.method != method) continue;
-    std::vector<int> key = Specificity(route.segments);
-    if (best.route_id && key <= best_key) continue;
+    if (best_route && route.specificity <= best_route->specificity) continue;
     RouteMatch match;
     match.route_id = id;
     match.route = route.path_template;
@@ -62,7 +66,7 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
                            std::move(*decoded));
     }
     best = std::move(match);
-    best_key = std::move(key);
+    best_route = &route;
   }
   if (!best.route_id) best.method_not_allowed = path_matched;
   return best;

@@ -40,6 +40,9 @@ class Router {
     std::string method;
     std::string path_template;
     std::vector<std::string> segments;  // "{name}" marks a parameter
+    // For each segment, 1 if literal, 0 if a parameter: of two templates that match, the greater
+    // (compared lexicographically) wins.
+    std::vector<int> specificity;
   };
   std::vector<Route> routes_;
 };
