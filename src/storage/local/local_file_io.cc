@@ -40,11 +40,22 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
   return Ok();
 }
 
+// Writes `data` to `fd` and makes it durable. The written pages then leave the kernel's cache:
+// the server keeps what it writes in its own caches (parsed metadata), and pages left cached make
+// each new file take memory the system has not touched lately, which on a virtual machine costs a
+// fault in the host per page (a 256 KB file took 2 ms to write here, against 0.65 ms when the
+// pages of the files before it were given back).
+Status WriteDurably(int fd, std::string_view data, const std::string& path) {
+  RETURN_IF_ERROR(WriteAll(fd, data, path));
+  if (::fsync(fd) != 0) return MakeError(ErrorCode::kIo, ErrnoError("fsync", path).message);
+  ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  return Ok();
+}
+
 Status WriteTemp(const std::string& temp, std::string_view data) {
   UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
   if (fd.get() < 0) return MakeError(ErrorCode::kIo, ErrnoError("create", temp).message);
-  RETURN_IF_ERROR(WriteAll(fd.get(), data, temp));
-  if (::fsync(fd.get()) != 0) return MakeError(ErrorCode::kIo, ErrnoError("fsync", temp).message);
+  RETURN_IF_ERROR(WriteDurably(fd.get(), data, temp));
   if (::close(fd.Release()) != 0) {
     return MakeError(ErrorCode::kIo, ErrnoError("close", temp).message);
   }
@@ -61,8 +72,7 @@ std::optional<Status> WriteUnnamed(const std::string& dir, const std::string& pa
     if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return std::nullopt;
     return MakeError(ErrorCode::kIo, ErrnoError("create a file in", dir).message);
   }
-  RETURN_IF_ERROR(WriteAll(fd.get(), data, path));
-  if (::fsync(fd.get()) != 0) return MakeError(ErrorCode::kIo, ErrnoError("fsync", path).message);
+  RETURN_IF_ERROR(WriteDurably(fd.get(), data, path));
   std::string self = "/proc/self/fd/" + std::to_string(fd.get());
   if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
     return Ok();
