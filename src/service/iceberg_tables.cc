@@ -156,7 +156,10 @@ Result<LoadedTable> IcebergService::CreateTable(const Context& ctx, const Catalo
   commit.operations.push_back({Operation::Kind::kPut, key, content});
   auto committed = Commit(ctx, cat, std::move(commit), "create table " + ToString(id));
   if (!committed) {
-    files_.DeleteQuietly(*io, metadata_location);
+    // When the store cannot tell whether the entry landed, the file may be live: keep it.
+    if (committed.error().code != ErrorCode::kCommitStateUnknown) {
+      files_.DeleteQuietly(*io, metadata_location);
+    }
     if (committed.error().code != ErrorCode::kCommitFailed)
       return tl::unexpected(committed.error());
     RETURN_IF_ERROR(RequireNamespace(ctx, cat, ns));

@@ -73,7 +73,10 @@ Result<LoadedView> IcebergService::CreateView(const Context& ctx, const CatalogH
        catalog::Content{ContentType::kIcebergView, NewUuid(), metadata_location, {}}});
   auto committed = Commit(ctx, cat, std::move(commit), "create view " + ToString(id));
   if (!committed) {
-    files_.DeleteQuietly(*io, metadata_location);
+    // When the store cannot tell whether the entry landed, the file may be live: keep it.
+    if (committed.error().code != ErrorCode::kCommitStateUnknown) {
+      files_.DeleteQuietly(*io, metadata_location);
+    }
     if (committed.error().code != ErrorCode::kCommitFailed) {
       return tl::unexpected(committed.error());
     }

@@ -195,7 +195,8 @@ class MetadataStore : public IdentityStore,
   // key); kNotFound (catalog or branch — a tag or commit is not a branch); kInvalidArgument (a
   // kPut without content, an unknown merge parent); kAlreadyExists (the audit entry's id);
   // kUnavailable (nothing changed); kCommitStateUnknown (the connection to a database server was
-  // lost while the commit was being committed: it may or may not have landed).
+  // lost while the commit was being committed, or SQLite could not sync it: it may or may not
+  // have landed).
   virtual Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
                                      const CommitRequest& request) = 0;
   // The history of `ref`, newest first, following first parents: the branch's own commits, then

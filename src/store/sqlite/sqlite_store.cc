@@ -1,6 +1,7 @@
 // SqliteStore: MetadataStore over one SQLite file. Writes go through the single writer connection
-// (a mutex in this process, BEGIN IMMEDIATE across processes); reads use a pooled connection each
-// in its own read transaction, which WAL lets run beside a writer.
+// (a mutex in this process, BEGIN IMMEDIATE across processes) and are synced after the mutex is
+// released, one sync for every writer waiting (WalSync); reads use a pooled connection each in
+// its own read transaction, which WAL lets run beside a writer.
 #include "store/sqlite/sqlite_store.h"
 
 #include <atomic>
@@ -11,6 +12,7 @@
 #include "store/sqlite/sqlite_db_internal.h"
 #include "store/sqlite/sqlite_identity_internal.h"
 #include "store/sqlite/sqlite_ops_internal.h"
+#include "store/sqlite/sqlite_wal_sync.h"
 
 namespace pangolin::store {
 namespace {
@@ -27,7 +29,8 @@ Result<std::optional<int64_t>> DecodeSeqToken(const std::string& token) {
 
 class SqliteStore final : public MetadataStore {
  public:
-  explicit SqliteStore(std::unique_ptr<Connection> writer) : writer_(std::move(writer)) {}
+  SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<WalSync> wal)
+      : writer_(std::move(writer)), wal_(std::move(wal)) {}
   void AddReader(std::unique_ptr<Connection> reader) { readers_.Add(std::move(reader)); }
 
   Status Ping() override {
@@ -426,8 +429,7 @@ class SqliteStore final : public MetadataStore {
 
   Status Audited(const AuditEntry& audit, const std::function<Status()>& change) override {
     if (InAuditedChange()) return Err(ErrorCode::kInternal, "store: Audited inside Audited");
-    std::lock_guard lock(write_mu_);
-    return InWriteTxn(*writer_, [&](Connection& c) -> Status {
+    return Committed([&](Connection& c) -> Status {
       RETURN_IF_ERROR(RunAsAuditedChange(change));
       return InsertAuditEntry(c, audit).map([](const AuditEntry&) {});
     });
@@ -524,13 +526,27 @@ class SqliteStore final : public MetadataStore {
   template <typename Body>
   auto Write(Body&& body) -> decltype(body(std::declval<Connection&>())) {
     if (InAuditedChange()) return InSavepoint(*writer_, body);
-    std::lock_guard lock(write_mu_);
-    return InWriteTxn(*writer_, body);
+    return Committed(body);
+  }
+
+  // Runs `body` in a write transaction and returns once it is durable.
+  template <typename Body>
+  auto Committed(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+    uint64_t commit = 0;
+    auto result = [&] {
+      std::lock_guard lock(write_mu_);
+      auto written = InWriteTxn(*writer_, body);
+      if (written) commit = wal_->Committed();
+      return written;
+    }();
+    if (result) RETURN_IF_ERROR(wal_->Through(commit));
+    return result;
   }
 
   std::mutex write_mu_;
   std::atomic<std::thread::id> audited_thread_;
   std::unique_ptr<Connection> writer_;
+  std::unique_ptr<WalSync> wal_;
   ReaderPool readers_;
 };
 
@@ -556,7 +572,10 @@ Result<std::unique_ptr<MetadataStore>> MakeSqliteStore(const SqliteOptions& opti
   ASSIGN_OR_RETURN(auto writer, Connection::Open(options.path, options.busy_timeout_ms, true));
   RETURN_IF_ERROR(EnableWal(*writer));
   RETURN_IF_ERROR(Migrate(*writer));
-  auto store = std::make_unique<SqliteStore>(std::move(writer));
+  // Commits are synced by WalSync, after the write lock is released.
+  RETURN_IF_ERROR(writer->Exec("PRAGMA synchronous = NORMAL"));
+  ASSIGN_OR_RETURN(auto wal, WalSync::Open(options.path));
+  auto store = std::make_unique<SqliteStore>(std::move(writer), std::move(wal));
   for (int i = 0; i < options.read_connections; ++i) {
     ASSIGN_OR_RETURN(auto reader, Connection::Open(options.path, options.busy_timeout_ms, false));
     RETURN_IF_ERROR(reader->Exec("PRAGMA query_only = ON"));

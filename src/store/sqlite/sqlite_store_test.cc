@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <thread>
+#include <vector>
 
 #include "store/sqlite/sqlite_db_internal.h"
 #include "testing/matchers.h"
@@ -422,6 +423,26 @@ TEST_F(SqliteStoreTest, TwoStoresShareOneFile) {
   ASSERT_OK_AND_ASSIGN(auto content, first->GetContent(kDefaultTenant, cat.id, "main",
                                                        catalog::ObjectKey({{}, "t"})));
   EXPECT_EQ(content->metadata_location, "40");
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritersAllCommit) {
+  constexpr int kThreads = 8;
+  constexpr int kEach = 25;
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, Open());
+    std::vector<std::thread> writers;
+    for (int t = 0; t < kThreads; ++t) {
+      writers.emplace_back([&, t] {
+        for (int i = 0; i < kEach; ++i) {
+          EXPECT_THAT(store->CreateCatalog(NewCatalog(fmt::format("c{}-{}", t, i))), IsOk());
+        }
+      });
+    }
+    for (auto& writer : writers) writer.join();
+  }
+  ASSERT_OK_AND_ASSIGN(auto store, Open());
+  ASSERT_OK_AND_ASSIGN(auto page, store->ListCatalogs(kDefaultTenant, PageRequest{"", 1000}));
+  EXPECT_EQ(page.items.size(), static_cast<size_t>(kThreads * kEach));
 }
 
 TEST_F(SqliteStoreTest, ABusyDatabaseIsUnavailableNotACrash) {
