@@ -5,7 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include "common/write_fully.h"
 
 namespace pangolin {
 namespace {
@@ -21,16 +21,6 @@ int MaxOpenFiles() {
   return max;
 }
 
-bool WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 }  // namespace
 
 std::unique_ptr<MemoryFile> MemoryFile::Create(std::string_view bytes) {
@@ -39,7 +29,7 @@ std::unique_ptr<MemoryFile> MemoryFile::Create(std::string_view bytes) {
     return nullptr;
   }
   int fd = ::memfd_create("pangolin-text", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-  if (fd >= 0 && WriteAll(fd, bytes) &&
+  if (fd >= 0 && WriteFully(fd, bytes) &&
       ::fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) == 0) {
     return std::unique_ptr<MemoryFile>(new MemoryFile(fd, bytes.size()));
   }

@@ -23,7 +23,6 @@
 #include <thread>
 #include <vector>
 
-#include "common/ids.h"
 #include "common/memory_file.h"
 #include "common/strings.h"
 
