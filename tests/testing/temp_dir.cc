@@ -5,8 +5,10 @@
 
 namespace pangolin::testing {
 
-TempDir::TempDir()
-    : path_(std::filesystem::temp_directory_path() / ("pangolin-test-" + NewUuid())) {
+TempDir::TempDir() : TempDir(std::filesystem::temp_directory_path()) {}
+
+TempDir::TempDir(const std::filesystem::path& parent)
+    : path_(parent / ("pangolin-test-" + NewUuid())) {
   std::filesystem::create_directories(path_);
 }
 

@@ -1,4 +1,5 @@
-// A directory under the system temp dir that is removed, with its contents, on destruction.
+// A directory under the system temp dir (or under `parent`) that is removed, with its contents,
+// on destruction.
 #pragma once
 
 #include <filesystem>
@@ -8,6 +9,7 @@ namespace pangolin::testing {
 class TempDir {
  public:
   TempDir();
+  explicit TempDir(const std::filesystem::path& parent);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

@@ -1,10 +1,13 @@
 // Local-only FileIO behaviour beyond the contract: location forms, temp-file hygiene, refusals.
 #include "storage/local/local_file_io.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
+#include "storage/local/local_path_internal.h"
 #include "testing/matchers.h"
 #include "testing/temp_dir.h"
 
@@ -69,6 +72,24 @@ TEST_F(LocalFileIOTest, RefusesDangerousOrMeaninglessRequests) {
   EXPECT_THAT(io_->Read(dir_path_), IsError(ErrorCode::kNotFound));  // a directory is no object
   ASSERT_THAT(io_->WriteNew(dir_path_ + "/file", "x"), IsOk());
   EXPECT_THAT(io_->WriteNew(dir_path_ + "/file/child", "x"), IsError(ErrorCode::kIo));
+}
+
+// Only the file systems whose fsync makes a new name durable skip the directory's sync: never
+// tmpfs or procfs, which are not among them, and whose files WriteNew still writes whole.
+TEST_F(LocalFileIOTest, SyncsTheDirectoryUnlessTheFileSystemNeedsNot) {
+  int proc = ::open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(proc, 0);
+  EXPECT_FALSE(local_internal::FsyncPersistsNewName(proc));
+  ::close(proc);
+  if (!std::filesystem::is_directory("/dev/shm")) GTEST_SKIP() << "no /dev/shm";
+  testing::TempDir shm("/dev/shm");
+  std::string path = shm.path().string() + "/m/f";
+  ASSERT_THAT(io_->WriteNew(path, "x"), IsOk());
+  EXPECT_THAT(io_->Read(path), ::testing::Optional(std::string("x")));
+  int file = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(file, 0);
+  EXPECT_FALSE(local_internal::FsyncPersistsNewName(file));
+  ::close(file);
 }
 
 }  // namespace

@@ -45,6 +45,12 @@ class UniqueFd {
 Error ErrnoError(std::string_view what, std::string_view path);
 // fsyncs the directory `dir` so that entries created in it are durable.
 Status SyncDirectory(const std::string& dir);
+// Whether the file system holding the open file `fd` makes a name just linked to that file
+// durable when the file is fsynced: ext4 (without a journal its fsync syncs the directory of a new
+// entry, with one it commits the transaction that made the entry), XFS (it forces the log past
+// the link) and Btrfs (it logs the inode's new names). Anywhere else, or where the file system
+// cannot be told, false: the directory must be synced as well. Looked up once per device.
+bool FsyncPersistsNewName(int fd);
 // Creates `dir` and its missing ancestors, syncing each parent that gained an entry.
 Status MakeDirectories(const std::string& dir);
 
