@@ -26,5 +26,22 @@ TEST(SharedValueTest, CopiesShareTheValueAndCompareByValue) {
   EXPECT_EQ(read, std::string(100, 'x'));
 }
 
+TEST(SharedValueTest, CopiesShareOneTextMadeOnce) {
+  SharedValue<std::string> a(std::string("abc"));
+  SharedValue<std::string> copy = a;
+  int made = 0;
+  auto upper = [&](const std::string& value) {
+    ++made;
+    std::string text = value;
+    for (char& c : text) c = static_cast<char>(c - 'a' + 'A');
+    return text;
+  };
+  EXPECT_EQ(a.Text(upper), "ABC");
+  EXPECT_EQ(&copy.Text(upper), &a.Text(upper));
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(SharedValue<std::string>(std::string("abc")).Text(upper), "ABC");
+  EXPECT_EQ(made, 2);
+}
+
 }  // namespace
 }  // namespace pangolin

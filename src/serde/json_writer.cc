@@ -121,6 +121,12 @@ void JsonWriter::Null() {
   comma_ = true;
 }
 
+void JsonWriter::Verbatim(std::string_view json) {
+  BeforeValue();
+  Put(json);
+  comma_ = true;
+}
+
 void JsonWriter::Raw(std::string_view raw) {
   BeforeValue();
   Put(json::serialize(FromRawJson(raw)));

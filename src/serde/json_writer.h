@@ -26,6 +26,8 @@ class JsonWriter {
   void Int(int64_t value);
   void Bool(bool value);
   void Null();
+  // A value whose compact JSON text a JsonWriter wrote, copied as is.
+  void Verbatim(std::string_view json);
   // A RawJson value as Boost.JSON writes it once parsed; text that is not JSON as a JSON string.
   void Raw(std::string_view raw);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/shared_value.h"
 #include "iceberg/table_metadata.h"
 #include "serde/json_writer.h"
 
@@ -34,6 +35,9 @@ void Write(JsonWriter& w, const iceberg::PartitionSpec& spec);
 void WriteFields(JsonWriter& w, const iceberg::PartitionSpec& spec);  // the fields array only
 void Write(JsonWriter& w, const iceberg::SortOrder& order);
 void Write(JsonWriter& w, const iceberg::Snapshot& snapshot);
+// A snapshot of a metadata: its text is made once and kept with it (a commit rewrites a table's
+// metadata with all its snapshots, nearly all of them unchanged).
+void Write(JsonWriter& w, const SharedValue<iceberg::Snapshot>& snapshot);
 void Write(JsonWriter& w, const iceberg::SnapshotRef& ref);
 void Write(JsonWriter& w, const iceberg::StatisticsFile& file);
 void Write(JsonWriter& w, const iceberg::PartitionStatisticsFile& file);

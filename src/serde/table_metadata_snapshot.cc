@@ -82,6 +82,10 @@ void Write(JsonWriter& w, const Snapshot& s) {
   w.EndObject();
 }
 
+void Write(JsonWriter& w, const SharedValue<Snapshot>& s) {
+  w.Verbatim(s.Text([](const Snapshot& snapshot) { return WriteToString(snapshot); }));
+}
+
 Result<SnapshotRef> SnapshotRefFromJson(const json::value& value) {
   ASSIGN_OR_RETURN(const json::object* object, AsObject(value, "snapshot ref"));
   SnapshotRef ref;
