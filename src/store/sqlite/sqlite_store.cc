@@ -6,12 +6,15 @@
 
 #include <atomic>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "common/strings.h"
 #include "store/sqlite/sqlite_db_internal.h"
 #include "store/sqlite/sqlite_identity_internal.h"
 #include "store/sqlite/sqlite_ops_internal.h"
+#include "store/sqlite/sqlite_wal_header.h"
 #include "store/sqlite/sqlite_wal_sync.h"
 
 namespace pangolin::store {
@@ -30,7 +33,7 @@ Result<std::optional<int64_t>> DecodeSeqToken(const std::string& token) {
 class SqliteStore final : public MetadataStore {
  public:
   SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<WalSync> wal)
-      : writer_(std::move(writer)), wal_(std::move(wal)) {}
+      : wal_header_(WalHeader::Watch(*writer)), writer_(std::move(writer)), wal_(std::move(wal)) {}
   void AddReader(std::unique_ptr<Connection> reader) { readers_.Add(std::move(reader)); }
 
   Status Ping() override {
@@ -402,8 +405,27 @@ class SqliteStore final : public MetadataStore {
                                                        std::string_view principal_id) override {
     return Read([&](Connection& c) { return SelectPermissions(c, tenant, principal_id); });
   }
+  // Read on every authenticated request: a version read while the WAL-index header stayed the
+  // same is used again, without SQLite, until anything is committed (by any process).
   Result<int64_t> AccessVersion(const TenantId& tenant) override {
-    return ReadOne([&](Connection& c) { return SelectAccessVersion(c, tenant); });
+    auto read = [&] {
+      return ReadOne([&](Connection& c) { return SelectAccessVersion(c, tenant); });
+    };
+    if (!wal_header_ || InAuditedChange()) return read();
+    auto before = wal_header_->Now();
+    if (!before) return read();
+    {
+      std::lock_guard lock(versions_mu_);
+      auto known = versions_.find(tenant.value);
+      if (known != versions_.end() && known->second.look == *before) return known->second.version;
+    }
+    ASSIGN_OR_RETURN(int64_t version, read());
+    if (wal_header_->Now() == before) {
+      std::lock_guard lock(versions_mu_);
+      if (versions_.size() >= kMaxKnownVersions) versions_.clear();
+      versions_.insert_or_assign(tenant.value, KnownVersion{version, *before});
+    }
+    return version;
   }
 
   Result<int64_t> AddHit(std::string_view key, int64_t window_start_ms,
@@ -543,8 +565,17 @@ class SqliteStore final : public MetadataStore {
     return result;
   }
 
+  struct KnownVersion {
+    int64_t version;
+    WalHeader::Look look;  // the committed state it was read in
+  };
+  static constexpr size_t kMaxKnownVersions = 10000;
+
   std::mutex write_mu_;
   std::atomic<std::thread::id> audited_thread_;
+  std::unique_ptr<WalHeader> wal_header_;  // null where the VFS has no shared memory
+  std::mutex versions_mu_;
+  std::unordered_map<std::string, KnownVersion> versions_;
   std::unique_ptr<Connection> writer_;
   std::unique_ptr<WalSync> wal_;
   ReaderPool readers_;

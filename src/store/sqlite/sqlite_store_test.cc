@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <thread>
 #include <vector>
 
@@ -423,6 +424,53 @@ TEST_F(SqliteStoreTest, TwoStoresShareOneFile) {
   ASSERT_OK_AND_ASSIGN(auto content, first->GetContent(kDefaultTenant, cat.id, "main",
                                                        catalog::ObjectKey({{}, "t"})));
   EXPECT_EQ(content->metadata_location, "40");
+}
+
+// The access version is read on every request and used again while nothing at all is committed;
+// a change by another store on the file, or by any other writer, shows at once.
+TEST_F(SqliteStoreTest, AccessVersionsSeeEveryCommitAtOnce) {
+  ASSERT_OK_AND_ASSIGN(auto first, Open());
+  ASSERT_OK_AND_ASSIGN(auto second, Open());
+  EXPECT_THAT(first->AccessVersion(kDefaultTenant), ::testing::Optional(0));
+  EXPECT_THAT(first->AccessVersion(kDefaultTenant), ::testing::Optional(0));
+  catalog::Role role;
+  role.id = NewUuid();
+  role.name = "analyst";
+  role.tenant_id = kDefaultTenant;
+  role.created_by = "test";
+  ASSERT_THAT(second->CreateRole(role), IsOk());
+  ASSERT_OK_AND_ASSIGN(int64_t bumped, first->AccessVersion(kDefaultTenant));
+  EXPECT_GT(bumped, 0);
+  RawQuery(Path(), "UPDATE access_versions SET version = 42");
+  EXPECT_THAT(first->AccessVersion(kDefaultTenant), ::testing::Optional(42));
+  ASSERT_THAT(first->DeleteRole(kDefaultTenant, role.id), IsOk());
+  EXPECT_THAT(first->AccessVersion(kDefaultTenant), ::testing::Optional(43));
+  EXPECT_THAT(second->AccessVersion(kDefaultTenant), ::testing::Optional(43));
+  // Many reads on threads while another store keeps changing it: never a version from before
+  // the change that a read started after.
+  std::atomic<int64_t> written{43};
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (int i = 0; i < 30; ++i) {
+      RawQuery(Path(), "UPDATE access_versions SET version = version + 1");
+      ++written;
+    }
+    stop = true;
+  });
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        int64_t floor = written.load();
+        auto version = first->AccessVersion(kDefaultTenant);
+        ASSERT_TRUE(version);
+        EXPECT_GE(*version, floor);
+      }
+    });
+  }
+  writer.join();
+  for (auto& reader : readers) reader.join();
+  EXPECT_THAT(first->AccessVersion(kDefaultTenant), ::testing::Optional(73));
 }
 
 TEST_F(SqliteStoreTest, ConcurrentWritersAllCommit) {
