@@ -30,6 +30,25 @@ Result<std::optional<int64_t>> DecodeSeqToken(const std::string& token) {
   return std::optional<int64_t>(*seq);
 }
 
+// The entry's identity as one string: each part with its length first, so no two differ only in
+// where one part ends.
+std::string EntryId(const TenantId& tenant, const CatalogId& catalog, std::string_view ref,
+                    const ContentKey& key) {
+  std::string id;
+  auto add = [&](std::string_view part) {
+    id += std::to_string(part.size());
+    id += ':';
+    id += part;
+  };
+  add(tenant.value);
+  add(catalog.value);
+  add(ref);
+  add(key.space == ContentKey::Space::kObject ? "o" : "n");
+  for (const auto& level : key.parent) add(level);
+  add(key.name);
+  return id;
+}
+
 class SqliteStore final : public MetadataStore {
  public:
   SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<WalSync> wal)
@@ -77,18 +96,23 @@ class SqliteStore final : public MetadataStore {
     return Write([&](Connection& c) { return RemoveCatalog(c, tenant, name); });
   }
 
+  // Every table request reads its entry: answered without SQLite while nothing is committed.
   Result<std::optional<Content>> GetContent(const TenantId& tenant, const CatalogId& catalog,
                                             std::string_view ref, const ContentKey& key) override {
-    ASSIGN_OR_RETURN(auto direct, ReadOne([&](Connection& c) {
-                       return SelectRootBranchContent(c, tenant, catalog, ref, key);
-                     }));
-    if (direct) return std::move(*direct);
-    return Read([&](Connection& c) -> Result<std::optional<Content>> {
-      ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
-      ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, ref));
-      SqliteLayers source(c);
-      return versioning::Get(source, layers, key);
-    });
+    auto read = [&]() -> Result<std::optional<Content>> {
+      ASSIGN_OR_RETURN(auto direct, ReadOne([&](Connection& c) {
+                         return SelectRootBranchContent(c, tenant, catalog, ref, key);
+                       }));
+      if (direct) return std::move(*direct);
+      return Read([&](Connection& c) -> Result<std::optional<Content>> {
+        ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
+        ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, ref));
+        SqliteLayers source(c);
+        return versioning::Get(source, layers, key);
+      });
+    };
+    if (InAuditedChange()) return read();
+    return entries_.Get(EntryId(tenant, catalog, ref, key), read);
   }
 
   Result<Page<Entry>> ListContent(const TenantId& tenant, const CatalogId& catalog,
@@ -405,27 +429,13 @@ class SqliteStore final : public MetadataStore {
                                                        std::string_view principal_id) override {
     return Read([&](Connection& c) { return SelectPermissions(c, tenant, principal_id); });
   }
-  // Read on every authenticated request: a version read while the WAL-index header stayed the
-  // same is used again, without SQLite, until anything is committed (by any process).
+  // Read on every authenticated request: answered without SQLite while nothing is committed.
   Result<int64_t> AccessVersion(const TenantId& tenant) override {
     auto read = [&] {
       return ReadOne([&](Connection& c) { return SelectAccessVersion(c, tenant); });
     };
-    if (!wal_header_ || InAuditedChange()) return read();
-    auto before = wal_header_->Now();
-    if (!before) return read();
-    {
-      std::lock_guard lock(versions_mu_);
-      auto known = versions_.find(tenant.value);
-      if (known != versions_.end() && known->second.look == *before) return known->second.version;
-    }
-    ASSIGN_OR_RETURN(int64_t version, read());
-    if (wal_header_->Now() == before) {
-      std::lock_guard lock(versions_mu_);
-      if (versions_.size() >= kMaxKnownVersions) versions_.clear();
-      versions_.insert_or_assign(tenant.value, KnownVersion{version, *before});
-    }
-    return version;
+    if (InAuditedChange()) return read();
+    return access_versions_.Get(tenant.value, read);
   }
 
   Result<int64_t> AddHit(std::string_view key, int64_t window_start_ms,
@@ -565,17 +575,11 @@ class SqliteStore final : public MetadataStore {
     return result;
   }
 
-  struct KnownVersion {
-    int64_t version;
-    WalHeader::Look look;  // the committed state it was read in
-  };
-  static constexpr size_t kMaxKnownVersions = 10000;
-
   std::mutex write_mu_;
   std::atomic<std::thread::id> audited_thread_;
   std::unique_ptr<WalHeader> wal_header_;  // null where the VFS has no shared memory
-  std::mutex versions_mu_;
-  std::unordered_map<std::string, KnownVersion> versions_;
+  CommittedReads<int64_t> access_versions_{wal_header_.get(), 10000};
+  CommittedReads<std::optional<Content>> entries_{wal_header_.get(), 10000};
   std::unique_ptr<Connection> writer_;
   std::unique_ptr<WalSync> wal_;
   ReaderPool readers_;

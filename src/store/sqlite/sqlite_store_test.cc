@@ -426,6 +426,35 @@ TEST_F(SqliteStoreTest, TwoStoresShareOneFile) {
   EXPECT_EQ(content->metadata_location, "40");
 }
 
+// Entries are read on every table request and answered again while nothing is committed; a
+// change by another store on the file, or by any other writer, shows at once.
+TEST_F(SqliteStoreTest, EntriesSeeEveryCommitAtOnce) {
+  ASSERT_OK_AND_ASSIGN(auto first, Open());
+  ASSERT_OK_AND_ASSIGN(auto second, Open());
+  Catalog cat = NewCatalog("cat");
+  ASSERT_THAT(first->CreateCatalog(cat), IsOk());
+  ContentKey key = catalog::ObjectKey({{}, "t"});
+  auto location = [&] {
+    auto content = first->GetContent(kDefaultTenant, cat.id, "main", key);
+    return content && *content ? (*content)->metadata_location : std::string("none");
+  };
+  EXPECT_EQ(location(), "none");
+  EXPECT_EQ(location(), "none");
+  ASSERT_THAT(PutTable(*second, cat.id, "1"), IsOk());
+  EXPECT_EQ(location(), "1");
+  EXPECT_EQ(location(), "1");
+  RawQuery(Path(), "UPDATE content SET metadata_location = '2'");
+  EXPECT_EQ(location(), "2");
+  ASSERT_THAT(PutTable(*first, cat.id, "3"), IsOk());
+  EXPECT_EQ(location(), "3");
+  // The same name in another catalog is another entry.
+  Catalog other = NewCatalog("other");
+  ASSERT_THAT(second->CreateCatalog(other), IsOk());
+  EXPECT_THAT(first->GetContent(kDefaultTenant, other.id, "main", key),
+              ::testing::Optional(std::optional<Content>()));
+  EXPECT_EQ(location(), "3");
+}
+
 // The access version is read on every request and used again while nothing at all is committed;
 // a change by another store on the file, or by any other writer, shows at once.
 TEST_F(SqliteStoreTest, AccessVersionsSeeEveryCommitAtOnce) {

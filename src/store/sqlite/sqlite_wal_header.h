@@ -2,13 +2,17 @@
 // from the WAL-index header in shared memory (https://www.sqlite.org/walformat.html), without a
 // read transaction. Every commit, by any connection of any process, rewrites that header (the
 // WAL's last frame, its checksum, and after a restart of the WAL new salts), so two equal looks
-// mean the same committed state. Lets a value read in a transaction between two equal looks be
-// used again, with no SQLite call, for as long as the header does not move.
+// mean the same committed state. CommittedReads uses it to answer reads again, with no SQLite
+// call, for as long as the header does not move.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
 
 #include "store/sqlite/sqlite_db_internal.h"
 
@@ -28,6 +32,48 @@ class WalHeader {
  private:
   explicit WalHeader(const volatile uint8_t* header) : header_(header) {}
   const volatile uint8_t* header_;
+};
+
+// Values read in the committed state the header shows now, by key: a read between two equal
+// looks at the header is kept, and answered again until anything is committed (then all are
+// dropped). At most `capacity` values; when full, all are dropped. Thread-safe.
+template <typename Value>
+class CommittedReads {
+ public:
+  // `header` may be null: every Get reads.
+  CommittedReads(const WalHeader* header, size_t capacity) : header_(header), capacity_(capacity) {}
+
+  // The value kept for `key`, or `read()` (a read transaction of its own, or several).
+  template <typename Read>
+  Result<Value> Get(const std::string& key, Read&& read) {
+    std::optional<WalHeader::Look> before = header_ ? header_->Now() : std::nullopt;
+    if (!before) return read();
+    {
+      std::lock_guard lock(mu_);
+      if (look_ != before) {
+        values_.clear();
+        look_ = before;
+      } else if (auto kept = values_.find(key); kept != values_.end()) {
+        return kept->second;
+      }
+    }
+    auto value = read();
+    if (value && header_->Now() == before) {
+      std::lock_guard lock(mu_);
+      if (look_ == before) {
+        if (values_.size() >= capacity_) values_.clear();
+        values_.insert_or_assign(key, *value);
+      }
+    }
+    return value;
+  }
+
+ private:
+  const WalHeader* header_;
+  const size_t capacity_;
+  std::mutex mu_;
+  std::optional<WalHeader::Look> look_;  // the state `values_` were read in
+  std::unordered_map<std::string, Value> values_;
 };
 
 }  // namespace pangolin::store::sqlite_internal
