@@ -8,7 +8,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <unordered_map>
 
 #include "common/strings.h"
 #include "store/sqlite/sqlite_db_internal.h"

@@ -36,7 +36,8 @@ class WalHeader {
 
 // Values read in the committed state the header shows now, by key: a read between two equal
 // looks at the header is kept, and answered again until anything is committed (then all are
-// dropped). At most `capacity` values; when full, all are dropped. Thread-safe.
+// dropped, and freed outside the lock). At most `capacity` values: once full, later reads are not
+// kept, so that reads spread over more keys than that cost a lookup and nothing more. Thread-safe.
 template <typename Value>
 class CommittedReads {
  public:
@@ -48,10 +49,11 @@ class CommittedReads {
   Result<Value> Get(const std::string& key, Read&& read) {
     std::optional<WalHeader::Look> before = header_ ? header_->Now() : std::nullopt;
     if (!before) return read();
+    std::unordered_map<std::string, Value> stale;  // freed after the lock is released
     {
       std::lock_guard lock(mu_);
       if (look_ != before) {
-        values_.clear();
+        stale.swap(values_);
         look_ = before;
       } else if (auto kept = values_.find(key); kept != values_.end()) {
         return kept->second;
@@ -60,10 +62,7 @@ class CommittedReads {
     auto value = read();
     if (value && header_->Now() == before) {
       std::lock_guard lock(mu_);
-      if (look_ == before) {
-        if (values_.size() >= capacity_) values_.clear();
-        values_.insert_or_assign(key, *value);
-      }
+      if (look_ == before && values_.size() < capacity_) values_.insert_or_assign(key, *value);
     }
     return value;
   }
