@@ -236,24 +236,28 @@ Result<std::vector<Layer>> LayersFor(Connection& conn, int64_t catalog_pk, std::
   }
 }
 
-Result<std::optional<Version>> SelectRootBranchContent(Connection& conn, const TenantId& tenant,
-                                                       const CatalogId& catalog,
-                                                       std::string_view ref,
-                                                       const ContentKey& key) {
+Result<std::optional<int64_t>> SelectRootBranch(Connection& conn, const TenantId& tenant,
+                                                const CatalogId& catalog, std::string_view ref) {
   ASSIGN_OR_RETURN(
       Statement stmt,
-      conn.Prepare("SELECT b.parent_pk IS NULL, c.deleted IS NULL, c.deleted, c.type, "
-                   "c.content_id, c.metadata_location, c.properties FROM catalogs k "
-                   "JOIN branches b ON b.catalog_pk = k.pk AND b.name = ?3 AND b.deleted = 0 "
-                   "LEFT JOIN content c ON c.branch_pk = b.pk AND c.space = ?4 AND c.parent = ?5 "
-                   "AND c.name = ?6 WHERE k.id = ?1 AND k.tenant_id = ?2"));
-  ASSIGN_OR_RETURN(bool row, stmt.BindAll(catalog.value, tenant.value, ref, SpaceCode(key.space),
-                                          EncodeParent(key.parent), key.name)
-                                 .Step());
-  if (!row || stmt.Int(0) == 0) return std::optional<Version>();
-  if (stmt.Int(1) == 1) return std::optional<Version>(Version());  // no entry
-  ASSIGN_OR_RETURN(Version version, ReadVersion(stmt, 2));
-  return std::optional<Version>(std::move(version));
+      conn.Prepare("SELECT b.pk FROM catalogs k JOIN branches b ON b.catalog_pk = k.pk "
+                   "AND b.name = ?3 AND b.deleted = 0 AND b.parent_pk IS NULL "
+                   "WHERE k.id = ?1 AND k.tenant_id = ?2"));
+  ASSIGN_OR_RETURN(bool row, stmt.BindAll(catalog.value, tenant.value, ref).Step());
+  if (!row) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt.Int(0));
+}
+
+Result<Version> SelectBranchRow(Connection& conn, int64_t branch_pk, const ContentKey& key) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare("SELECT deleted, type, content_id, metadata_location, properties "
+                                "FROM content WHERE branch_pk = ?1 AND space = ?2 AND parent = ?3 "
+                                "AND name = ?4"));
+  ASSIGN_OR_RETURN(
+      bool row,
+      stmt.BindAll(branch_pk, SpaceCode(key.space), EncodeParent(key.parent), key.name).Step());
+  if (!row) return Version();
+  return ReadVersion(stmt, 0);
 }
 
 Result<std::optional<Version>> SqliteLayers::Get(const Layer& layer, const ContentKey& key) {

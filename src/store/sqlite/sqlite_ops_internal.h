@@ -56,14 +56,14 @@ Result<BranchRow> SelectLiveBranch(Connection& conn, int64_t catalog_pk, std::st
 // The layers through which `ref` (branch, tag or commit id) is read. Errors: kNotFound.
 Result<std::vector<versioning::Layer>> LayersFor(Connection& conn, int64_t catalog_pk,
                                                  std::string_view ref);
-// `key` on `ref` in one statement when `ref` is a live branch that forked from none (main,
-// usually): its own rows are all there is. Nullopt for any other ref (or no such catalog), which
-// is read through LayersFor.
-Result<std::optional<versioning::Version>> SelectRootBranchContent(Connection& conn,
-                                                                   const TenantId& tenant,
-                                                                   const CatalogId& catalog,
-                                                                   std::string_view ref,
-                                                                   const ContentKey& key);
+// The pk of the branch `ref` names when it is a live branch that forked from none (main, usually):
+// its own rows are all there is to read. Nullopt for any other ref (a tag, a commit id, a fork) or
+// no such catalog, which are read through LayersFor.
+Result<std::optional<int64_t>> SelectRootBranch(Connection& conn, const TenantId& tenant,
+                                                const CatalogId& catalog, std::string_view ref);
+// `key`'s own row on a branch: empty when it has none.
+Result<versioning::Version> SelectBranchRow(Connection& conn, int64_t branch_pk,
+                                            const ContentKey& key);
 
 // One branch's own entries, from `content` (current rows) and `content_log` (history).
 class SqliteLayers final : public versioning::LayerSource {

@@ -31,20 +31,27 @@ Result<std::optional<int64_t>> DecodeSeqToken(const std::string& token) {
 
 // The entry's identity as one string: each part with its length first, so no two differ only in
 // where one part ends.
+void AddPart(std::string& id, std::string_view part) {
+  id += std::to_string(part.size());
+  id += ':';
+  id += part;
+}
+
+// Keys of CommittedReads: each part prefixed with its length.
+std::string RefId(const TenantId& tenant, const CatalogId& catalog, std::string_view ref) {
+  std::string id;
+  AddPart(id, tenant.value);
+  AddPart(id, catalog.value);
+  AddPart(id, ref);
+  return id;
+}
+
 std::string EntryId(const TenantId& tenant, const CatalogId& catalog, std::string_view ref,
                     const ContentKey& key) {
-  std::string id;
-  auto add = [&](std::string_view part) {
-    id += std::to_string(part.size());
-    id += ':';
-    id += part;
-  };
-  add(tenant.value);
-  add(catalog.value);
-  add(ref);
-  add(key.space == ContentKey::Space::kObject ? "o" : "n");
-  for (const auto& level : key.parent) add(level);
-  add(key.name);
+  std::string id = RefId(tenant, catalog, ref);
+  AddPart(id, key.space == ContentKey::Space::kObject ? "o" : "n");
+  for (const auto& level : key.parent) AddPart(id, level);
+  AddPart(id, key.name);
   return id;
 }
 
@@ -98,20 +105,42 @@ class SqliteStore final : public MetadataStore {
   // Every table request reads its entry: answered without SQLite while nothing is committed.
   Result<std::optional<Content>> GetContent(const TenantId& tenant, const CatalogId& catalog,
                                             std::string_view ref, const ContentKey& key) override {
-    auto read = [&]() -> Result<std::optional<Content>> {
-      ASSIGN_OR_RETURN(auto direct, ReadOne([&](Connection& c) {
-                         return SelectRootBranchContent(c, tenant, catalog, ref, key);
-                       }));
-      if (direct) return std::move(*direct);
-      return Read([&](Connection& c) -> Result<std::optional<Content>> {
-        ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
-        ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, ref));
-        SqliteLayers source(c);
-        return versioning::Get(source, layers, key);
-      });
+    if (InAuditedChange()) return ReadEntry(tenant, catalog, ref, key);
+    return entries_.Get(EntryId(tenant, catalog, ref, key),
+                        [&] { return ReadCommittedEntry(tenant, catalog, ref, key); });
+  }
+
+  // `key` on `ref` by its primary key alone when `ref` is a root branch already known since the
+  // last commit (skipping the catalog and branch lookups); else as ReadEntry.
+  Result<std::optional<Content>> ReadCommittedEntry(const TenantId& tenant,
+                                                    const CatalogId& catalog, std::string_view ref,
+                                                    const ContentKey& key) {
+    std::optional<WalHeader::Look> look = wal_header_ ? wal_header_->Now() : std::nullopt;
+    if (!look) return ReadEntry(tenant, catalog, ref, key);
+    auto read_branch = [&] {
+      return ReadOne([&](Connection& c) { return SelectRootBranch(c, tenant, catalog, ref); });
     };
-    if (InAuditedChange()) return read();
-    return entries_.Get(EntryId(tenant, catalog, ref, key), read);
+    ASSIGN_OR_RETURN(std::optional<int64_t> branch,
+                     root_branches_.Get(RefId(tenant, catalog, ref), read_branch));
+    if (!branch) return ReadEntry(tenant, catalog, ref, key);
+    ASSIGN_OR_RETURN(versioning::Version row,
+                     ReadOne([&](Connection& c) { return SelectBranchRow(c, *branch, key); }));
+    // Nothing committed since `look`: `ref` was still that branch when its row was read.
+    if (wal_header_->Now() == look) return row;
+    return ReadEntry(tenant, catalog, ref, key);
+  }
+
+  // `key` on `ref` in one read transaction.
+  Result<std::optional<Content>> ReadEntry(const TenantId& tenant, const CatalogId& catalog,
+                                           std::string_view ref, const ContentKey& key) {
+    return Read([&](Connection& c) -> Result<std::optional<Content>> {
+      ASSIGN_OR_RETURN(std::optional<int64_t> branch, SelectRootBranch(c, tenant, catalog, ref));
+      if (branch) return SelectBranchRow(c, *branch, key);
+      ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
+      ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, ref));
+      SqliteLayers source(c);
+      return versioning::Get(source, layers, key);
+    });
   }
 
   Result<Page<Entry>> ListContent(const TenantId& tenant, const CatalogId& catalog,
@@ -579,6 +608,7 @@ class SqliteStore final : public MetadataStore {
   std::unique_ptr<WalHeader> wal_header_;  // null where the VFS has no shared memory
   CommittedReads<int64_t> access_versions_{wal_header_.get(), 10000};
   CommittedReads<std::optional<Content>> entries_{wal_header_.get(), 10000};
+  CommittedReads<std::optional<int64_t>> root_branches_{wal_header_.get(), 10000};  // by RefId
   std::unique_ptr<Connection> writer_;
   std::unique_ptr<WalSync> wal_;
   ReaderPool readers_;
