@@ -108,7 +108,7 @@ Result<std::string> CatalogVersions::Commit(int64_t seq, const CommitRequest& re
   }
   BranchState& state = branches_.at(handle);
   CommitRecord record;
-  record.id = NewUuid();
+  record.id = NewUuidV7(request.time_ms);
   record.parent_id = state.branch.head_commit_id;
   record.merge_parent_id = request.merge_parent_id;
   record.sequence = seq;

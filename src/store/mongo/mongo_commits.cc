@@ -126,7 +126,7 @@ Status CommitOnce(Client& client, const TenantId& tenant, const CatalogId& catal
 
 Result<std::string> MongoStore::Commit(const TenantId& tenant, const CatalogId& catalog,
                                        const CommitRequest& request) {
-  std::string id = NewUuid();
+  std::string id = NewUuidV7(request.time_ms);
   {
     Client client = Acquire();  // given back before AppendAudit takes one
     RETURN_IF_ERROR(CommitOnce(client, tenant, catalog, request, id));

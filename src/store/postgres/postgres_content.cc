@@ -328,7 +328,7 @@ Result<std::string> WriteCommit(Connection& conn, const BranchRow& branch,
       return Err(ErrorCode::kInvalidArgument, "Unknown merge parent: {}", *request.merge_parent_id);
     }
   }
-  std::string id = NewUuid();
+  std::string id = NewUuidV7(request.time_ms);
   ASSIGN_OR_RETURN(
       Rows inserted,
       conn.Query("INSERT INTO commits (id, catalog_pk, branch_pk, branch_name, "

@@ -338,7 +338,7 @@ Result<std::string> WriteCommit(Connection& conn, const BranchRow& branch,
       return Err(ErrorCode::kInvalidArgument, "Unknown merge parent: {}", *request.merge_parent_id);
     }
   }
-  std::string id = NewUuid();
+  std::string id = NewUuidV7(request.time_ms);
   ASSIGN_OR_RETURN(Statement commit,
                    conn.Prepare("INSERT INTO commits (id, catalog_pk, branch_pk, branch_name, "
                                 "parent_id, merge_parent_id, author, message, time_ms) "

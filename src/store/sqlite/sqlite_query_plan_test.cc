@@ -77,6 +77,37 @@ TEST_F(SqliteQueryPlanTest, AuditQueriesUseIndexesInListingOrder) {
       << chain;
 }
 
+// A branch's history and a key's state as of a commit, newest first, walk their (ascending)
+// indexes backwards: no sort, however long the history.
+TEST_F(SqliteQueryPlanTest, HistoryReadsWalkTheirIndexesBackwards) {
+  { ASSERT_OK_AND_ASSIGN(auto store, Open()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  std::unique_ptr<sqlite3, sqlite_internal::DbCloser> owner(db);
+  auto plan = [&](const std::string& sql) {
+    std::string steps;
+    std::string explain = "EXPLAIN QUERY PLAN " + sql;
+    sqlite3_exec(
+        db, explain.c_str(),
+        [](void* out, int columns, char** values, char**) {
+          *static_cast<std::string*>(out) += std::string(values[columns - 1]) + "\n";
+          return 0;
+        },
+        &steps, nullptr);
+    return steps;
+  };
+  std::string history =
+      plan("SELECT id FROM commits WHERE branch_pk = 1 AND seq <= 9 ORDER BY seq DESC LIMIT 10");
+  EXPECT_NE(history.find("USING INDEX commits_by_branch"), std::string::npos) << history;
+  EXPECT_EQ(history.find("TEMP B-TREE"), std::string::npos) << history;
+  std::string as_of = plan(
+      "SELECT op FROM content_log INDEXED BY content_log_by_key WHERE branch_pk = 1 AND "
+      "space = 0 AND parent = '' AND name = 't' AND commit_seq <= 9 "
+      "ORDER BY commit_seq DESC, ordinal DESC LIMIT 1");
+  EXPECT_NE(as_of.find("USING INDEX content_log_by_key"), std::string::npos) << as_of;
+  EXPECT_EQ(as_of.find("TEMP B-TREE"), std::string::npos) << as_of;
+}
+
 // LoadPermissions is two indexed lookups keyed by the principal (then by role id): never a scan,
 // nor a walk over the tenant's roles, however many the database holds.
 TEST_F(SqliteQueryPlanTest, LoadPermissionsSearchesByPrincipalOnly) {
