@@ -29,15 +29,14 @@ Result<std::optional<int64_t>> DecodeSeqToken(const std::string& token) {
   return std::optional<int64_t>(*seq);
 }
 
-// The entry's identity as one string: each part with its length first, so no two differ only in
-// where one part ends.
+// Identities as one string (the keys of CommittedReads): each part with its length first, so no
+// two differ only in where one part ends.
 void AddPart(std::string& id, std::string_view part) {
   id += std::to_string(part.size());
   id += ':';
   id += part;
 }
 
-// Keys of CommittedReads: each part prefixed with its length.
 std::string RefId(const TenantId& tenant, const CatalogId& catalog, std::string_view ref) {
   std::string id;
   AddPart(id, tenant.value);
