@@ -54,6 +54,19 @@ std::string EntryId(const TenantId& tenant, const CatalogId& catalog, std::strin
   return id;
 }
 
+std::string ListingId(const TenantId& tenant, const CatalogId& catalog, std::string_view ref,
+                      ContentKey::Space space, const Namespace& parent,
+                      std::optional<ContentType> type, const PageRequest& page) {
+  std::string id = RefId(tenant, catalog, ref);
+  AddPart(id, space == ContentKey::Space::kObject ? "o" : "n");
+  AddPart(id, std::to_string(parent.size()));
+  for (const auto& level : parent) AddPart(id, level);
+  AddPart(id, type ? std::to_string(static_cast<int>(*type)) : "");
+  AddPart(id, page.token);
+  AddPart(id, std::to_string(page.limit));
+  return id;
+}
+
 class SqliteStore final : public MetadataStore {
  public:
   SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<WalSync> wal)
@@ -142,20 +155,26 @@ class SqliteStore final : public MetadataStore {
     });
   }
 
+  // Every listing of tables, views or namespaces: a page is answered again while nothing is
+  // committed.
   Result<Page<Entry>> ListContent(const TenantId& tenant, const CatalogId& catalog,
                                   std::string_view ref, ContentKey::Space space,
                                   const Namespace& parent, std::optional<ContentType> type,
                                   const PageRequest& page) override {
     ASSIGN_OR_RETURN(auto after, DecodeToken(page.token));
-    return Read([&](Connection& c) -> Result<Page<Entry>> {
-      ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
-      ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, ref));
-      SqliteLayers source(c);
-      ASSIGN_OR_RETURN(Page<Entry> result,
-                       versioning::List(source, layers, space, parent, type, after, page.limit));
-      if (result.next_token) result.next_token = EncodeToken(*result.next_token);
-      return result;
-    });
+    auto read = [&] {
+      return Read([&](Connection& c) -> Result<Page<Entry>> {
+        ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
+        ASSIGN_OR_RETURN(auto layers, LayersFor(c, catalog_pk, ref));
+        SqliteLayers source(c);
+        ASSIGN_OR_RETURN(Page<Entry> result,
+                         versioning::List(source, layers, space, parent, type, after, page.limit));
+        if (result.next_token) result.next_token = EncodeToken(*result.next_token);
+        return result;
+      });
+    };
+    if (InAuditedChange()) return read();
+    return pages_.Get(ListingId(tenant, catalog, ref, space, parent, type, page), read);
   }
 
   Result<std::string> Commit(const TenantId& tenant, const CatalogId& catalog,
@@ -608,6 +627,9 @@ class SqliteStore final : public MetadataStore {
   CommittedReads<int64_t> access_versions_{wal_header_.get(), 10000};
   CommittedReads<std::optional<Content>> entries_{wal_header_.get(), 10000};
   CommittedReads<std::optional<int64_t>> root_branches_{wal_header_.get(), 10000};  // by RefId
+  // Listing pages, by their arguments; at most 50,000 entries in all.
+  CommittedReads<Page<Entry>> pages_{wal_header_.get(), 50000,
+                                     [](const Page<Entry>& page) { return page.items.size() + 1; }};
   std::unique_ptr<Connection> writer_;
   std::unique_ptr<WalSync> wal_;
   ReaderPool readers_;

@@ -455,6 +455,48 @@ TEST_F(SqliteStoreTest, EntriesSeeEveryCommitAtOnce) {
   EXPECT_EQ(location(), "3");
 }
 
+// Listings are answered again while nothing is committed; a change by another store on the file,
+// or by any other writer, shows at once, and every page and filter is a listing of its own.
+TEST_F(SqliteStoreTest, ListingsSeeEveryCommitAtOnce) {
+  ASSERT_OK_AND_ASSIGN(auto first, Open());
+  ASSERT_OK_AND_ASSIGN(auto second, Open());
+  Catalog cat = NewCatalog("cat");
+  ASSERT_THAT(first->CreateCatalog(cat), IsOk());
+  auto list = [&](size_t limit, const std::string& token = "") {
+    std::string out;
+    auto page = first->ListContent(kDefaultTenant, cat.id, "main", ContentKey::Space::kObject, {},
+                                   std::nullopt, PageRequest{token, limit});
+    if (!page) return std::string("error");
+    for (const auto& entry : page->items)
+      out += entry.key.name + "=" + entry.content.metadata_location + " ";
+    return out + (page->next_token ? "more" : "end");
+  };
+  EXPECT_EQ(list(0), "end");
+  EXPECT_EQ(list(0), "end");
+  ASSERT_THAT(PutTable(*second, cat.id, "1"), IsOk());
+  EXPECT_EQ(list(0), "t=1 end");
+  EXPECT_EQ(list(0), "t=1 end");
+  RawQuery(Path(), "UPDATE content SET metadata_location = '2'");
+  EXPECT_EQ(list(0), "t=2 end");
+  CommitRequest request;
+  request.operations = {Operation{Operation::Kind::kPut, catalog::ObjectKey({{}, "u"}),
+                                  Content{ContentType::kIcebergTable, "u-id", "3", {}}}};
+  ASSERT_THAT(first->Commit(kDefaultTenant, cat.id, request), IsOk());
+  EXPECT_EQ(list(0), "t=2 u=3 end");
+  EXPECT_EQ(list(1), "t=2 more");
+  EXPECT_EQ(list(1), "t=2 more");
+  auto page = first->ListContent(kDefaultTenant, cat.id, "main", ContentKey::Space::kObject, {},
+                                 std::nullopt, PageRequest{"", 1});
+  ASSERT_TRUE(page && page->next_token);
+  EXPECT_EQ(list(1, *page->next_token), "u=3 end");
+  EXPECT_EQ(first
+                ->ListContent(kDefaultTenant, cat.id, "main", ContentKey::Space::kObject, {},
+                              ContentType::kIcebergView, PageRequest{"", 0})
+                .value()
+                .items.size(),
+            0u);
+}
+
 // The access version is read on every request and used again while nothing at all is committed;
 // a change by another store on the file, or by any other writer, shows at once.
 TEST_F(SqliteStoreTest, AccessVersionsSeeEveryCommitAtOnce) {

@@ -36,13 +36,17 @@ class WalHeader {
 
 // Values read in the committed state the header shows now, by key: a read between two equal
 // looks at the header is kept, and answered again until anything is committed (then all are
-// dropped, and freed outside the lock). At most `capacity` values: once full, later reads are not
-// kept, so that reads spread over more keys than that cost a lookup and nothing more. Thread-safe.
+// dropped, and freed outside the lock). Kept values weigh at most `capacity` together (each weighs
+// 1 unless a weight is given): once full, later reads are not kept, so that reads spread over more
+// keys than that cost a lookup and nothing more. Thread-safe.
 template <typename Value>
 class CommittedReads {
  public:
+  using Weight = size_t (*)(const Value&);
+
   // `header` may be null: every Get reads.
-  CommittedReads(const WalHeader* header, size_t capacity) : header_(header), capacity_(capacity) {}
+  CommittedReads(const WalHeader* header, size_t capacity, Weight weight = nullptr)
+      : header_(header), capacity_(capacity), weight_(weight) {}
 
   // The value kept for `key`, or `read()` (a read transaction of its own, or several).
   template <typename Read>
@@ -54,6 +58,7 @@ class CommittedReads {
       std::lock_guard lock(mu_);
       if (look_ != before) {
         stale.swap(values_);
+        kept_ = 0;
         look_ = before;
       } else if (auto kept = values_.find(key); kept != values_.end()) {
         return kept->second;
@@ -61,8 +66,12 @@ class CommittedReads {
     }
     auto value = read();
     if (value && header_->Now() == before) {
+      size_t weight = weight_ ? weight_(*value) : 1;
       std::lock_guard lock(mu_);
-      if (look_ == before && values_.size() < capacity_) values_.insert_or_assign(key, *value);
+      if (look_ == before && kept_ + weight <= capacity_ &&
+          values_.insert_or_assign(key, *value).second) {
+        kept_ += weight;
+      }
     }
     return value;
   }
@@ -70,9 +79,11 @@ class CommittedReads {
  private:
   const WalHeader* header_;
   const size_t capacity_;
+  const Weight weight_;
   std::mutex mu_;
   std::optional<WalHeader::Look> look_;  // the state `values_` were read in
   std::unordered_map<std::string, Value> values_;
+  size_t kept_ = 0;  // the weight of `values_`
 };
 
 }  // namespace pangolin::store::sqlite_internal
