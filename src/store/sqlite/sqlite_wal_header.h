@@ -67,9 +67,11 @@ class CommittedReads {
     auto value = read();
     if (value && header_->Now() == before) {
       size_t weight = weight_ ? weight_(*value) : 1;
+      if (weight > capacity_) return value;
+      Value copy = *value;  // made before the lock is taken
       std::lock_guard lock(mu_);
       if (look_ == before && kept_ + weight <= capacity_ &&
-          values_.insert_or_assign(key, *value).second) {
+          values_.try_emplace(key, std::move(copy)).second) {
         kept_ += weight;
       }
     }
