@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -58,7 +59,7 @@ class CommittedReads {
       std::lock_guard lock(mu_);
       if (look_ != before) {
         stale.swap(values_);
-        kept_ = 0;
+        kept_.store(0, std::memory_order_relaxed);
         look_ = before;
       } else if (auto kept = values_.find(key); kept != values_.end()) {
         return kept->second;
@@ -67,12 +68,14 @@ class CommittedReads {
     auto value = read();
     if (value && header_->Now() == before) {
       size_t weight = weight_ ? weight_(*value) : 1;
-      if (weight > capacity_) return value;
+      // Full already: no copy (a glance; the lock decides).
+      if (kept_.load(std::memory_order_relaxed) + weight > capacity_) return value;
       Value copy = *value;  // made before the lock is taken
       std::lock_guard lock(mu_);
-      if (look_ == before && kept_ + weight <= capacity_ &&
+      size_t kept = kept_.load(std::memory_order_relaxed);
+      if (look_ == before && kept + weight <= capacity_ &&
           values_.try_emplace(key, std::move(copy)).second) {
-        kept_ += weight;
+        kept_.store(kept + weight, std::memory_order_relaxed);
       }
     }
     return value;
@@ -85,7 +88,7 @@ class CommittedReads {
   std::mutex mu_;
   std::optional<WalHeader::Look> look_;  // the state `values_` were read in
   std::unordered_map<std::string, Value> values_;
-  size_t kept_ = 0;  // the weight of `values_`
+  std::atomic<size_t> kept_{0};  // the weight of `values_`; changed under `mu_`
 };
 
 }  // namespace pangolin::store::sqlite_internal
