@@ -55,6 +55,27 @@ Response Response::NoContent() {
   return response;
 }
 
+bool AcceptsGzip(std::string_view accept_encoding) {
+  std::optional<bool> gzip, any;
+  for (const std::string& element : Split(accept_encoding, ",")) {
+    std::vector<std::string> parts = Split(element, ";");
+    if (parts.empty()) continue;
+    std::string coding = ToLower(Trim(parts[0]));
+    bool wanted = true;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      std::string_view param = Trim(parts[i]);
+      if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        // q=0, 0.0, 0.00 or 0.000 refuses; anything else accepts.
+        std::string_view q = Trim(param.substr(2));
+        wanted = q.find_first_not_of("0.") != std::string_view::npos;
+      }
+    }
+    if (coding == "gzip" || coding == "x-gzip") gzip = gzip.value_or(false) || wanted;
+    if (coding == "*") any = wanted;
+  }
+  return gzip.value_or(any.value_or(false));
+}
+
 std::optional<std::vector<std::pair<std::string, std::string>>> ParseQuery(std::string_view query) {
   std::vector<std::pair<std::string, std::string>> out;
   if (query.empty()) return out;

@@ -9,8 +9,9 @@
 #include <vector>
 
 namespace pangolin {
+class LazyDeflatePiece;
 class MemoryFile;
-}
+}  // namespace pangolin
 
 namespace pangolin::http {
 
@@ -39,6 +40,8 @@ struct Response {
   std::shared_ptr<const std::string> shared_body;
   // When set, the bytes of `shared_body` in a file, which the server sends with sendfile.
   std::shared_ptr<const MemoryFile> shared_file;
+  // When set, keeps the gzip piece of `shared_body`, for clients that accept gzip.
+  std::shared_ptr<const LazyDeflatePiece> shared_deflate;
   std::string body_tail;
 
   size_t BodySize() const;
@@ -51,6 +54,10 @@ struct Response {
                        std::string tail);
   static Response NoContent();
 };
+
+// Whether an Accept-Encoding field value accepts gzip (RFC 9110 12.5.3): named, as gzip or
+// x-gzip, or through "*", with a q-value above 0.
+bool AcceptsGzip(std::string_view accept_encoding);
 
 // Parses "a=1&b=x%20y" into decoded pairs; nullopt on a malformed escape.
 std::optional<std::vector<std::pair<std::string, std::string>>> ParseQuery(std::string_view query);

@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/deflate.h"
 #include "common/memory_file.h"
 #include "common/strings.h"
 
@@ -173,8 +174,11 @@ struct Server::Impl {
   net::awaitable<void> Session(tcp::socket socket);
   net::awaitable<boost::system::error_code> Read(Open& connection, beast::flat_buffer& buffer,
                                                  bhttp::request_parser<bhttp::string_body>& parser);
+  // `head`: a HEAD request's answer; `gzip`: the request accepts gzip.
   net::awaitable<bool> Write(Open& connection, Response response, bool keep_alive, unsigned version,
-                             bool head = false);
+                             bool head = false, bool gzip = false);
+  net::awaitable<bool> WriteGzip(Open& connection, Response response, bool keep_alive,
+                                 unsigned version);
   net::awaitable<bool> Send(Open& connection, std::array<std::string_view, 3> pieces, size_t sent);
 };
 
@@ -304,6 +308,28 @@ std::optional<size_t> SendFileNow(int socket, std::string_view head, const Memor
   return head.size() + static_cast<size_t>(offset);
 }
 
+// Answers at least this long go out compressed to clients that accept gzip: below, the bytes
+// saved are not worth the CPU.
+constexpr size_t kGzipFrom = 1024;
+
+// Whether an answer is text worth compressing (and not already encoded).
+bool Compressible(const Response& response) {
+  if (response.status < 200 || response.status >= 300 || response.status == 204) return false;
+  if (response.BodySize() < kGzipFrom) return false;
+  std::string_view type = response.content_type;
+  if (!StartsWith(type, "application/json") && !StartsWith(type, "text/")) return false;
+  return std::none_of(response.headers.begin(), response.headers.end(),
+                      [](const auto& field) { return ToLower(field.first) == "content-encoding"; });
+}
+
+// A strong entity tag names one representation's exact bytes; the compressed one gets the weak
+// tag of the same value (RFC 9110 8.8.1), which If-None-Match compares by value.
+void WeakenETag(Response& response) {
+  for (auto& [name, value] : response.headers) {
+    if (ToLower(name) == "etag" && StartsWith(value, "\"")) value.insert(0, "W/");
+  }
+}
+
 Request ToRequest(bhttp::request<bhttp::string_body>&& message, const std::string& remote) {
   Request request;
   request.method = std::string(message.method_string());
@@ -336,8 +362,13 @@ Response ErrorResponse(int status, std::string_view type, std::string_view messa
 }  // namespace
 
 net::awaitable<bool> Server::Impl::Write(Open& connection, Response response, bool keep_alive,
-                                         unsigned version, bool head) {
+                                         unsigned version, bool head, bool gzip) {
   keep_alive = keep_alive && !draining;
+  if (Compressible(response)) {
+    response.headers.emplace_back("Vary", "Accept-Encoding");
+    if (gzip && !head)
+      co_return co_await WriteGzip(connection, std::move(response), keep_alive, version);
+  }
   std::string out = ResponseHead(response, version, keep_alive, response.BodySize());
   // A HEAD answer has the headers a GET would have, Content-Length included, and never a body:
   // bytes after the headers would be read as the start of the next response.
@@ -357,6 +388,30 @@ net::awaitable<bool> Server::Impl::Write(Open& connection, Response response, bo
     sent = *now;
   }
   co_return co_await Send(connection, {out, shared, tail}, sent) && keep_alive;
+}
+
+// The answer as one gzip member: its body and tail compressed now, its shared part from the
+// piece kept with it when it has one.
+net::awaitable<bool> Server::Impl::WriteGzip(Open& connection, Response response, bool keep_alive,
+                                             unsigned version) {
+  DeflatePiece body = Deflate(response.body);
+  DeflatePiece tail = Deflate(response.body_tail);
+  DeflatePiece fresh;
+  const DeflatePiece* shared = &fresh;
+  if (response.shared_body && response.shared_deflate) {
+    shared = &response.shared_deflate->Get(*response.shared_body);
+  } else if (response.shared_body) {
+    fresh = Deflate(*response.shared_body);
+  }
+  tail.bytes += GzipEnd({&body, shared, &tail});
+  WeakenETag(response);
+  response.headers.emplace_back("Content-Encoding", "gzip");
+  size_t length = GzipStart().size() + body.bytes.size() + shared->bytes.size() + tail.bytes.size();
+  std::string out = ResponseHead(response, version, keep_alive, length);
+  out.append(GzipStart()).append(body.bytes);
+  connection.deadline.store(SteadyNanos() + Nanos(options.write_timeout),
+                            std::memory_order_relaxed);
+  co_return co_await Send(connection, {out, shared->bytes, tail.bytes}, 0) && keep_alive;
 }
 
 // Writes `pieces` after their first `sent` bytes: at once, as far as the socket takes them
@@ -472,13 +527,17 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     bool keep_alive = message.keep_alive();
     unsigned version = message.version();
     bool head = message.method() == bhttp::verb::head;
+    auto accept_encoding = message.find(bhttp::field::accept_encoding);
+    bool gzip = accept_encoding != message.end() &&
+                AcceptsGzip(std::string_view(accept_encoding->value().data(),
+                                             accept_encoding->value().size()));
     // The handler runs here, on this io thread: it may block on the store or storage, and the
     // other threads serve the other connections meanwhile (with a helper when all are held).
     Runner* runner = current_runner;
     if (runner) runner->handler_since.store(SteadyNanos(), std::memory_order_relaxed);
     Response response = handler(ToRequest(std::move(message), remote));
     if (runner) runner->handler_since.store(0, std::memory_order_relaxed);
-    bool again = co_await Write(connection, std::move(response), keep_alive, version, head);
+    bool again = co_await Write(connection, std::move(response), keep_alive, version, head, gzip);
     if (!again) break;
   }
   {

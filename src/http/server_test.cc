@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <atomic>
 #include <future>
@@ -13,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "common/deflate.h"
 #include "common/memory_file.h"
 
 namespace pangolin::http {
@@ -51,6 +53,7 @@ class Client {
         size_t length = at < end ? std::stoul(buffer_.substr(at + 16)) : 0;
         if (buffer_.size() >= end + 4 + length) {
           std::string body = buffer_.substr(end + 4, length);
+          head_ = buffer_.substr(0, end + 2);
           buffer_.erase(0, end + 4 + length);
           return body;
         }
@@ -67,10 +70,14 @@ class Client {
     return Receive();
   }
 
+  // The status line and header fields of the last response received, each line ending in CRLF.
+  const std::string& head() const { return head_; }
+
  private:
   int fd_;
   bool connected_ = false;
   std::string buffer_;
+  std::string head_;
 };
 
 // One thread, so that every connection waits for the thread a slow handler holds.
@@ -211,6 +218,82 @@ TEST(ServerTest, AnswersPipelinedRequestsInOrderAndSendsSharedFiles) {
   EXPECT_EQ(client.Receive(), "[" + *text + "]");
   EXPECT_EQ(client.Receive(), "\"/b\"");
   for (int i = 0; i < 3; ++i) EXPECT_EQ(client.Get("/big"), "[" + *text + "]");
+  server.Shutdown(std::chrono::milliseconds(1000));
+}
+
+// One gzip member, decoded as clients decode it; nullopt unless it is whole and alone.
+std::optional<std::string> Gunzip(const std::string& data) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) return std::nullopt;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  std::string out(1 << 24, '\0');
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int rc = inflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  bool whole = rc == Z_STREAM_END && stream.avail_in == 0;
+  inflateEnd(&stream);
+  return whole ? std::optional(out) : std::nullopt;
+}
+
+TEST(AcceptsGzipTest, ReadsCodingsAndQValues) {
+  EXPECT_TRUE(AcceptsGzip("gzip"));
+  EXPECT_TRUE(AcceptsGzip("gzip, deflate, br"));
+  EXPECT_TRUE(AcceptsGzip("deflate, X-GZIP;q=0.5"));
+  EXPECT_TRUE(AcceptsGzip("br;q=1.0, *;q=0.1"));
+  EXPECT_TRUE(AcceptsGzip(" gzip ; q=1 "));
+  EXPECT_FALSE(AcceptsGzip(""));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip("deflate, br"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0.000, *"));  // named refusals win over "*"
+  EXPECT_FALSE(AcceptsGzip("*;q=0"));
+}
+
+TEST(ServerTest, CompressesLargeTextAnswersForClientsThatAcceptGzip) {
+  auto text = std::make_shared<std::string>();
+  for (int i = 0; text->size() < 300 * 1024; ++i) *text += std::to_string(i) + ",";
+  auto kept = std::make_shared<LazyDeflatePiece>();
+  std::atomic<int> calls{0};
+  Server server(OneThread(), [&](Request request) {
+    ++calls;
+    if (request.path == "/small") return Response::Json(200, "{\"small\":true}");
+    Response response = Response::Json(200, "[", text, "]");
+    if (request.path == "/kept") response.shared_deflate = kept;
+    if (request.path == "/encoded") response.headers.emplace_back("Content-Encoding", "br");
+    response.headers.emplace_back("ETag", "\"v1\"");
+    return response;
+  });
+  ASSERT_TRUE(server.Start());
+  Client client(server.port());
+  std::string whole = "[" + *text + "]";
+  auto get = [&](const std::string& path, const std::string& accept) {
+    client.SendRaw("GET " + path + " HTTP/1.1\r\nHost: t\r\nAccept-Encoding: " + accept +
+                   "\r\n\r\n");
+    return client.Receive();
+  };
+  for (const char* path : {"/kept", "/kept", "/fresh"}) {
+    auto body = get(path, "gzip, deflate");
+    ASSERT_TRUE(body);
+    EXPECT_LT(body->size(), whole.size() / 2);
+    EXPECT_EQ(Gunzip(*body), whole) << path;
+    EXPECT_NE(client.head().find("\r\nContent-Encoding: gzip\r\n"), std::string::npos);
+    EXPECT_NE(client.head().find("\r\nVary: Accept-Encoding\r\n"), std::string::npos);
+    EXPECT_NE(client.head().find("\r\nETag: W/\"v1\"\r\n"), std::string::npos);
+  }
+  // Refused, not asked for, too small, or already encoded: the bytes as they are.
+  for (auto [path, accept] : {std::pair{"/kept", "gzip;q=0"},
+                              {"/fresh", "identity"},
+                              {"/small", "gzip"},
+                              {"/encoded", "gzip"}}) {
+    auto body = get(path, accept);
+    EXPECT_EQ(body, std::string(path) == "/small" ? "{\"small\":true}" : whole) << path;
+    EXPECT_EQ(client.head().find("Content-Encoding: gzip"), std::string::npos) << path;
+  }
+  EXPECT_NE(client.head().find("ETag: \"v1\""), std::string::npos);
+  EXPECT_EQ(client.Get("/fresh"), whole);
+  EXPECT_NE(client.head().find("\r\nVary: Accept-Encoding\r\n"), std::string::npos);
   server.Shutdown(std::chrono::milliseconds(1000));
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "common/deflate.h"
 #include "common/memory_file.h"
 #include "iceberg/table_metadata.h"
 
@@ -16,13 +17,15 @@ namespace pangolin::service {
 
 struct CachedMetadata {
   iceberg::TableMetadata metadata;
-  std::string json;          // the canonical serialization of `metadata`
-  LazyMemoryFile json_file;  // `json` in a file, for answers sent with sendfile
+  std::string json;               // the canonical serialization of `metadata`
+  LazyMemoryFile json_file;       // `json` in a file, for answers sent with sendfile
+  LazyDeflatePiece json_deflate;  // `json` compressed, for answers to clients that accept gzip
 };
 
 // The memory an entry holds: its text, its parsed form, measured at about 3.2 times the text
 // (a 186 KB file with 100 snapshots parses into 600 KB of allocations), the texts its snapshots
-// keep (less than the whole text), and for a large text the memory file it may get.
+// keep (less than the whole text), and for a large text the memory file it may get (its
+// compressed piece, a tenth of the text or less, fits in the estimate's slack).
 inline size_t EntryBytes(const CachedMetadata& entry) {
   return entry.json.size() * (entry.json.size() >= MemoryFile::kWorthBytes ? 6 : 5);
 }

@@ -34,7 +34,8 @@ std::string ETagOf(const LoadedTable& table, SnapshotMode mode = SnapshotMode::k
 }
 
 // `frame` around the table's metadata, which goes out from the metadata cache without a copy
-// (from its memory file when it has one).
+// (from its memory file when it has one, or compressed once and kept for clients that accept
+// gzip).
 Response Framed(serde::JsonFrame frame, const LoadedTable& table) {
   std::shared_ptr<const std::string> json(table.metadata, &table.metadata->json);
   Response response =
@@ -42,6 +43,8 @@ Response Framed(serde::JsonFrame frame, const LoadedTable& table) {
   if (const MemoryFile* file = table.metadata->json_file.Get(table.metadata->json)) {
     response.shared_file = std::shared_ptr<const MemoryFile>(table.metadata, file);
   }
+  response.shared_deflate =
+      std::shared_ptr<const LazyDeflatePiece>(table.metadata, &table.metadata->json_deflate);
   return response;
 }
 

@@ -1,0 +1,81 @@
+// Deflate pieces: joined into one gzip member, they decode (with zlib, as clients do) to the
+// texts in order, whether each was compressed or stored, and a kept piece is made once.
+#include "common/deflate.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <string>
+
+namespace pangolin {
+namespace {
+
+// Decodes one gzip member, requiring that it ends exactly where `data` does.
+std::string Gunzip(const std::string& data) {
+  z_stream stream{};
+  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  std::string out(1 << 22, '\0');
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int rc = inflate(&stream, Z_FINISH);
+  EXPECT_EQ(rc, Z_STREAM_END) << (stream.msg ? stream.msg : "");
+  EXPECT_EQ(stream.avail_in, 0u);
+  out.resize(stream.total_out);
+  inflateEnd(&stream);
+  return out;
+}
+
+std::string Join(std::initializer_list<const DeflatePiece*> pieces) {
+  std::string out(GzipStart());
+  for (const DeflatePiece* piece : pieces) out += piece->bytes;
+  return out + GzipEnd(pieces);
+}
+
+std::string Json(size_t at_least) {
+  std::string text = "[";
+  for (int i = 0; text.size() < at_least; ++i) {
+    text += R"({"snapshot-id":)" + std::to_string(i * 7919) + R"(,"manifest-list":"s3://b/m)" +
+            std::to_string(i) + R"(.avro"},)";
+  }
+  text.back() = ']';
+  return text;
+}
+
+TEST(DeflateTest, PiecesJoinIntoOneMember) {
+  std::string head = R"({"metadata-location":"s3://b/t/metadata/1.json","metadata":)";
+  std::string middle = Json(200 * 1024);
+  std::string tail = R"(,"config":{"token":"x"}})";
+  DeflatePiece a = Deflate(head), b = Deflate(middle), c = Deflate(tail);
+  EXPECT_LT(b.bytes.size(), middle.size() / 4);  // compressed
+  EXPECT_EQ(a.bytes.size(), head.size() + 5);    // stored: one block
+  EXPECT_EQ(Gunzip(Join({&a, &b, &c})), head + middle + tail);
+}
+
+TEST(DeflateTest, EmptyAndSingleTexts) {
+  DeflatePiece empty = Deflate("");
+  EXPECT_TRUE(empty.bytes.empty());
+  EXPECT_EQ(Gunzip(Join({&empty})), "");
+  std::string text = Json(3000);
+  DeflatePiece one = Deflate(text);
+  EXPECT_EQ(Gunzip(Join({&empty, &one, &empty})), text);
+}
+
+TEST(DeflateTest, APieceMayRepeat) {
+  std::string text = Json(300 * 1024);
+  DeflatePiece piece = Deflate(text);
+  EXPECT_EQ(Gunzip(Join({&piece, &piece})), text + text);
+}
+
+TEST(DeflateTest, KeptPieceIsMadeOnce) {
+  std::string text = Json(4000);
+  LazyDeflatePiece lazy;
+  const DeflatePiece& first = lazy.Get(text);
+  EXPECT_EQ(&lazy.Get(text), &first);
+  EXPECT_EQ(first.length, text.size());
+  EXPECT_EQ(Gunzip(Join({&first})), text);
+}
+
+}  // namespace
+}  // namespace pangolin
