@@ -100,9 +100,11 @@ std::string GzipEnd(std::initializer_list<const DeflatePiece*> pieces) {
   return out;
 }
 
-const DeflatePiece& LazyDeflatePiece::Get(std::string_view text) const {
+const DeflatePiece* LazyDeflatePiece::Get(std::string_view text) const {
+  if (text.size() < kWorthBytes) return nullptr;
+  if (uses_.load(std::memory_order_relaxed) < 1 && uses_.fetch_add(1) < 1) return nullptr;
   std::call_once(made_, [&] { piece_ = Deflate(text); });
-  return piece_;
+  return &piece_;
 }
 
 }  // namespace pangolin

@@ -4,6 +4,7 @@
 // texts around it, fresh on every answer, are stored uncompressed.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -28,13 +29,18 @@ DeflatePiece Deflate(std::string_view text);
 std::string_view GzipStart();
 std::string GzipEnd(std::initializer_list<const DeflatePiece*> pieces);
 
-// The piece of an immutable text, made at its first use and kept. Thread-safe.
+// The piece of an immutable text, made at its second use and kept: compressing a text sent once
+// (a commit's answer) costs more CPU than sending it over a data-center network saves. Thread-safe.
 class LazyDeflatePiece {
  public:
-  // `text` must be the same text at every call.
-  const DeflatePiece& Get(std::string_view text) const;
+  // Texts shorter than this are not worth compressing.
+  static constexpr size_t kWorthBytes = 1024;
+
+  // `text` must be the same text at every call. Null while not worth it (short, first use).
+  const DeflatePiece* Get(std::string_view text) const;
 
  private:
+  mutable std::atomic<int> uses_{0};
   mutable std::once_flag made_;
   mutable DeflatePiece piece_;
 };

@@ -40,7 +40,8 @@ struct Response {
   std::shared_ptr<const std::string> shared_body;
   // When set, the bytes of `shared_body` in a file, which the server sends with sendfile.
   std::shared_ptr<const MemoryFile> shared_file;
-  // When set, keeps the gzip piece of `shared_body`, for clients that accept gzip.
+  // When set, keeps the gzip piece of `shared_body`: a 200 answer then goes out compressed to
+  // clients that accept gzip, once the piece is worth making (LazyDeflatePiece).
   std::shared_ptr<const LazyDeflatePiece> shared_deflate;
   std::string body_tail;
 

@@ -177,8 +177,8 @@ struct Server::Impl {
   // `head`: a HEAD request's answer; `gzip`: the request accepts gzip.
   net::awaitable<bool> Write(Open& connection, Response response, bool keep_alive, unsigned version,
                              bool head = false, bool gzip = false);
-  net::awaitable<bool> WriteGzip(Open& connection, Response response, bool keep_alive,
-                                 unsigned version);
+  net::awaitable<bool> WriteGzip(Open& connection, Response response, const DeflatePiece& shared,
+                                 bool keep_alive, unsigned version);
   net::awaitable<bool> Send(Open& connection, std::array<std::string_view, 3> pieces, size_t sent);
 };
 
@@ -308,20 +308,6 @@ std::optional<size_t> SendFileNow(int socket, std::string_view head, const Memor
   return head.size() + static_cast<size_t>(offset);
 }
 
-// Answers at least this long go out compressed to clients that accept gzip: below, the bytes
-// saved are not worth the CPU.
-constexpr size_t kGzipFrom = 1024;
-
-// Whether an answer is text worth compressing (and not already encoded).
-bool Compressible(const Response& response) {
-  if (response.status < 200 || response.status >= 300 || response.status == 204) return false;
-  if (response.BodySize() < kGzipFrom) return false;
-  std::string_view type = response.content_type;
-  if (!StartsWith(type, "application/json") && !StartsWith(type, "text/")) return false;
-  return std::none_of(response.headers.begin(), response.headers.end(),
-                      [](const auto& field) { return ToLower(field.first) == "content-encoding"; });
-}
-
 // A strong entity tag names one representation's exact bytes; the compressed one gets the weak
 // tag of the same value (RFC 9110 8.8.1), which If-None-Match compares by value.
 void WeakenETag(Response& response) {
@@ -364,10 +350,15 @@ Response ErrorResponse(int status, std::string_view type, std::string_view messa
 net::awaitable<bool> Server::Impl::Write(Open& connection, Response response, bool keep_alive,
                                          unsigned version, bool head, bool gzip) {
   keep_alive = keep_alive && !draining;
-  if (Compressible(response)) {
+  // Only a kept text is sent compressed (LazyDeflatePiece says when it is worth it): compressing
+  // a fresh answer costs more CPU than sending it over a data-center network saves.
+  if (response.shared_deflate && response.shared_body && response.status == 200) {
     response.headers.emplace_back("Vary", "Accept-Encoding");
-    if (gzip && !head)
-      co_return co_await WriteGzip(connection, std::move(response), keep_alive, version);
+    const DeflatePiece* piece =
+        gzip && !head ? response.shared_deflate->Get(*response.shared_body) : nullptr;
+    if (piece) {
+      co_return co_await WriteGzip(connection, std::move(response), *piece, keep_alive, version);
+    }
   }
   std::string out = ResponseHead(response, version, keep_alive, response.BodySize());
   // A HEAD answer has the headers a GET would have, Content-Length included, and never a body:
@@ -390,28 +381,22 @@ net::awaitable<bool> Server::Impl::Write(Open& connection, Response response, bo
   co_return co_await Send(connection, {out, shared, tail}, sent) && keep_alive;
 }
 
-// The answer as one gzip member: its body and tail compressed now, its shared part from the
-// piece kept with it when it has one.
-net::awaitable<bool> Server::Impl::WriteGzip(Open& connection, Response response, bool keep_alive,
+// The answer as one gzip member: its body and tail compressed now (stored, when short), and the
+// kept piece of its shared text.
+net::awaitable<bool> Server::Impl::WriteGzip(Open& connection, Response response,
+                                             const DeflatePiece& shared, bool keep_alive,
                                              unsigned version) {
   DeflatePiece body = Deflate(response.body);
   DeflatePiece tail = Deflate(response.body_tail);
-  DeflatePiece fresh;
-  const DeflatePiece* shared = &fresh;
-  if (response.shared_body && response.shared_deflate) {
-    shared = &response.shared_deflate->Get(*response.shared_body);
-  } else if (response.shared_body) {
-    fresh = Deflate(*response.shared_body);
-  }
-  tail.bytes += GzipEnd({&body, shared, &tail});
+  tail.bytes += GzipEnd({&body, &shared, &tail});
   WeakenETag(response);
   response.headers.emplace_back("Content-Encoding", "gzip");
-  size_t length = GzipStart().size() + body.bytes.size() + shared->bytes.size() + tail.bytes.size();
+  size_t length = GzipStart().size() + body.bytes.size() + shared.bytes.size() + tail.bytes.size();
   std::string out = ResponseHead(response, version, keep_alive, length);
   out.append(GzipStart()).append(body.bytes);
   connection.deadline.store(SteadyNanos() + Nanos(options.write_timeout),
                             std::memory_order_relaxed);
-  co_return co_await Send(connection, {out, shared->bytes, tail.bytes}, 0) && keep_alive;
+  co_return co_await Send(connection, {out, shared.bytes, tail.bytes}, 0) && keep_alive;
 }
 
 // Writes `pieces` after their first `sent` bytes: at once, as far as the socket takes them

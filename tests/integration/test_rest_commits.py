@@ -57,14 +57,17 @@ def test_load_table_etag_and_if_none_match(rest, table):
 
 
 def test_load_table_gzip(rest, table):
-    """What the Java client and PyIceberg ask for by default: the metadata compressed, with the
-    weak form of the ETag, which If-None-Match then matches."""
+    """What the Java client and PyIceberg ask for by default: the metadata compressed, from the
+    second answer of a version on, with the weak form of the ETag, which If-None-Match matches."""
     ns, tbl = table
     for i in range(40):  # about 6 KB of properties, to see the compression at work
-        expect_status(rest.http.post(rest.table_path(ns, tbl),
-                                     json=set_property(ns, tbl, f"key-{i:03}-{'x' * 120}")), 200)
+        commit = rest.http.post(rest.table_path(ns, tbl),
+                                json=set_property(ns, tbl, f"key-{i:03}-{'x' * 120}"))
+        expect_status(commit, 200)
+        # A version's first answer (here, the commit's) is sent as it is: it may be its only one.
+        assert "Content-Encoding" not in commit.headers
     plain = rest.http.get(rest.table_path(ns, tbl), headers=IDENTITY)
-    for _ in range(2):  # the first load compresses the metadata, the second uses what was kept
+    for _ in range(2):
         packed = rest.http.get(rest.table_path(ns, tbl), headers={"Accept-Encoding": "gzip"},
                                stream=True)
         raw = packed.raw.read(decode_content=False)
