@@ -5,7 +5,6 @@
 
 #include <sqlite3.h>
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -148,31 +147,6 @@ auto InReadTxn(Connection& conn, Body&& body) -> decltype(body(conn)) {
     return MakeError(ErrorCode::kInternal, std::string("store: ") + e.what());
   }
 }
-
-// A fixed set of reader connections; Acquire blocks until one is free.
-class ReaderPool {
- public:
-  class Lease {
-   public:
-    Lease(ReaderPool* pool, std::unique_ptr<Connection> conn)
-        : pool_(pool), conn_(std::move(conn)) {}
-    Lease(Lease&&) = default;
-    ~Lease();
-    Connection& operator*() const { return *conn_; }
-
-   private:
-    ReaderPool* pool_;
-    std::unique_ptr<Connection> conn_;
-  };
-
-  void Add(std::unique_ptr<Connection> conn);
-  Lease Acquire();
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<Connection>> free_;
-};
 
 // The newest schema version this binary knows.
 int KnownSchemaVersion();

@@ -13,6 +13,7 @@
 #include "store/sqlite/sqlite_db_internal.h"
 #include "store/sqlite/sqlite_identity_internal.h"
 #include "store/sqlite/sqlite_ops_internal.h"
+#include "store/sqlite/sqlite_readers.h"
 #include "store/sqlite/sqlite_wal_header.h"
 #include "store/sqlite/sqlite_wal_sync.h"
 
@@ -586,14 +587,21 @@ class SqliteStore final : public MetadataStore {
     return change();
   }
 
+  // Runs `body` on one consistent snapshot of what is committed now.
   template <typename Body>
   auto Read(Body&& body) -> decltype(body(std::declval<Connection&>())) {
     if (InAuditedChange()) return body(*writer_);
     auto lease = readers_.Acquire();
-    return InReadTxn(*lease, body);
+    if (!lease.InSnapshot()) return InReadTxn(*lease, body);
+    try {
+      return body(*lease);
+    } catch (const std::exception& e) {
+      lease.EndSnapshot();
+      return MakeError(ErrorCode::kInternal, std::string("store: ") + e.what());
+    }
   }
 
-  // A read of one statement, which is its own consistent snapshot: no BEGIN and COMMIT around it.
+  // A read of one statement, which is its own consistent snapshot when the reader keeps none.
   template <typename Body>
   auto ReadOne(Body&& body) -> decltype(body(std::declval<Connection&>())) {
     if (InAuditedChange()) return body(*writer_);
@@ -611,6 +619,7 @@ class SqliteStore final : public MetadataStore {
   template <typename Body>
   auto Committed(Body&& body) -> decltype(body(std::declval<Connection&>())) {
     uint64_t commit = 0;
+    readers_.EndIdleSnapshots();
     auto result = [&] {
       std::lock_guard lock(write_mu_);
       auto written = InWriteTxn(*writer_, body);
@@ -632,7 +641,7 @@ class SqliteStore final : public MetadataStore {
                                      [](const Page<Entry>& page) { return page.items.size() + 1; }};
   std::unique_ptr<Connection> writer_;
   std::unique_ptr<WalSync> wal_;
-  ReaderPool readers_;
+  ReaderPool readers_{wal_header_.get()};
 };
 
 // journal_mode is persistent in the file; setting it answers the mode actually in effect.

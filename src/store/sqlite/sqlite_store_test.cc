@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -424,6 +425,54 @@ TEST_F(SqliteStoreTest, TwoStoresShareOneFile) {
   ASSERT_OK_AND_ASSIGN(auto content, first->GetContent(kDefaultTenant, cat.id, "main",
                                                        catalog::ObjectKey({{}, "t"})));
   EXPECT_EQ(content->metadata_location, "40");
+}
+
+// Readers keep their read transaction open between reads while nothing is committed; a change by
+// another store on the file, or by any other writer, shows at once.
+TEST_F(SqliteStoreTest, ReadsSeeEveryCommitAtOnce) {
+  ASSERT_OK_AND_ASSIGN(auto first, Open());
+  ASSERT_OK_AND_ASSIGN(auto second, Open());
+  ASSERT_THAT(first->CreateCatalog(NewCatalog("a")), IsOk());
+  auto names = [&] {
+    std::string out;
+    auto page = first->ListCatalogs(kDefaultTenant, {});
+    if (page) {
+      for (const auto& catalog : page->items) out += catalog.name + " ";
+    }
+    return out;
+  };
+  EXPECT_EQ(names(), "a ");
+  EXPECT_EQ(names(), "a ");
+  ASSERT_THAT(second->CreateCatalog(NewCatalog("b")), IsOk());
+  EXPECT_EQ(names(), "a b ");
+  EXPECT_THAT(first->GetCatalog(kDefaultTenant, "b"), IsOk());
+  RawQuery(Path(), "UPDATE catalogs SET name = 'c' WHERE name = 'b'");
+  EXPECT_THAT(first->GetCatalog(kDefaultTenant, "b"), IsError(ErrorCode::kNotFound));
+  EXPECT_THAT(first->GetCatalog(kDefaultTenant, "c"), IsOk());
+  EXPECT_EQ(names(), "a c ");
+}
+
+// A read transaction a reader keeps open must not hold back the WAL: a checkpoint that empties
+// it succeeds after a write of the store itself at once, and after a write of any other
+// connection within moments.
+TEST_F(SqliteStoreTest, IdleReadersLetGoOfTheirSnapshots) {
+  ASSERT_OK_AND_ASSIGN(auto first, Open());
+  ASSERT_OK_AND_ASSIGN(auto second, Open());
+  auto truncated = [&] { return RawQuery(Path(), "PRAGMA wal_checkpoint(TRUNCATE)") == "0"; };
+  ASSERT_THAT(first->CreateCatalog(NewCatalog("a")), IsOk());
+  ASSERT_THAT(first->GetCatalog(kDefaultTenant, "a"), IsOk());  // a snapshot kept
+  ASSERT_THAT(second->CreateCatalog(NewCatalog("b")), IsOk());
+  ASSERT_THAT(second->GetCatalog(kDefaultTenant, "b"), IsOk());  // and one in the other store
+  ASSERT_THAT(first->CreateCatalog(NewCatalog("c")), IsOk());
+  ASSERT_THAT(first->GetCatalog(kDefaultTenant, "c"), IsOk());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!truncated() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(truncated());
+  // The readers read on, from the file the checkpoint wrote.
+  EXPECT_THAT(first->GetCatalog(kDefaultTenant, "b"), IsOk());
+  EXPECT_THAT(second->GetCatalog(kDefaultTenant, "c"), IsOk());
 }
 
 // Entries are read on every table request and answered again while nothing is committed; a
