@@ -442,6 +442,8 @@ def read_scenarios(server: Server, nginx: Nginx, principal: Principal,
         if status == 304:
             extra = {"If-None-Match": etag}
         bodies = {}
+        if extra is gzip:  # the first answer of a metadata version goes out uncompressed
+            fetch(server, headers["jwt"], method, path, extra)
         for auth, header in headers.items():
             got, answer_headers, body = fetch(server, header, method, path, extra)
             if got != status:
