@@ -1,7 +1,7 @@
 // gzip answers assembled from pieces compressed apart: each piece is a run of raw deflate blocks
 // that ends on a byte boundary without a final block, so pieces can follow one another in one
-// stream. The piece of a cached text (a table's metadata) is compressed once and kept; the small
-// texts around it, fresh on every answer, are stored uncompressed.
+// stream. The piece of a cached text (a table's metadata) is compressed once and kept; the texts
+// around it, fresh on every answer, are compressed apart (stored, when short).
 #pragma once
 
 #include <atomic>
@@ -24,8 +24,8 @@ struct DeflatePiece {
 // blocks.
 DeflatePiece Deflate(std::string_view text);
 
-// The gzip member of the texts of `pieces`, in order: its header, then what goes between the
-// pieces' bytes (nothing), then `GzipEnd` after the last.
+// The gzip member of the texts of some pieces, in order, is GzipStart(), then the pieces' bytes
+// one after the other, then GzipEnd of those pieces.
 std::string_view GzipStart();
 std::string GzipEnd(std::initializer_list<const DeflatePiece*> pieces);
 
