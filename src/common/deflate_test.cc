@@ -4,29 +4,15 @@
 #include "common/deflate.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <string>
+
+#include "testing/gunzip.h"
 
 namespace pangolin {
 namespace {
 
-// Decodes one gzip member, requiring that it ends exactly where `data` does.
-std::string Gunzip(const std::string& data) {
-  z_stream stream{};
-  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  std::string out(1 << 22, '\0');
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  int rc = inflate(&stream, Z_FINISH);
-  EXPECT_EQ(rc, Z_STREAM_END) << (stream.msg ? stream.msg : "");
-  EXPECT_EQ(stream.avail_in, 0u);
-  out.resize(stream.total_out);
-  inflateEnd(&stream);
-  return out;
-}
+using ::pangolin::testing::Gunzip;
 
 std::string Join(std::initializer_list<const DeflatePiece*> pieces) {
   std::string out(GzipStart());

@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <atomic>
 #include <future>
@@ -16,9 +15,12 @@
 
 #include "common/deflate.h"
 #include "common/memory_file.h"
+#include "testing/gunzip.h"
 
 namespace pangolin::http {
 namespace {
+
+using ::pangolin::testing::Gunzip;
 
 // A blocking HTTP/1.1 client on one keep-alive connection; every read gives up after 20 s, so a
 // server that never answers fails the test instead of hanging it.
@@ -219,22 +221,6 @@ TEST(ServerTest, AnswersPipelinedRequestsInOrderAndSendsSharedFiles) {
   EXPECT_EQ(client.Receive(), "\"/b\"");
   for (int i = 0; i < 3; ++i) EXPECT_EQ(client.Get("/big"), "[" + *text + "]");
   server.Shutdown(std::chrono::milliseconds(1000));
-}
-
-// One gzip member, decoded as clients decode it; nullopt unless it is whole and alone.
-std::optional<std::string> Gunzip(const std::string& data) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 15 + 16) != Z_OK) return std::nullopt;
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  std::string out(1 << 24, '\0');
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  int rc = inflate(&stream, Z_FINISH);
-  out.resize(stream.total_out);
-  bool whole = rc == Z_STREAM_END && stream.avail_in == 0;
-  inflateEnd(&stream);
-  return whole ? std::optional(out) : std::nullopt;
 }
 
 TEST(AcceptsGzipTest, ReadsCodingsAndQValues) {
