@@ -436,10 +436,14 @@ net::awaitable<bool> Server::Impl::Send(Open& connection, std::array<std::string
 }
 
 // Reads the next request into `parser`: from what `buffer` holds first (a pipelined request),
-// then from the socket.
+// then from the socket. Each read asks for the whole body the header announced (up to 1 MiB), and
+// for at least 4 KiB, so a request takes one read and one trip through the event loop, not one
+// per 512 bytes.
 net::awaitable<boost::system::error_code> Server::Impl::Read(
     Open& connection, beast::flat_buffer& buffer,
     bhttp::request_parser<bhttp::string_body>& parser) {
+  constexpr size_t kMinRead = 4096;
+  constexpr size_t kMaxRead = 1 << 20;
   boost::system::error_code ec;
   while (!parser.is_done()) {
     if (buffer.size() > 0) {
@@ -449,11 +453,10 @@ net::awaitable<boost::system::error_code> Server::Impl::Read(
       if (!ec && used > 0) continue;
       ec = {};
     }
-    size_t size = beast::read_size(buffer, 64 * 1024);
-    if (size == 0) co_return bhttp::error::buffer_overflow;
+    size_t want = std::max<size_t>(kMinRead, parser.content_length_remaining().value_or(0));
     Mark(connection, Open::Waits::kRequest);
     auto [read_ec, bytes] = co_await connection.socket.async_read_some(
-        buffer.prepare(size), net::as_tuple(net::use_awaitable));
+        buffer.prepare(std::min(want, kMaxRead)), net::as_tuple(net::use_awaitable));
     Mark(connection, Open::Waits::kNothing);
     if (read_ec == net::error::eof) {
       if (!parser.got_some()) co_return bhttp::error::end_of_stream;
@@ -466,6 +469,9 @@ net::awaitable<boost::system::error_code> Server::Impl::Read(
   }
   co_return ec;
 }
+
+// A connection keeps a read buffer up to this size between requests.
+constexpr size_t kKeptReadBuffer = 64 * 1024;
 
 net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   ++connections;
@@ -524,6 +530,7 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     if (runner) runner->handler_since.store(0, std::memory_order_relaxed);
     bool again = co_await Write(connection, std::move(response), keep_alive, version, head, gzip);
     if (!again) break;
+    if (buffer.capacity() > kKeptReadBuffer) buffer.shrink_to_fit();  // after a large body
   }
   {
     std::lock_guard lock(open_mutex);

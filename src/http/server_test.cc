@@ -199,6 +199,45 @@ TEST(ServerTest, ServesManyConnectionsAndShutdownClosesIdleOnes) {
   for (auto& client : clients) EXPECT_EQ(client->Receive(), std::nullopt);  // closed
 }
 
+// "<size>:<sum of the bytes>" of a request body, as the handler below answers it.
+std::string Summary(std::string_view body) {
+  uint64_t sum = 0;
+  for (char c : body) sum += static_cast<unsigned char>(c);
+  return std::to_string(body.size()) + ":" + std::to_string(sum);
+}
+
+std::string Post(const std::string& body) {
+  return "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
+
+TEST(ServerTest, ReadsBodiesOfEverySizeAndWhatIsPipelinedAfterThem) {
+  ServerOptions options = OneThread();
+  options.max_body_bytes = 4 << 20;
+  Server server(options, [](Request request) {
+    return Response::Json(200, "\"" + Summary(request.body) + "\"");
+  });
+  ASSERT_TRUE(server.Start());
+  Client client(server.port());
+  ASSERT_TRUE(client.connected());
+  // Around the first read's 4 KiB and past the 1 MiB a read asks for at most.
+  for (size_t size : {0u, 1u, 511u, 513u, 4095u, 4097u, 70000u, (3u << 20) + 7}) {
+    std::string body(size, '\0');
+    for (size_t i = 0; i < size; ++i) body[i] = static_cast<char>('a' + i % 23);
+    // Sent with the next request right behind it, in one write.
+    std::thread sender([&] { client.SendRaw(Post(body) + Post("tail")); });
+    EXPECT_EQ(client.Receive(), "\"" + Summary(body) + "\"") << size;
+    EXPECT_EQ(client.Receive(), "\"" + Summary("tail") + "\"") << size;
+    sender.join();
+  }
+  // A length over the limit: 413 before the body.
+  client.SendRaw("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: " +
+                 std::to_string((4 << 20) + 1) + "\r\n\r\n");
+  EXPECT_TRUE(client.Receive());
+  EXPECT_NE(client.head().find(" 413 "), std::string::npos) << client.head();
+  server.Shutdown(std::chrono::milliseconds(1000));
+}
+
 TEST(ServerTest, AnswersPipelinedRequestsInOrderAndSendsSharedFiles) {
   auto text = std::make_shared<std::string>();
   for (int i = 0; text->size() < 1024 * 1024; ++i) *text += std::to_string(i) + ",";
