@@ -2,8 +2,11 @@
 #include "common/ids.h"
 
 #include <openssl/rand.h>
+#include <pthread.h>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cstdint>
 #include <stdexcept>
@@ -23,11 +26,36 @@ std::string Format(std::array<unsigned char, 16> b) {
   return out;
 }
 
+// Bumped in a forked child, whose pools are copies of its parent's and must not be reused.
+std::atomic<uint64_t> fork_generation{0};
+
+// 16 bytes from the CSPRNG, drawn from a per-thread pool that OpenSSL refills 4 KiB at a time: a
+// call to RAND_bytes costs about as much for 16 bytes as for 4 KiB (its locks and reseed checks),
+// and ids are made on every commit.
 std::array<unsigned char, 16> RandomBytes() {
+  struct Pool {
+    std::array<unsigned char, 4096> bytes{};
+    size_t used = sizeof(bytes);
+    uint64_t generation = 0;
+  };
+  static const bool registered = [] {
+    ::pthread_atfork(nullptr, nullptr, [] { fork_generation.fetch_add(1); });
+    return true;
+  }();
+  (void)registered;
+  thread_local Pool pool;
+  uint64_t generation = fork_generation.load(std::memory_order_relaxed);
   std::array<unsigned char, 16> b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
-    throw std::runtime_error("OpenSSL RAND_bytes failed");  // broken invariant: no entropy
+  if (pool.used + b.size() > pool.bytes.size() || pool.generation != generation) {
+    if (RAND_bytes(pool.bytes.data(), static_cast<int>(pool.bytes.size())) != 1) {
+      throw std::runtime_error("OpenSSL RAND_bytes failed");  // broken invariant: no entropy
+    }
+    pool.used = 0;
+    pool.generation = generation;
   }
+  std::copy_n(pool.bytes.begin() + static_cast<std::ptrdiff_t>(pool.used), b.size(), b.begin());
+  std::fill_n(pool.bytes.begin() + static_cast<std::ptrdiff_t>(pool.used), b.size(), 0);
+  pool.used += b.size();
   return b;
 }
 
