@@ -32,7 +32,10 @@ size_t Router::Add(std::string method, std::string path_template) {
     route.segments.emplace_back(segment);
     route.specificity.push_back(IsParam(segment) ? 0 : 1);
   }
+  size_t count = route.segments.size();
   routes_.push_back(std::move(route));
+  if (by_segments_.size() <= count) by_segments_.resize(count + 1);
+  by_segments_[count].push_back(routes_.size() - 1);
   return routes_.size() - 1;
 }
 
@@ -41,12 +44,14 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
   RouteMatch best;
   const Route* best_route = nullptr;
   bool path_matched = false;
-  for (size_t id = 0; id < routes_.size(); ++id) {
+  static const std::vector<size_t> kNone;
+  const auto& candidates =
+      segments.size() < by_segments_.size() ? by_segments_[segments.size()] : kNone;
+  for (size_t id : candidates) {
     const Route& route = routes_[id];
-    if (route.segments.size() != segments.size()) continue;
     bool ok = true;
     for (size_t i = 0; i < segments.size() && ok; ++i) {
-      ok = IsParam(route.segments[i]) || route.segments[i] == segments[i];
+      ok = route.specificity[i] == 0 || route.segments[i] == segments[i];
     }
     if (!ok) continue;
     path_matched = true;
@@ -56,7 +61,7 @@ RouteMatch Router::Match(std::string_view method, std::string_view path) const {
     match.route_id = id;
     match.route = route.path_template;
     for (size_t i = 0; i < segments.size(); ++i) {
-      if (!IsParam(route.segments[i])) continue;
+      if (route.specificity[i] != 0) continue;
       auto decoded = PercentDecode(segments[i]);
       if (!decoded) {
         match.bad_encoding = true;

@@ -45,6 +45,7 @@ class Router {
     std::vector<int> specificity;
   };
   std::vector<Route> routes_;
+  std::vector<std::vector<size_t>> by_segments_;  // route ids by their number of segments
 };
 
 }  // namespace pangolin::http
