@@ -37,7 +37,19 @@ namespace pangolin::app {
 namespace {
 
 // The server's threads plus as many helpers (http::ServerOptions): a store connection for each.
-int MostRequestsAtOnce(const Config& config) { return 2 * config.worker_threads; }
+// The server's writer threads (http::ServerOptions::writer_threads): as many as its event loop's
+// threads and helpers together, so that commits waiting on device flushes batch them.
+int WriterThreads(const Config& config) { return 2 * config.worker_threads; }
+
+// The most handlers running at once: the event loop's threads, its helpers and the writers.
+int MostRequestsAtOnce(const Config& config) {
+  return 2 * config.worker_threads + WriterThreads(config);
+}
+
+// A request holds a database connection only during each of its transactions, so a pool
+// smaller than the most handlers at once seldom makes one wait, and keeps each server's share of
+// the database's connections modest.
+int DefaultDatabaseConnections(const Config& config) { return 2 * config.worker_threads; }
 
 Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
   if (config.store == StoreKind::kMemory) return store::MakeMemoryStore();
@@ -45,7 +57,7 @@ Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
     store::PostgresOptions options;
     options.url = config.database_url;
     options.pool_size = config.database_max_connections > 0 ? config.database_max_connections
-                                                            : MostRequestsAtOnce(config);
+                                                            : DefaultDatabaseConnections(config);
     options.connect_timeout_s = config.database_connect_timeout_s;
     return store::MakePostgresStore(options);
   }
@@ -53,7 +65,7 @@ Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
     store::MongoOptions options;
     options.url = config.database_url;
     options.pool_size = config.database_max_connections > 0 ? config.database_max_connections
-                                                            : MostRequestsAtOnce(config);
+                                                            : DefaultDatabaseConnections(config);
     options.connect_timeout_s = config.database_connect_timeout_s;
     return store::MakeMongoStore(options);
   }
@@ -246,6 +258,7 @@ int RunServer(const Config& config) {
   server_options.port = config.port;
   server_options.threads = config.worker_threads;
   server_options.max_helpers = config.worker_threads;
+  server_options.writer_threads = WriterThreads(config);
   server_options.max_body_bytes = config.max_body_bytes;
   server_options.read_timeout = config.request_timeout;
   server_options.write_timeout = config.request_timeout;

@@ -27,7 +27,7 @@ struct Config {
   StoreKind store = StoreKind::kMemory;
   std::string sqlite_path;  // StoreKind::kSqlite
   // StoreKind::kPostgres, kMongo: DATABASE_URL as given (a libpq or libmongoc URI), the
-  // connection pool's size (0: one connection per worker thread) and how long one connection
+  // connection pool's size (0: twice the worker threads) and how long one connection
   // attempt may take.
   std::string database_url;
   int database_max_connections = 0;

@@ -85,7 +85,7 @@ TEST(ConfigTest, PostgresUrlsSelectThePostgresStore) {
     ASSERT_OK_AND_ASSIGN(Config config, Load({{"DATABASE_URL", url}}));
     EXPECT_EQ(config.store, StoreKind::kPostgres);
     EXPECT_EQ(config.database_url, url);            // as given: libpq reads it
-    EXPECT_EQ(config.database_max_connections, 0);  // one per worker thread
+    EXPECT_EQ(config.database_max_connections, 0);  // twice the worker threads
   }
   ASSERT_OK_AND_ASSIGN(Config flag, Load({{"DATABASE_URL", "memory"}},
                                          {"--database-url", "postgresql://localhost/p"}));

@@ -133,6 +133,10 @@ struct Server::Impl {
   bool stopping = false;
   std::condition_variable watcher_cv;  // wakes the watcher to stop
   std::thread watcher;
+  // Runs the handlers of requests other than reads, first come first served: they wait on table
+  // locks and device flushes, and on the event loop's threads they would leave the connections
+  // behind them unread for as long as every thread is held (seconds, with 64 clients committing).
+  std::optional<net::thread_pool> writers;
 
   Impl(ServerOptions o, Handler h)
       : options(std::move(o)), handler(std::move(h)), acceptor(loop.io) {}
@@ -522,8 +526,13 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     bool gzip = accept_encoding != message.end() &&
                 AcceptsGzip(std::string_view(accept_encoding->value().data(),
                                              accept_encoding->value().size()));
-    // The handler runs here, on this io thread: it may block on the store or storage, and the
-    // other threads serve the other connections meanwhile (with a helper when all are held).
+    // A read's handler runs here, on this event loop thread: it may block on the store or
+    // storage, and the other threads serve the other connections meanwhile (with a helper when
+    // all are held). Any other request's moves to a writer thread; the session comes back to the
+    // loop with its next socket operation.
+    if (writers && !head && message.method() != bhttp::verb::get) {
+      co_await net::post(net::bind_executor(writers->get_executor(), net::use_awaitable));
+    }
     Runner* runner = current_runner;
     if (runner) runner->handler_since.store(SteadyNanos(), std::memory_order_relaxed);
     Response response = handler(ToRequest(std::move(message), remote));
@@ -583,6 +592,9 @@ Status Server::Start() {
   if (acceptor.listen(net::socket_base::max_listen_connections, ec); ec) {
     return Err(ErrorCode::kUnavailable, "cannot listen: {}", ec.message());
   }
+  if (impl_->options.writer_threads > 0) {
+    impl_->writers.emplace(static_cast<size_t>(impl_->options.writer_threads));
+  }
   net::co_spawn(impl_->loop.io, impl_->Accept(), net::detached);
   for (int i = 0; i < std::max(impl_->options.threads, 1); ++i) {
     impl_->threads.emplace_back([impl = impl_.get()] {
@@ -627,6 +639,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   impl_->loop.io.stop();
   for (auto& thread : impl_->threads) thread.join();
   for (auto& thread : impl_->helpers) thread.join();
+  if (impl_->writers) impl_->writers->join();  // the handlers under way end; nothing is cut off
   impl_->threads.clear();
   impl_->helpers.clear();
 }

@@ -1,7 +1,10 @@
-// The HTTP/1.1 server: Beast coroutines on a pool of threads that also run the handlers (which
-// may block on the store or storage: a blocked thread leaves the others serving). When every
-// thread has been held by a handler for a while, a helper thread joins until one is back, so that
-// slow requests do not hold up the others. Keep-alive, body and header limits, read and write
+// The HTTP/1.1 server: Beast coroutines on a pool of threads that read and answer requests and
+// run the handlers of reads (GET and HEAD; one may block on the store or storage: a blocked
+// thread leaves the others serving). When every thread has been held by a handler for a while, a
+// helper thread joins until one is back, so that slow requests do not hold up the others. The
+// handlers of every other request (those that may change something, and wait on locks and device
+// flushes) run on a pool of writer threads, first come first served, so that a connection waiting
+// to be read never waits behind them. Keep-alive, body and header limits, read and write
 // timeouts, graceful shutdown. Beast and Asio stay inside server.cc (pimpl).
 #pragma once
 
@@ -18,9 +21,10 @@ namespace pangolin::http {
 
 struct ServerOptions {
   std::string bind_address = "127.0.0.1";
-  uint16_t port = 8080;  // 0: any free port (see Server::port())
-  int threads = 8;       // serve connections and run handlers
-  int max_helpers = 8;   // threads that may join while all of them are held by handlers
+  uint16_t port = 8080;    // 0: any free port (see Server::port())
+  int threads = 8;         // serve connections and run the handlers of reads
+  int max_helpers = 8;     // threads that may join while all of them are held by handlers
+  int writer_threads = 8;  // run the handlers of the other requests, in the order they came
   // How long every thread must have been in a handler before a helper joins.
   std::chrono::microseconds helper_after{2000};
   size_t max_body_bytes = 16 * 1024 * 1024;

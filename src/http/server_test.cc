@@ -9,9 +9,11 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/deflate.h"
 #include "common/memory_file.h"
@@ -180,6 +182,51 @@ TEST(ServerTest, AHandlerBusyForLongDoesNotHoldUpTheOtherConnections) {
   EXPECT_EQ(fast.Get("/fast"), "\"/fast\"");
   answered = true;
   EXPECT_EQ(busy.Receive(), "\"/busy\"");
+  server.Shutdown(std::chrono::milliseconds(1000));
+}
+
+// Requests other than reads run on the writer threads, one after the other here: a write asleep
+// in its handler holds neither the server's thread (no helper here) nor the writes behind it out
+// of order.
+TEST(ServerTest, WritesRunOnWriterThreadsInTheOrderTheyCame) {
+  ServerOptions options = OneThread();
+  options.max_helpers = 0;
+  options.writer_threads = 1;
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::mutex mutex;
+  std::vector<std::string> handled;
+  Server server(options, [&](Request request) {
+    if (request.path == "/slow") {
+      entered.set_value();
+      released.wait();
+    }
+    std::lock_guard lock(mutex);
+    handled.push_back(request.method + " " + request.path);
+    return Response::Json(200, "\"" + request.path + "\"");
+  });
+  ASSERT_TRUE(server.Start());
+  auto post = [](const std::string& path) {
+    return "POST " + path + " HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\n\r\n";
+  };
+  Client slow(server.port());
+  slow.SendRaw(post("/slow"));
+  entered.get_future().wait();
+
+  // The only writer is held; the server's thread reads and answers meanwhile.
+  Client next(server.port());
+  next.SendRaw(post("/next"));
+  Client reader(server.port());
+  EXPECT_EQ(reader.Get("/read"), "\"/read\"");
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(handled, std::vector<std::string>{"GET /read"});
+  }
+  release.set_value();
+  EXPECT_EQ(slow.Receive(), "\"/slow\"");
+  EXPECT_EQ(next.Receive(), "\"/next\"");
+  EXPECT_EQ(handled, (std::vector<std::string>{"GET /read", "POST /slow", "POST /next"}));
   server.Shutdown(std::chrono::milliseconds(1000));
 }
 
