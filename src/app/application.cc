@@ -36,20 +36,16 @@
 namespace pangolin::app {
 namespace {
 
-// The server's threads plus as many helpers (http::ServerOptions): a store connection for each.
 // The server's writer threads (http::ServerOptions::writer_threads): as many as its event loop's
 // threads and helpers together, so that commits waiting on device flushes batch them.
 int WriterThreads(const Config& config) { return 2 * config.worker_threads; }
 
-// The most handlers running at once: the event loop's threads, its helpers and the writers.
-int MostRequestsAtOnce(const Config& config) {
-  return 2 * config.worker_threads + WriterThreads(config);
-}
-
-// A request holds a database connection only during each of its transactions, so a pool
-// smaller than the most handlers at once seldom makes one wait, and keeps each server's share of
-// the database's connections modest.
-int DefaultDatabaseConnections(const Config& config) { return 2 * config.worker_threads; }
+// The database connections a server opens (SQLite: its read connections): twice the worker
+// threads. A request holds one only during each of its transactions, so a pool smaller than the
+// most handlers at once (the event loop's threads, its helpers and the writers) seldom makes one
+// wait, and it keeps each server's share of a database server's connections, and an idle
+// server's memory, modest.
+int DatabaseConnections(const Config& config) { return 2 * config.worker_threads; }
 
 Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
   if (config.store == StoreKind::kMemory) return store::MakeMemoryStore();
@@ -57,7 +53,7 @@ Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
     store::PostgresOptions options;
     options.url = config.database_url;
     options.pool_size = config.database_max_connections > 0 ? config.database_max_connections
-                                                            : DefaultDatabaseConnections(config);
+                                                            : DatabaseConnections(config);
     options.connect_timeout_s = config.database_connect_timeout_s;
     return store::MakePostgresStore(options);
   }
@@ -65,7 +61,7 @@ Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
     store::MongoOptions options;
     options.url = config.database_url;
     options.pool_size = config.database_max_connections > 0 ? config.database_max_connections
-                                                            : DefaultDatabaseConnections(config);
+                                                            : DatabaseConnections(config);
     options.connect_timeout_s = config.database_connect_timeout_s;
     return store::MakeMongoStore(options);
   }
@@ -76,7 +72,7 @@ Result<std::unique_ptr<store::MetadataStore>> MakeStore(const Config& config) {
   }
   store::SqliteOptions options;
   options.path = config.sqlite_path;
-  options.read_connections = MostRequestsAtOnce(config);
+  options.read_connections = DatabaseConnections(config);
   return store::MakeSqliteStore(options);
 }
 

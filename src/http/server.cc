@@ -99,6 +99,45 @@ struct Loop {
   }
 };
 
+// Runs the handlers of requests other than reads, first come first served, on threads started
+// as they are first needed (at most `max`): an idle server pays for none of their stacks and
+// malloc arenas.
+class WriterPool {
+ public:
+  explicit WriterPool(int max) : max_(max) {}
+  ~WriterPool() { Join(); }
+  WriterPool(const WriterPool&) = delete;
+  WriterPool& operator=(const WriterPool&) = delete;
+
+  net::io_context::executor_type executor() { return io_.get_executor(); }
+  // Call before moving a handler to the pool, and Leave once it has run.
+  void Enter() {
+    int in_flight = ++in_flight_;
+    if (in_flight <= started_.load(std::memory_order_relaxed)) return;
+    std::lock_guard lock(mutex_);
+    if (static_cast<int>(threads_.size()) >= std::min(in_flight, max_)) return;
+    threads_.emplace_back([this] { io_.run(); });
+    started_.store(static_cast<int>(threads_.size()), std::memory_order_relaxed);
+  }
+  void Leave() { --in_flight_; }
+  // Returns once every handler moved here has run.
+  void Join() {
+    work_.reset();
+    std::lock_guard lock(mutex_);
+    for (auto& thread : threads_) thread.join();
+    threads_.clear();
+  }
+
+ private:
+  const int max_;
+  net::io_context io_;
+  net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
+  std::atomic<int> in_flight_{0};
+  std::atomic<int> started_{0};
+  std::mutex mutex_;
+  std::vector<std::thread> threads_;
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -136,7 +175,7 @@ struct Server::Impl {
   // Runs the handlers of requests other than reads, first come first served: they wait on table
   // locks and device flushes, and on the event loop's threads they would leave the connections
   // behind them unread for as long as every thread is held (seconds, with 64 clients committing).
-  std::optional<net::thread_pool> writers;
+  std::optional<WriterPool> writers;
 
   Impl(ServerOptions o, Handler h)
       : options(std::move(o)), handler(std::move(h)), acceptor(loop.io) {}
@@ -530,13 +569,16 @@ net::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     // storage, and the other threads serve the other connections meanwhile (with a helper when
     // all are held). Any other request's moves to a writer thread; the session comes back to the
     // loop with its next socket operation.
-    if (writers && !head && message.method() != bhttp::verb::get) {
-      co_await net::post(net::bind_executor(writers->get_executor(), net::use_awaitable));
+    bool write = writers && !head && message.method() != bhttp::verb::get;
+    if (write) {
+      writers->Enter();
+      co_await net::post(net::bind_executor(writers->executor(), net::use_awaitable));
     }
     Runner* runner = current_runner;
     if (runner) runner->handler_since.store(SteadyNanos(), std::memory_order_relaxed);
     Response response = handler(ToRequest(std::move(message), remote));
     if (runner) runner->handler_since.store(0, std::memory_order_relaxed);
+    if (write) writers->Leave();
     bool again = co_await Write(connection, std::move(response), keep_alive, version, head, gzip);
     if (!again) break;
     if (buffer.capacity() > kKeptReadBuffer) buffer.shrink_to_fit();  // after a large body
@@ -593,7 +635,7 @@ Status Server::Start() {
     return Err(ErrorCode::kUnavailable, "cannot listen: {}", ec.message());
   }
   if (impl_->options.writer_threads > 0) {
-    impl_->writers.emplace(static_cast<size_t>(impl_->options.writer_threads));
+    impl_->writers.emplace(impl_->options.writer_threads);
   }
   net::co_spawn(impl_->loop.io, impl_->Accept(), net::detached);
   for (int i = 0; i < std::max(impl_->options.threads, 1); ++i) {
@@ -639,7 +681,7 @@ void Server::Shutdown(std::chrono::milliseconds grace) {
   impl_->loop.io.stop();
   for (auto& thread : impl_->threads) thread.join();
   for (auto& thread : impl_->helpers) thread.join();
-  if (impl_->writers) impl_->writers->join();  // the handlers under way end; nothing is cut off
+  if (impl_->writers) impl_->writers->Join();  // the handlers under way end; nothing is cut off
   impl_->threads.clear();
   impl_->helpers.clear();
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -185,9 +186,9 @@ TEST(ServerTest, AHandlerBusyForLongDoesNotHoldUpTheOtherConnections) {
   server.Shutdown(std::chrono::milliseconds(1000));
 }
 
-// Requests other than reads run on the writer threads, one after the other here: a write asleep
-// in its handler holds neither the server's thread (no helper here) nor the writes behind it out
-// of order.
+// Requests other than reads run on writer threads, started when first needed, one after the other
+// here: a write asleep in its handler holds neither the server's thread (no helper here) nor the
+// writes behind it out of order.
 TEST(ServerTest, WritesRunOnWriterThreadsInTheOrderTheyCame) {
   ServerOptions options = OneThread();
   options.max_helpers = 0;
@@ -207,26 +208,36 @@ TEST(ServerTest, WritesRunOnWriterThreadsInTheOrderTheyCame) {
     return Response::Json(200, "\"" + request.path + "\"");
   });
   ASSERT_TRUE(server.Start());
+  auto threads = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/task"),
+                         std::filesystem::directory_iterator());
+  };
+  auto before = threads();
   auto post = [](const std::string& path) {
     return "POST " + path + " HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\n\r\n";
   };
+  // Reads start no writer thread; the first write starts the only one.
+  Client reader(server.port());
+  EXPECT_EQ(reader.Get("/read"), "\"/read\"");
+  EXPECT_EQ(threads(), before);
   Client slow(server.port());
   slow.SendRaw(post("/slow"));
   entered.get_future().wait();
+  EXPECT_EQ(threads(), before + 1);
 
   // The only writer is held; the server's thread reads and answers meanwhile.
   Client next(server.port());
   next.SendRaw(post("/next"));
-  Client reader(server.port());
   EXPECT_EQ(reader.Get("/read"), "\"/read\"");
   {
     std::lock_guard lock(mutex);
-    EXPECT_EQ(handled, std::vector<std::string>{"GET /read"});
+    EXPECT_EQ(handled, (std::vector<std::string>{"GET /read", "GET /read"}));
   }
   release.set_value();
   EXPECT_EQ(slow.Receive(), "\"/slow\"");
   EXPECT_EQ(next.Receive(), "\"/next\"");
-  EXPECT_EQ(handled, (std::vector<std::string>{"GET /read", "POST /slow", "POST /next"}));
+  EXPECT_EQ(handled,
+            (std::vector<std::string>{"GET /read", "GET /read", "POST /slow", "POST /next"}));
   server.Shutdown(std::chrono::milliseconds(1000));
 }
 
