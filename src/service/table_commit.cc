@@ -155,6 +155,9 @@ Result<std::vector<LoadedTable>> IcebergService::CommitTables(
                             : "commit transaction: " + Join(names, ", ");
   for (int attempt = 1;; ++attempt) {
     store::CommitRequest commit;
+    // Once the commit is visible the next one of these tables may be written, while this one
+    // waits for its sync (and shares it).
+    commit.on_visible = [&held] { held.clear(); };
     std::vector<PreparedChange> prepared;
     auto discard = [&] {
       for (const auto& change : prepared) {

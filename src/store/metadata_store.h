@@ -78,6 +78,12 @@ struct CommitRequest {
   // (seq, prev_hash and hash assigned, `entry.tenant_id` names the chain), and a commit that fails
   // for any other reason appends nothing.
   std::optional<catalog::AuditEntry> audit;
+  // Called at most once, on the committing thread, once the commit is visible to readers and
+  // before the store waits for it to be durable (SQLite's group commit syncs the WAL after
+  // that). IcebergService releases the table's lock there, so that the next commit of the table
+  // is written while this one syncs. Stores whose commits are durable once visible, and changes
+  // inside a larger audited change, never call it.
+  std::function<void()> on_visible;
 };
 
 struct Entry {

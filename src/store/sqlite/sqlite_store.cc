@@ -182,7 +182,7 @@ class SqliteStore final : public MetadataStore {
                              const CommitRequest& request) override {
     // One transaction: any failure, the merge operation's version check or the audit append
     // included, rolls back the commit, the operation and the audit entry together.
-    return Write([&](Connection& c) -> Result<std::string> {
+    auto commit = [&](Connection& c) -> Result<std::string> {
       ASSIGN_OR_RETURN(int64_t catalog_pk, CatalogPk(c, tenant, catalog));
       std::optional<MergeOperation> completed;
       if (request.completes_merge) {
@@ -201,7 +201,9 @@ class SqliteStore final : public MetadataStore {
       }
       if (request.audit) RETURN_IF_ERROR(InsertAuditEntry(c, *request.audit));
       return id;
-    });
+    };
+    if (InAuditedChange()) return InSavepoint(*writer_, commit);
+    return Committed(commit, request.on_visible);
   }
 
   Result<Page<CommitRecord>> ListCommits(const TenantId& tenant, const CatalogId& catalog,
@@ -615,9 +617,11 @@ class SqliteStore final : public MetadataStore {
     return Committed(body);
   }
 
-  // Runs `body` in a write transaction and returns once it is durable.
+  // Runs `body` in a write transaction and returns once it is durable; calls `on_visible`, when
+  // set, once the transaction has committed and before it is synced.
   template <typename Body>
-  auto Committed(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+  auto Committed(Body&& body, const std::function<void()>& on_visible = nullptr)
+      -> decltype(body(std::declval<Connection&>())) {
     uint64_t commit = 0;
     readers_.EndIdleSnapshots();
     auto result = [&] {
@@ -626,6 +630,7 @@ class SqliteStore final : public MetadataStore {
       if (written) commit = wal_->Committed();
       return written;
     }();
+    if (result && on_visible) on_visible();
     if (result) RETURN_IF_ERROR(wal_->Through(commit));
     return result;
   }

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -502,6 +503,29 @@ TEST_F(SqliteStoreTest, EntriesSeeEveryCommitAtOnce) {
   EXPECT_THAT(first->GetContent(kDefaultTenant, other.id, "main", key),
               ::testing::Optional(std::optional<Content>()));
   EXPECT_EQ(location(), "3");
+}
+
+// A commit calls its on_visible once, after the commit is what readers see and before it returns;
+// a commit that fails never calls it.
+TEST_F(SqliteStoreTest, ACommitSaysWhenItIsVisibleBeforeItsSync) {
+  ASSERT_OK_AND_ASSIGN(auto store, Open());
+  Catalog cat = NewCatalog("cat");
+  ASSERT_THAT(store->CreateCatalog(cat), IsOk());
+  ContentKey key = catalog::ObjectKey({{}, "t"});
+  std::vector<std::string> seen;
+  CommitRequest request;
+  request.operations = {
+      Operation{Operation::Kind::kPut, key, Content{ContentType::kIcebergTable, "t-id", "1", {}}}};
+  request.preconditions = {{Precondition::Kind::kEquals, key, std::nullopt}};
+  request.on_visible = [&] {
+    auto content = store->GetContent(kDefaultTenant, cat.id, "main", key);
+    seen.push_back(content && *content ? (*content)->metadata_location : "none");
+  };
+  ASSERT_THAT(store->Commit(kDefaultTenant, cat.id, request), IsOk());
+  EXPECT_EQ(seen, std::vector<std::string>{"1"});
+  // The same precondition again (the table must not exist) fails: nothing visible, no call.
+  EXPECT_THAT(store->Commit(kDefaultTenant, cat.id, request), IsError(ErrorCode::kCommitFailed));
+  EXPECT_EQ(seen, std::vector<std::string>{"1"});
 }
 
 // Listings are answered again while nothing is committed; a change by another store on the file,
