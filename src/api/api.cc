@@ -20,6 +20,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/strings.h"
+#include "http/request_metrics.h"
 
 namespace pangolin::api {
 namespace {
@@ -86,21 +87,9 @@ class Pipeline {
       : deps_(deps),
         options_(std::move(options)),
         gate_(deps_.tenancy, deps_.merges, deps_.authorizer),
-        gatekeeper_(deps_.auth, deps_.store, deps_.audit, deps_.limiter, options_.no_auth) {
-    AddHealthRoutes(router_, deps_, options_.metrics_enabled);
-    RegisterIcebergRoutes(router_, deps_.iceberg,
-                          {options_.default_catalog, &deps_.idempotency, &deps_.authorizer});
-    RegisterManagementRoutes(router_, deps_.tenancy, gate_);
-    RegisterVersioningRoutes(router_, deps_.versioning, gate_);
-    RegisterMergeRoutes(router_, deps_.merges, gate_);
-    RegisterMetricsReportRoutes(router_, deps_.iceberg, gate_);
-    RegisterAuthRoutes(router_, deps_.auth, deps_.identity, deps_.audit, deps_.limiter);
-    RegisterAuditRoutes(router_, deps_.audit);
-    RegisterOidcRoutes(router_, deps_.oidc, deps_.audit, deps_.limiter);
-    RegisterIdentityRoutes(router_, deps_.identity);
-    RegisterAccessRoutes(router_, deps_.access);
-    RegisterDiscoveryRoutes(router_, deps_.discovery);
-  }
+        gatekeeper_(deps_.auth, deps_.store, deps_.audit, deps_.limiter, options_.no_auth),
+        router_(Routes(deps_, options_, gate_)),
+        request_metrics_(deps_.metrics, router_.routes().size()) {}
 
   const std::vector<RouteInfo>& routes() const { return router_.routes(); }
 
@@ -118,12 +107,8 @@ class Pipeline {
     }
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    std::string_view route = match.route_id ? std::string_view(match.route) : "unmatched";
-    deps_.metrics.Increment("http_requests_total", {{"method", request.method},
-                                                    {"route", route},
-                                                    {"status", std::to_string(response.status)}});
-    deps_.metrics.Observe("http_request_duration_seconds",
-                          {{"method", request.method}, {"route", route}}, seconds);
+    std::string_view route = match.route_id ? match.route : "unmatched";
+    request_metrics_.Record(match.route_id, request.method, route, response.status, seconds);
     log::Info("request")
         .With("method", request.method)
         .With("path", request.path)
@@ -178,6 +163,25 @@ class Pipeline {
     }
   }
 
+  static ApiRouter Routes(const ApiDependencies& deps, const ApiOptions& options,
+                          CatalogGate& gate) {
+    ApiRouter router;
+    AddHealthRoutes(router, deps, options.metrics_enabled);
+    RegisterIcebergRoutes(router, deps.iceberg,
+                          {options.default_catalog, &deps.idempotency, &deps.authorizer});
+    RegisterManagementRoutes(router, deps.tenancy, gate);
+    RegisterVersioningRoutes(router, deps.versioning, gate);
+    RegisterMergeRoutes(router, deps.merges, gate);
+    RegisterMetricsReportRoutes(router, deps.iceberg, gate);
+    RegisterAuthRoutes(router, deps.auth, deps.identity, deps.audit, deps.limiter);
+    RegisterAuditRoutes(router, deps.audit);
+    RegisterOidcRoutes(router, deps.oidc, deps.audit, deps.limiter);
+    RegisterIdentityRoutes(router, deps.identity);
+    RegisterAccessRoutes(router, deps.access);
+    RegisterDiscoveryRoutes(router, deps.discovery);
+    return router;
+  }
+
   static Response Refuse(std::string_view path, const Error& error) {
     Response response = ErrorFor(path, error.code, error.message);
     if (error.code == ErrorCode::kNotAuthorized) {
@@ -191,6 +195,7 @@ class Pipeline {
   CatalogGate gate_;
   Gatekeeper gatekeeper_;
   ApiRouter router_;
+  http::RequestMetrics request_metrics_;
 };
 
 }  // namespace

@@ -98,11 +98,11 @@ std::string PercentEncode(std::string_view text) {
 
 std::string HexEncode(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * bytes.size());
+  std::string out(2 * bytes.size(), '\0');
+  char* next = out.data();
   for (unsigned char byte : bytes) {
-    out.push_back(kDigits[byte >> 4]);
-    out.push_back(kDigits[byte & 0xF]);
+    *next++ = kDigits[byte >> 4];
+    *next++ = kDigits[byte & 0xF];
   }
   return out;
 }

@@ -19,7 +19,7 @@ using PathParams = std::map<std::string, std::string, std::less<>>;
 
 struct RouteMatch {
   std::optional<size_t> route_id;  // absent: no route
-  std::string route;               // the template, for metrics and logs
+  std::string_view route;          // the template, for metrics and logs (the router's own)
   PathParams params;
   bool method_not_allowed = false;  // the path matched but not the method
   bool bad_encoding = false;        // a parameter had a malformed percent-escape
