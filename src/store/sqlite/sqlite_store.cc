@@ -202,8 +202,7 @@ class SqliteStore final : public MetadataStore {
       if (request.audit) RETURN_IF_ERROR(InsertAuditEntry(c, *request.audit));
       return id;
     };
-    if (InAuditedChange()) return InSavepoint(*writer_, commit);
-    return Committed(commit, request.on_visible);
+    return Write(commit, request.on_visible);
   }
 
   Result<Page<CommitRecord>> ListCommits(const TenantId& tenant, const CatalogId& catalog,
@@ -611,10 +610,13 @@ class SqliteStore final : public MetadataStore {
     return body(*lease);
   }
 
+  // `on_visible`: as Committed's; never called inside an audited change, whose savepoint becomes
+  // visible with the change.
   template <typename Body>
-  auto Write(Body&& body) -> decltype(body(std::declval<Connection&>())) {
+  auto Write(Body&& body, const std::function<void()>& on_visible = nullptr)
+      -> decltype(body(std::declval<Connection&>())) {
     if (InAuditedChange()) return InSavepoint(*writer_, body);
-    return Committed(body);
+    return Committed(body, on_visible);
   }
 
   // Runs `body` in a write transaction and returns once it is durable; calls `on_visible`, when
