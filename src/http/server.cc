@@ -15,6 +15,7 @@
 #include <boost/beast.hpp>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -72,13 +73,35 @@ int64_t SteadyNanos() {
       .count();
 }
 
-// The event loop, run by the server's threads and, while they are all held by handlers, by
-// helpers.
+// An event loop: the server's, run by its threads, or the writers'. While every thread running
+// it is held by a handler, helpers join it.
 struct Loop {
   net::io_context io;  // never in Asio's one-thread mode: helpers join it
   std::mutex mutex;
   std::vector<Runner*> runners;  // the threads running `io` now
   bool helper_called = false;    // a helper is on its way
+
+  // Registers `runner`, this thread's, as one that runs `io`, until Leave.
+  void Join(Runner& runner) {
+    current_runner = &runner;
+    std::lock_guard lock(mutex);
+    runners.push_back(&runner);
+    helper_called = false;
+  }
+  void Leave(Runner& runner) {
+    {
+      std::lock_guard lock(mutex);
+      std::erase(runners, &runner);
+    }
+    current_runner = nullptr;
+  }
+  // Joins, runs `io` until it stops, and leaves.
+  void Run() {
+    Runner runner;
+    Join(runner);
+    io.run();
+    Leave(runner);
+  }
 
   // Whether a helper would serve connections that wait for nothing but a thread: every runner
   // is in a handler that began before `cutoff` and sleeps (on the store, storage, a lock) at this
@@ -101,7 +124,8 @@ struct Loop {
 
 // Runs the handlers of requests other than reads, first come first served, on threads started
 // as they are first needed (at most `max`): an idle server pays for none of their stacks and
-// malloc arenas.
+// malloc arenas. Once all are started and held (a proxied call to a slow remote catalog, a queue
+// on one hot table's lock), helpers join `loop` as they join the server's.
 class WriterPool {
  public:
   explicit WriterPool(int max) : max_(max) {}
@@ -109,17 +133,21 @@ class WriterPool {
   WriterPool(const WriterPool&) = delete;
   WriterPool& operator=(const WriterPool&) = delete;
 
-  net::io_context::executor_type executor() { return io_.get_executor(); }
+  Loop loop;
+
+  net::io_context::executor_type executor() { return loop.io.get_executor(); }
   // Call before moving a handler to the pool, and Leave once it has run.
   void Enter() {
     int in_flight = ++in_flight_;
     if (in_flight <= started_.load(std::memory_order_relaxed)) return;
     std::lock_guard lock(mutex_);
     if (static_cast<int>(threads_.size()) >= std::min(in_flight, max_)) return;
-    threads_.emplace_back([this] { io_.run(); });
+    threads_.emplace_back([this] { loop.Run(); });
     started_.store(static_cast<int>(threads_.size()), std::memory_order_relaxed);
   }
   void Leave() { --in_flight_; }
+  // Whether every thread the pool may start has started: until then a write starts one.
+  bool AllStarted() const { return started_.load(std::memory_order_relaxed) == max_; }
   // Returns once every handler moved here has run.
   void Join() {
     work_.reset();
@@ -130,8 +158,7 @@ class WriterPool {
 
  private:
   const int max_;
-  net::io_context io_;
-  net::executor_work_guard<net::io_context::executor_type> work_{io_.get_executor()};
+  net::executor_work_guard<net::io_context::executor_type> work_{loop.io.get_executor()};
   std::atomic<int> in_flight_{0};
   std::atomic<int> started_{0};
   std::mutex mutex_;
@@ -162,11 +189,11 @@ struct Server::Impl {
   std::mutex open_mutex;
   std::set<Open*> open;  // every connection's, added and removed once per connection
 
-  // Helpers: threads that join the loop while its runners are all held; started when first
-  // needed, at most `max_helpers`.
+  // Helpers: threads that join a loop (the server's or the writers') while its runners are all
+  // held; started when first needed, at most `max_helpers` for both.
   std::mutex helpers_mutex;
   std::condition_variable helpers_cv;
-  int calls = 0;  // helpers called and not yet in
+  std::deque<Loop*> calls;  // the loops helpers were called to and are not yet in
   std::vector<std::thread> helpers;
   int idle_helpers = 0;
   bool stopping = false;
@@ -180,21 +207,10 @@ struct Server::Impl {
   Impl(ServerOptions o, Handler h)
       : options(std::move(o)), handler(std::move(h)), acceptor(loop.io) {}
 
-  // Registers `runner`, this thread's, as one that runs `loop`.
-  static void Join(Loop& loop, Runner& runner) {
-    current_runner = &runner;
-    std::lock_guard lock(loop.mutex);
-    loop.runners.push_back(&runner);
-    loop.helper_called = false;
-  }
-  static void Leave(Loop& loop, Runner& runner) {
-    {
-      std::lock_guard lock(loop.mutex);
-      std::erase(loop.runners, &runner);
-    }
-    current_runner = nullptr;
-  }
   void Watch();
+  // Calls a helper to `target` if it needs one (Loop::NeedsHelper with these cutoffs), none is on
+  // its way, and one is idle or may start. Under helpers_mutex.
+  void CallHelper(Loop& target, int64_t cutoff, int64_t long_cutoff, bool& busy);
   void Help();
 
   static void Mark(Open& connection, Open::Waits waits) {
@@ -225,10 +241,28 @@ struct Server::Impl {
   net::awaitable<bool> Send(Open& connection, std::array<std::string_view, 3> pieces, size_t sent);
 };
 
-// Every tick, calls a helper when the loop needs one (Loop::NeedsHelper; one at a time, at most
+void Server::Impl::CallHelper(Loop& target, int64_t cutoff, int64_t long_cutoff, bool& busy) {
+  bool idle = idle_helpers > static_cast<int>(calls.size());
+  {
+    std::lock_guard loop_lock(target.mutex);
+    if (!target.NeedsHelper(cutoff, long_cutoff, busy) || target.helper_called) return;
+    if (!idle && static_cast<int>(helpers.size()) >= options.max_helpers) return;
+    target.helper_called = true;
+  }
+  calls.push_back(&target);
+  if (idle) {
+    helpers_cv.notify_one();
+  } else {
+    helpers.emplace_back([this] { Help(); });
+  }
+}
+
+// Every tick, calls a helper to each loop that needs one (one at a time per loop, at most
 // `max_helpers` in all), and every quarter of a second, ends the waits of connections past their
-// deadline (read, idle and write timeouts). A tick costs tens of microseconds of CPU on a virtual
-// machine, so while no handler runs the ticks grow apart, up to 50 ms.
+// deadline (read, idle and write timeouts). Writers sleep on device flushes and table locks as a
+// matter of course, so they get a helper only after ten times as long as the server's threads.
+// A tick costs tens of microseconds of CPU on a virtual machine, so while no handler runs the
+// ticks grow apart, up to 50 ms.
 void Server::Impl::Watch() {
   constexpr auto kBusyTick = std::chrono::milliseconds(2);
   constexpr auto kIdleTick = std::chrono::milliseconds(50);
@@ -248,38 +282,29 @@ void Server::Impl::Watch() {
       next_sweep = now + kSweepNanos;
     }
     bool busy = false;
-    bool call = false;
-    {
-      std::lock_guard loop_lock(loop.mutex);
-      bool available =
-          idle_helpers > calls || static_cast<int>(helpers.size()) < options.max_helpers;
-      call =
-          loop.NeedsHelper(now - after, now - 10 * after, busy) && !loop.helper_called && available;
-      if (call) loop.helper_called = true;
-    }
-    if (call && idle_helpers > calls++) {
-      helpers_cv.notify_one();
-    } else if (call) {
-      helpers.emplace_back([this] { Help(); });
+    CallHelper(loop, now - after, now - 10 * after, busy);
+    if (writers && writers->AllStarted()) {
+      CallHelper(writers->loop, now - 10 * after, now - 100 * after, busy);
     }
     tick = busy ? kBusyTick : std::min(tick * 2, kIdleTick);
   }
 }
 
-// A helper: waits for a call, runs the loop until another of its runners is free (out of a
-// handler, or in one that began less than `helper_after` ago), then waits again.
+// A helper: waits for a call, runs the loop it was called to until another of its runners is free
+// (out of a handler, or in one that began less than `helper_after` ago), then waits again.
 void Server::Impl::Help() {
   const int64_t after = Nanos(options.helper_after);
   std::unique_lock lock(helpers_mutex);
   while (true) {
     ++idle_helpers;
-    helpers_cv.wait(lock, [this] { return stopping || calls > 0; });
+    helpers_cv.wait(lock, [this] { return stopping || !calls.empty(); });
     --idle_helpers;
     if (stopping) return;
-    --calls;
+    Loop& loop = *calls.front();
+    calls.pop_front();
     lock.unlock();
     Runner self;
-    Join(loop, self);
+    loop.Join(self);
     auto another_is_free = [&] {
       int64_t cutoff = SteadyNanos() - after;
       std::lock_guard loop_lock(loop.mutex);
@@ -292,7 +317,7 @@ void Server::Impl::Help() {
     while (!loop.io.stopped() && !another_is_free()) {
       loop.io.run_one_for(std::chrono::milliseconds(10));
     }
-    Leave(loop, self);
+    loop.Leave(self);
     // What the last handler run here queued (its continuations) waits for a thread without
     // waking one, and the others may be asleep in the kernel's event wait: wake one.
     net::post(loop.io, [] {});
@@ -639,12 +664,7 @@ Status Server::Start() {
   }
   net::co_spawn(impl_->loop.io, impl_->Accept(), net::detached);
   for (int i = 0; i < std::max(impl_->options.threads, 1); ++i) {
-    impl_->threads.emplace_back([impl = impl_.get()] {
-      Runner runner;
-      Impl::Join(impl->loop, runner);
-      impl->loop.io.run();
-      Impl::Leave(impl->loop, runner);
-    });
+    impl_->threads.emplace_back([impl = impl_.get()] { impl->loop.Run(); });
   }
   impl_->watcher = std::thread([impl = impl_.get()] { impl->Watch(); });
   return Ok();

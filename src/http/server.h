@@ -4,7 +4,9 @@
 // helper thread joins until one is back, so that slow requests do not hold up the others. The
 // handlers of every other request (those that may change something, and wait on locks and device
 // flushes) run on a pool of writer threads, first come first served, so that a connection waiting
-// to be read never waits behind them. Keep-alive, body and header limits, read and write
+// to be read never waits behind them; helpers join the writers too once all are held for ten
+// times as long (slow proxied calls, one hot table's queue), so writes to other tables and other
+// tenants do not wait behind them. Keep-alive, body and header limits, read and write
 // timeouts, graceful shutdown. Beast and Asio stay inside server.cc (pimpl).
 #pragma once
 
@@ -25,7 +27,7 @@ struct ServerOptions {
   int threads = 8;         // serve connections and run the handlers of reads
   int max_helpers = 8;     // threads that may join while all of them are held by handlers
   int writer_threads = 8;  // run the handlers of the other requests, in the order they came
-  // How long every thread must have been in a handler before a helper joins.
+  // How long every thread must have been in a handler before a helper joins (writers: 10 times).
   std::chrono::microseconds helper_after{2000};
   size_t max_body_bytes = 16 * 1024 * 1024;
   std::chrono::seconds read_timeout{30};

@@ -241,6 +241,43 @@ TEST(ServerTest, WritesRunOnWriterThreadsInTheOrderTheyCame) {
   server.Shutdown(std::chrono::milliseconds(1000));
 }
 
+// Once every writer has been held asleep for ten times `helper_after` (a proxied call to a slow
+// remote catalog, say), a helper runs the writes queued behind it.
+TEST(ServerTest, AWriterHeldForLongGetsAHelper) {
+  ServerOptions options = OneThread();
+  options.writer_threads = 1;
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  Server server(options, [&](Request request) {
+    if (request.path == "/slow") {
+      entered.set_value();
+      released.wait();
+    }
+    return Response::Json(200, "\"" + request.path + "\"");
+  });
+  ASSERT_TRUE(server.Start());
+  auto post = [](const std::string& path) {
+    return "POST " + path + " HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\n\r\n";
+  };
+  Client slow(server.port());
+  slow.SendRaw(post("/slow"));
+  entered.get_future().wait();
+  Client next(server.port());
+  for (int i = 0; i < 3; ++i) {
+    next.SendRaw(post("/next"));
+    EXPECT_EQ(next.Receive(), "\"/next\"");
+  }
+  release.set_value();
+  EXPECT_EQ(slow.Receive(), "\"/slow\"");
+  // The helper has left; the writer runs the writes again.
+  for (int i = 0; i < 3; ++i) {
+    slow.SendRaw(post("/again"));
+    EXPECT_EQ(slow.Receive(), "\"/again\"");
+  }
+  server.Shutdown(std::chrono::milliseconds(1000));
+}
+
 TEST(ServerTest, ServesManyConnectionsAndShutdownClosesIdleOnes) {
   ServerOptions options;
   options.port = 0;
