@@ -107,10 +107,12 @@ void MetadataBuilder::RemoveRef(const std::string& name) {
 }
 
 void MetadataBuilder::RemoveSnapshots(const std::vector<int64_t>& snapshot_ids) {
+  std::vector<int64_t> removing = snapshot_ids;  // sorted: an expiry may remove thousands
+  std::sort(removing.begin(), removing.end());
   std::vector<SharedValue<Snapshot>> retained;
   for (auto& snapshot : md_.snapshots) {
     int64_t id = snapshot->snapshot_id;
-    if (std::count(snapshot_ids.begin(), snapshot_ids.end(), id)) {
+    if (std::binary_search(removing.begin(), removing.end(), id)) {
       removed_snapshots_ = true;
       ++changes_;
       RemoveStatistics(id);
@@ -170,8 +172,9 @@ Status MetadataBuilder::UpdateSnapshotLog() {
   }
   if (intermediate.empty() && !removed_snapshots_) return Ok();
   std::vector<SnapshotLogEntry> log;
+  SnapshotIds kept(md_);
   for (auto& entry : md_.snapshot_log) {
-    if (md_.FindSnapshot(entry.snapshot_id)) {
+    if (kept.Contains(entry.snapshot_id)) {
       if (!intermediate.count(entry.snapshot_id)) log.push_back(std::move(entry));
     } else if (removed_snapshots_) {
       log.clear();  // a gap would make time travel wrong: drop the history before it

@@ -206,16 +206,18 @@ TableChanges DiffTables(const TableMetadata& base, const TableMetadata& side) {
   changes.schema = !SameCurrentSchema(base, side);
   changes.partition_spec = !SamePointee(DefaultSpecFields(base), DefaultSpecFields(side));
   changes.sort_order = !SamePointee(DefaultOrderFields(base), DefaultOrderFields(side));
+  SnapshotIds in_base(base);
+  SnapshotIds in_side(side);
   std::vector<const Snapshot*> added;
   for (const Snapshot& snapshot : side.snapshots) {
-    if (!base.FindSnapshot(snapshot.snapshot_id)) added.push_back(&snapshot);
+    if (!in_base.Contains(snapshot.snapshot_id)) added.push_back(&snapshot);
   }
   std::stable_sort(added.begin(), added.end(), [](const Snapshot* a, const Snapshot* b) {
     return a->SequenceNumber() < b->SequenceNumber();
   });
   for (const Snapshot* snapshot : added) changes.added_snapshots.push_back(snapshot->snapshot_id);
   for (const Snapshot& snapshot : base.snapshots) {
-    if (!side.FindSnapshot(snapshot.snapshot_id)) {
+    if (!in_side.Contains(snapshot.snapshot_id)) {
       changes.removed_snapshots.push_back(snapshot.snapshot_id);
     }
   }

@@ -2,7 +2,6 @@
 #include "iceberg/table_metadata.h"
 
 #include <algorithm>
-#include <set>
 
 namespace pangolin::iceberg {
 
@@ -44,17 +43,16 @@ Status ValidateLogs(const TableMetadata& md) {
 }
 
 Status ValidateSnapshotsAndRefs(const TableMetadata& md) {
-  std::set<int64_t> ids;
+  SnapshotIds ids(md);
   for (const Snapshot& snapshot : md.snapshots) {
     if (snapshot.SequenceNumber() > md.last_sequence_number) {
       return Err(ErrorCode::kValidation,
                  "Invalid snapshot with sequence number {} greater than last sequence number {}",
                  snapshot.SequenceNumber(), md.last_sequence_number);
     }
-    ids.insert(snapshot.snapshot_id);
   }
   for (const auto& [name, ref] : md.refs) {
-    if (!ids.count(ref.snapshot_id)) {
+    if (!ids.Contains(ref.snapshot_id)) {
       return Err(ErrorCode::kValidation,
                  "Snapshot for reference {} does not exist in the existing snapshots list", name);
     }
@@ -66,7 +64,7 @@ Status ValidateSnapshotsAndRefs(const TableMetadata& md) {
                  "Current snapshot ID does not match main branch ({} != {})",
                  *md.current_snapshot_id, main->second.snapshot_id);
     }
-    if (!ids.count(*md.current_snapshot_id)) {
+    if (!ids.Contains(*md.current_snapshot_id)) {
       return Err(ErrorCode::kValidation, "Invalid table metadata: Cannot find current version");
     }
   } else if (main != md.refs.end()) {
@@ -100,6 +98,16 @@ const PartitionSpec* TableMetadata::FindSpec(int spec_id) const {
 
 const SortOrder* TableMetadata::FindSortOrder(int order_id) const {
   return FindIf(sort_orders, [&](const SortOrder& s) { return s.order_id == order_id; });
+}
+
+SnapshotIds::SnapshotIds(const TableMetadata& md) {
+  ids_.reserve(md.snapshots.size());
+  for (const Snapshot& snapshot : md.snapshots) ids_.push_back(snapshot.snapshot_id);
+  std::sort(ids_.begin(), ids_.end());
+}
+
+bool SnapshotIds::Contains(int64_t snapshot_id) const {
+  return std::binary_search(ids_.begin(), ids_.end(), snapshot_id);
 }
 
 const Snapshot* TableMetadata::FindSnapshot(int64_t snapshot_id) const {

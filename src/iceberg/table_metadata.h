@@ -180,6 +180,17 @@ struct TableMetadata {
   bool operator==(const TableMetadata&) const = default;
 };
 
+// The ids of a metadata's snapshots, for many lookups: FindSnapshot scans the list, and a table
+// may keep thousands of snapshots.
+class SnapshotIds {
+ public:
+  explicit SnapshotIds(const TableMetadata& metadata);
+  bool Contains(int64_t snapshot_id) const;
+
+ private:
+  std::vector<int64_t> ids_;  // sorted
+};
+
 // Checks the invariants Java's TableMetadata constructor enforces (refs point at snapshots, main
 // matches current-snapshot-id, current schema/spec/order exist, sequence numbers, uuid in v2+).
 // Errors: kValidation / kInvalidArgument with the Java message.

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 
 #include "serde/json_internal.h"
 
@@ -31,15 +30,6 @@ char Escape(char c) { return kEscapes[static_cast<unsigned char>(c)]; }
 
 }  // namespace
 
-void JsonWriter::Grow(size_t n) {
-  out_.resize(std::max({out_.size() * 2, size_ + n, size_t{4096}}));
-}
-
-void JsonWriter::Put(std::string_view text) {
-  std::memcpy(Room(text.size()), text.data(), text.size());
-  size_ += text.size();
-}
-
 void JsonWriter::PutEscaped(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   Put('"');
@@ -58,9 +48,9 @@ void JsonWriter::PutEscaped(std::string_view text) {
 }
 
 std::string JsonWriter::Take() {
-  out_.resize(size_);
-  size_ = 0;
-  return std::move(out_);
+  std::string out = std::move(out_);
+  out_.clear();
+  return out;
 }
 
 void JsonWriter::BeginObject() {
@@ -104,8 +94,8 @@ void JsonWriter::String(std::string_view value) {
 
 void JsonWriter::Int(int64_t value) {
   BeforeValue();
-  char* p = Room(20);  // "-9223372036854775808"
-  size_ += static_cast<size_t>(std::to_chars(p, p + 20, value).ptr - p);
+  char digits[20];  // "-9223372036854775808"
+  out_.append(digits, std::to_chars(digits, digits + sizeof(digits), value).ptr);
   comma_ = true;
 }
 

@@ -15,6 +15,12 @@ namespace pangolin::serde::internal {
 
 class JsonWriter {
  public:
+  // `expected_size`: room made at once for a text about that long, and an eighth more (0: grown
+  // as written, doubling).
+  explicit JsonWriter(size_t expected_size = 0) {
+    if (expected_size > 0) out_.reserve(expected_size + expected_size / 8);
+  }
+
   void BeginObject();
   void EndObject();
   void BeginArray();
@@ -46,24 +52,14 @@ class JsonWriter {
   std::string Take();
 
  private:
-  // Room for `n` more characters; the caller writes them and advances `size_`.
-  char* Room(size_t n) {
-    if (out_.size() - size_ < n) Grow(n);
-    return out_.data() + size_;
-  }
-  void Grow(size_t n);
-  void Put(char c) {
-    *Room(1) = c;
-    ++size_;
-  }
-  void Put(std::string_view text);
+  void Put(char c) { out_.push_back(c); }
+  void Put(std::string_view text) { out_.append(text); }
   void PutEscaped(std::string_view text);
   void BeforeValue() {
     if (comma_) Put(',');
   }
 
-  std::string out_;  // out_[0, size_) is written; the rest is room
-  size_t size_ = 0;
+  std::string out_;  // appended to: grows without filling the room it makes
   bool comma_ = false;  // a value ends just before: the next key or array item needs a comma
   // The keys written in each open object (Extras skips them): keys_[key_starts_.back()...].
   std::vector<std::string_view> keys_;

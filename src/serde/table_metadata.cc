@@ -266,8 +266,9 @@ Result<iceberg::TableMetadata> ParseTableMetadata(std::string_view json) {
   return internal::TableMetadataFromJson(object);
 }
 
-std::string SerializeTableMetadata(const iceberg::TableMetadata& metadata) {
-  return internal::WriteToString(metadata);
+std::string SerializeTableMetadata(const iceberg::TableMetadata& metadata,
+                                   size_t expected_size) {
+  return internal::WriteToString(metadata, expected_size);
 }
 
 Result<iceberg::Schema> ParseSchema(std::string_view json) {

@@ -19,7 +19,10 @@ Result<iceberg::TableMetadata> ParseTableMetadata(std::string_view json);
 // Compact JSON in the member order of Java's TableMetadataParser: v1 also writes the legacy
 // members, `current-snapshot-id` is -1 (v1/v2) or null (v3) when there is none, `next-row-id`
 // only for v3+, logs and statistics always, `encryption-keys` when non-empty, unknown members last.
-std::string SerializeTableMetadata(const iceberg::TableMetadata& metadata);
+// `expected_size`, when known (a previous version's length), saves growing the text as it is
+// written: for a table of thousands of snapshots, megabytes copied several times.
+std::string SerializeTableMetadata(const iceberg::TableMetadata& metadata,
+                                   size_t expected_size = 0);
 
 // Individual documents (spec schemas Schema, PartitionSpec, SortOrder). Errors: kBadRequest.
 Result<iceberg::Schema> ParseSchema(std::string_view json);

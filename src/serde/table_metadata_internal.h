@@ -55,10 +55,10 @@ void WriteList(JsonWriter& w, std::string_view key, const std::vector<T>& items)
   w.EndArray();
 }
 
-// The compact JSON text of `value`, written by its Write.
+// The compact JSON text of `value`, written by its Write; `expected_size` as for JsonWriter.
 template <typename T>
-std::string WriteToString(const T& value) {
-  JsonWriter w;
+std::string WriteToString(const T& value, size_t expected_size = 0) {
+  JsonWriter w(expected_size);
   Write(w, value);
   return w.Take();
 }

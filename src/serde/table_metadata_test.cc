@@ -62,6 +62,15 @@ TEST(TableMetadataJsonTest, LargeDocumentSerializesToTheSameBytes) {
                                 << json.substr(at - json.begin(), 80);
 }
 
+// The expected size only makes room: shorter, exact or longer, the bytes are the same.
+TEST(TableMetadataJsonTest, AnExpectedSizeChangesNoByte) {
+  std::string golden = ReadTestData("large_v2.metadata.json");
+  ASSERT_OK_AND_ASSIGN(auto md, ParseTableMetadata(golden));
+  for (size_t expected : {size_t{1}, golden.size() / 2, golden.size(), golden.size() * 3}) {
+    EXPECT_EQ(SerializeTableMetadata(md, expected), golden) << expected;
+  }
+}
+
 TEST(TableMetadataJsonTest, MemberOrderFollowsJava) {
   ASSERT_OK_AND_ASSIGN(auto md, ParseTableMetadata(ReadTestData("v2_full.metadata.json")));
   std::string json = SerializeTableMetadata(md);

@@ -50,7 +50,7 @@ Result<std::shared_ptr<const CachedMetadata>> TableFiles::Read(storage::FileIO& 
   ASSIGN_OR_RETURN(std::string bytes, ReadText(io, location));
   ASSIGN_OR_RETURN(iceberg::TableMetadata metadata, serde::ParseTableMetadata(bytes));
   auto entry = std::make_shared<CachedMetadata>();
-  entry->json = serde::SerializeTableMetadata(metadata);
+  entry->json = serde::SerializeTableMetadata(metadata, bytes.size());
   entry->metadata = std::move(metadata);
   cache_.Put(location, entry);
   return std::shared_ptr<const CachedMetadata>(std::move(entry));
@@ -60,8 +60,11 @@ Result<std::shared_ptr<const CachedMetadata>> TableFiles::Write(
     storage::FileIO& io, iceberg::TableMetadata metadata,
     const std::optional<std::string>& previous_location, std::string* location) {
   *location = iceberg::NewMetadataFileLocation(metadata, previous_location, NewUuid());
+  // The new version is about as long as the one before, when that is still cached.
+  std::shared_ptr<const CachedMetadata> previous =
+      previous_location ? cache_.Get(*previous_location) : nullptr;
   auto entry = std::make_shared<CachedMetadata>();
-  entry->json = serde::SerializeTableMetadata(metadata);
+  entry->json = serde::SerializeTableMetadata(metadata, previous ? previous->json.size() : 0);
   entry->metadata = std::move(metadata);
   RETURN_IF_ERROR(
       io.WriteNew(*location, Gzipped(*location) ? serde::Gzip(entry->json) : entry->json));
