@@ -33,6 +33,13 @@ Result<std::string> ReadText(storage::FileIO& io, const std::string& location) {
   return std::move(*read);
 }
 
+// Writes `json` as the new file at `location`, compressed when its name says so. (A conditional
+// expression choosing between the compressed copy and `json` would copy `json` too.)
+Status WriteText(storage::FileIO& io, const std::string& location, const std::string& json) {
+  if (Gzipped(location)) return io.WriteNew(location, serde::Gzip(json));
+  return io.WriteNew(location, json);
+}
+
 }  // namespace
 
 Status TableFiles::RequireFile(storage::FileIO& io, const std::string& location) {
@@ -66,8 +73,7 @@ Result<std::shared_ptr<const CachedMetadata>> TableFiles::Write(
   auto entry = std::make_shared<CachedMetadata>();
   entry->json = serde::SerializeTableMetadata(metadata, previous ? previous->json.size() : 0);
   entry->metadata = std::move(metadata);
-  RETURN_IF_ERROR(
-      io.WriteNew(*location, Gzipped(*location) ? serde::Gzip(entry->json) : entry->json));
+  RETURN_IF_ERROR(WriteText(io, *location, entry->json));
   cache_.Put(*location, entry);
   return std::shared_ptr<const CachedMetadata>(std::move(entry));
 }
@@ -89,8 +95,7 @@ Result<std::shared_ptr<const CachedView>> TableFiles::WriteView(
   auto entry = std::make_shared<CachedView>();
   entry->json = serde::SerializeViewMetadata(metadata);
   entry->metadata = std::move(metadata);
-  RETURN_IF_ERROR(
-      io.WriteNew(*location, Gzipped(*location) ? serde::Gzip(entry->json) : entry->json));
+  RETURN_IF_ERROR(WriteText(io, *location, entry->json));
   return std::shared_ptr<const CachedView>(std::move(entry));
 }
 
