@@ -59,7 +59,7 @@ class JsonWriter {
     if (comma_) Put(',');
   }
 
-  std::string out_;  // appended to: grows without filling the room it makes
+  std::string out_;     // appended to: grows without filling the room it makes
   bool comma_ = false;  // a value ends just before: the next key or array item needs a comma
   // The keys written in each open object (Extras skips them): keys_[key_starts_.back()...].
   std::vector<std::string_view> keys_;

@@ -266,8 +266,7 @@ Result<iceberg::TableMetadata> ParseTableMetadata(std::string_view json) {
   return internal::TableMetadataFromJson(object);
 }
 
-std::string SerializeTableMetadata(const iceberg::TableMetadata& metadata,
-                                   size_t expected_size) {
+std::string SerializeTableMetadata(const iceberg::TableMetadata& metadata, size_t expected_size) {
   return internal::WriteToString(metadata, expected_size);
 }
 
